@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs'
+import type { ClientConfig } from './client/protocol.js'
+import { REPORT_PATH } from './client/protocol.js'
+
+/** Vite's browser client, whichever package manager laid it out. */
+const VITE_CLIENT_ID = /[/\\]vite[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
+
+export function isViteClient(id: string): boolean {
+  return VITE_CLIENT_ID.test(id)
+}
+
+let bundle: string | undefined
+
+function clientBundle(): string {
+  bundle ??= readFileSync(new URL('./client.iife.js', import.meta.url), 'utf8').trim()
+  return bundle
+}
+
+/**
+ * The snippet prepended to Vite's client. It goes on the client's first line (the bundle has no line
+ * breaks) so the client's source map stays right, and it runs before the client opens its socket. The
+ * endpoint is resolved against the client's own URL, so it works behind a proxy prefix and on pages a
+ * backend renders.
+ */
+export function clientSnippet(config: Omit<ClientConfig, 'endpoint'>): string {
+  const settings = `{...${JSON.stringify(config)},endpoint:new URL(${JSON.stringify(`../${REPORT_PATH}`)},import.meta.url).href}`
+  return `;(()=>{${clientBundle()};__hmrDoctorClient.install(${settings})})();`
+}

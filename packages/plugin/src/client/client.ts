@@ -1,0 +1,124 @@
+import { showNotice } from './notice.js'
+import type { BrowserMessage, ClientConfig } from './protocol.js'
+import { SECRET_HEADER } from './protocol.js'
+
+interface Observed {
+  url: string
+  opened: boolean
+  closeCode: number | null
+  openedAfterMs: number | null
+  closedAfterMs: number | null
+  error: string | null
+}
+
+const MAX_RECORDS = 8
+
+export function isHmrProtocol(protocols: string | string[] | undefined): boolean {
+  return protocols === 'vite-hmr' || (Array.isArray(protocols) && protocols.includes('vite-hmr'))
+}
+
+function withoutToken(url: string | URL): string {
+  return String(url).replace(/([?&]token=)[^&#]*/g, '$1redacted')
+}
+
+/** Accepts only the shape the server sends; anything else shows nothing. */
+export function readMessages(data: unknown): BrowserMessage[] {
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as { messages?: unknown }).messages)) return []
+  return (data as { messages: unknown[] }).messages.filter(
+    (message): message is BrowserMessage =>
+      typeof message === 'object' &&
+      message !== null &&
+      typeof (message as BrowserMessage).title === 'string' &&
+      Array.isArray((message as BrowserMessage).lines) &&
+      (message as BrowserMessage).lines.every((line) => typeof line === 'string'),
+  )
+}
+
+function print(messages: BrowserMessage[]): void {
+  for (const message of messages) {
+    console.groupCollapsed(`%c${message.title}`, 'color:#e8a33d;font-weight:bold')
+    for (const line of message.lines) console.log(line)
+    console.groupEnd()
+  }
+}
+
+/**
+ * Watches the `vite-hmr` sockets Vite's client opens. It must run before Vite's client creates its first
+ * socket, so the server prepends it to `/@vite/client`. Healthy pages send nothing: a report goes out only
+ * after a socket failed, once Vite's direct fallback has had its chance.
+ */
+export function install(config: ClientConfig): void {
+  const NativeWebSocket = globalThis.WebSocket
+  if (typeof NativeWebSocket !== 'function') return
+  const records: Observed[] = []
+  let reportScheduled = false
+
+  const report = async (): Promise<void> => {
+    try {
+      const response = await fetch(config.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },
+        body: JSON.stringify({ pageOrigin: location.origin, sockets: records.slice(-MAX_RECORDS) }),
+      })
+      if (!response.ok) return
+      const messages = readMessages(await response.json())
+      if (messages.length === 0) return
+      print(messages)
+      if (config.notice) showNotice(messages)
+    } catch {
+      // The doctor must never add an error of its own to a page that already has one.
+    }
+  }
+
+  const failed = (): void => {
+    if (reportScheduled) return
+    reportScheduled = true
+    setTimeout(() => void report(), config.settleMs)
+  }
+
+  class ObservedWebSocket extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      const observe = isHmrProtocol(protocols)
+      const started = performance.now()
+      try {
+        super(url, protocols)
+      } catch (error) {
+        if (observe) {
+          records.push({
+            url: withoutToken(url),
+            opened: false,
+            closeCode: null,
+            openedAfterMs: null,
+            closedAfterMs: null,
+            error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 120) : 'constructor threw',
+          })
+          failed()
+        }
+        throw error
+      }
+      if (!observe) return
+      const record: Observed = {
+        url: withoutToken(url),
+        opened: false,
+        closeCode: null,
+        openedAfterMs: null,
+        closedAfterMs: null,
+        error: null,
+      }
+      records.push(record)
+      if (records.length > MAX_RECORDS) records.shift()
+      const elapsed = () => Math.round(performance.now() - started)
+      this.addEventListener('open', () => {
+        record.opened = true
+        record.openedAfterMs = elapsed()
+      })
+      this.addEventListener('close', (event) => {
+        record.closeCode = event.code
+        record.closedAfterMs = elapsed()
+        if (!record.opened) failed()
+      })
+    }
+  }
+
+  globalThis.WebSocket = ObservedWebSocket
+}

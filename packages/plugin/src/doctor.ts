@@ -1,0 +1,66 @@
+import type { Logger } from 'vite'
+import type { BrowserMessage, ReportResponse } from './client/protocol.js'
+import { type DiagnoseContext, diagnose, findingKey } from './diagnose/diagnose.js'
+import { EvidenceStore } from './evidence/store.js'
+import type { ClientReport, ServerEvent } from './evidence/types.js'
+import { renderBrowser } from './render/browser.js'
+import { renderFinding } from './render/finding.js'
+import { renderTerminal } from './render/terminal.js'
+
+/** How long after a flattened handshake to wait for Vite's direct fallback before diagnosing. */
+const FALLBACK_SETTLE_MS = 2500
+
+export interface DoctorOptions {
+  logger: Pick<Logger, 'warn'>
+  context: () => DiagnoseContext
+  now?: () => number
+}
+
+/** Joins evidence, diagnosis and rendering; prints each distinct finding once per server. */
+export function createDoctor({ logger, context, now = Date.now }: DoctorOptions) {
+  const store = new EvidenceStore()
+  const printed = new Set<string>()
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+
+  const findings = () => diagnose(store.snapshot(now()), context())
+
+  const printNew = (): void => {
+    for (const finding of findings()) {
+      const key = findingKey(finding)
+      if (printed.has(key)) continue
+      printed.add(key)
+      logger.warn(renderTerminal(renderFinding(finding, context().facts)))
+    }
+  }
+
+  const later = (delayMs: number): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      printNew()
+    }, delayMs)
+    timer.unref()
+    timers.add(timer)
+  }
+
+  return {
+    observe(event: ServerEvent): void {
+      store.addEvent(event)
+      if (event.kind === 'stripped-handshake') later(FALLBACK_SETTLE_MS)
+      else if (event.kind === 'client-served') later(context().socketGraceMs)
+    },
+    report(report: ClientReport): ReportResponse {
+      store.addReport(report)
+      printNew()
+      const messages: BrowserMessage[] = findings().map((finding) =>
+        renderBrowser(renderFinding(finding, context().facts)),
+      )
+      return { messages }
+    },
+    close(): void {
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+    },
+  }
+}
+
+export type Doctor = ReturnType<typeof createDoctor>

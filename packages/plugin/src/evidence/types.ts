@@ -1,0 +1,59 @@
+/** A reverse proxy recognised by how it rewrites a request on its way to Vite. */
+export type ProxyKind = 'nginx' | 'apache' | 'haproxy' | 'caddy' | 'unknown'
+
+/** One request as Vite received it, with every header value cleaned for printing. */
+export interface RequestSnapshot {
+  at: number
+  method: string
+  /** Pathname only: the query (which holds the token) is never kept. */
+  path: string
+  hasToken: boolean
+  httpVersion: string
+  host: string | null
+  origin: string | null
+  connection: string | null
+  upgrade: string | null
+  wsProtocol: string | null
+  forwardedProto: string | null
+  forwardedHost: string | null
+  proxy: ProxyKind
+}
+
+/** What the server side saw. */
+export type ServerEvent =
+  /** A WebSocket handshake (it carries `Sec-WebSocket-Key`) that reached Vite as a plain HTTP request. */
+  | { kind: 'stripped-handshake'; request: RequestSnapshot }
+  /** An HMR socket Vite accepted. */
+  | { kind: 'hmr-socket'; request: RequestSnapshot }
+  /** A browser loaded `/@vite/client` as a script. */
+  | { kind: 'client-served'; request: RequestSnapshot }
+
+/** One WebSocket the browser opened with the `vite-hmr` subprotocol, as the client snippet saw it. */
+export interface SocketRecord {
+  /** The URL dialled, token removed. */
+  url: string
+  opened: boolean
+  /** Close code, or null while open. */
+  closeCode: number | null
+  /** Milliseconds from creation to open, or null when it never opened. */
+  openedAfterMs: number | null
+  /** Milliseconds from creation to close, or null while open. */
+  closedAfterMs: number | null
+  /** The constructor threw (mixed content, invalid URL): the browser never dialled. */
+  error: string | null
+}
+
+/** What the browser reported: sent only when an HMR socket failed. */
+export interface ClientReport {
+  at: number
+  /** The page's origin, as the browser sees it. */
+  pageOrigin: string
+  sockets: SocketRecord[]
+}
+
+/** Everything observed recently, oldest first. */
+export interface Evidence {
+  now: number
+  events: readonly ServerEvent[]
+  reports: readonly ClientReport[]
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto'
+import { type Plugin, version as viteVersion } from 'vite'
+import { REPORT_PATH } from './client/protocol.js'
+import { clientSnippet, isViteClient } from './client-inject.js'
+import { createDoctor } from './doctor.js'
+import { createReportEndpoint } from './evidence/report-endpoint.js'
+import { observeServer } from './evidence/server-observer.js'
+import { type HmrDoctorOptions, resolveOptions } from './options.js'
+import { readViteFacts } from './vite-facts.js'
+
+export type { HmrDoctorOptions } from './options.js'
+
+/**
+ * Finds out why Vite's HMR socket fails behind a reverse proxy and prints the exact fix, in the terminal
+ * and in the browser. Silent while HMR works.
+ */
+export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
+  const resolved = resolveOptions(options)
+  // Known only to the client snippet this server serves; the report endpoint refuses anyone else.
+  const secret = randomBytes(18).toString('base64url')
+
+  return {
+    name: 'vite-plugin-hmr-doctor',
+    apply: 'serve',
+    configureServer(server) {
+      const viteConfig = server.config
+      const facts = () => readViteFacts(viteConfig, viteVersion, server.httpServer?.address())
+      const doctor = createDoctor({
+        logger: viteConfig.logger,
+        context: () => ({ facts: facts(), socketGraceMs: resolved.socketGraceMs }),
+      })
+      const base = readViteFacts(viteConfig, viteVersion, null)
+      observeServer(
+        server,
+        () => base.clientPath,
+        (event) => doctor.observe(event),
+      )
+      server.middlewares.use(
+        createReportEndpoint({
+          path: `${base.base}${REPORT_PATH}`,
+          secret,
+          onReport: (report) => doctor.report(report),
+        }),
+      )
+      server.httpServer?.once('close', () => doctor.close())
+    },
+    transform(code, id) {
+      if (!isViteClient(id)) return null
+      return { code: clientSnippet({ secret, notice: resolved.notice, settleMs: 1500 }) + code, map: null }
+    },
+  }
+}
+
+export default hmrDoctor

@@ -1,0 +1,13 @@
+import type { BrowserMessage } from '../client/protocol.js'
+import type { RenderedFinding } from './types.js'
+
+/** What the client snippet shows: a console group per finding and, optionally, a notice on the page. */
+export function renderBrowser(rendered: RenderedFinding): BrowserMessage {
+  const lines = [`Seen by Vite: ${rendered.evidence}`, ...rendered.notes]
+  for (const block of [...rendered.proxy, ...(rendered.vite ? [rendered.vite] : [])]) {
+    lines.push(`${block.where}:\n${block.text}`)
+  }
+  if (rendered.proxy.length > 0 && !rendered.vite) lines.push('vite.config: nothing to change.')
+  if (rendered.afterwards) lines.push(rendered.afterwards)
+  return { title: `[hmr-doctor] ${rendered.summary}`, lines }
+}

@@ -1,0 +1,22 @@
+/** A piece of configuration to paste, and where it goes. */
+export interface ConfigBlock {
+  /** Where to paste it, e.g. "nginx, inside http {}". */
+  where: string
+  text: string
+}
+
+/** A finding turned into words and the lines that fix it; both the terminal and the browser print this. */
+export interface RenderedFinding {
+  /** What is wrong, in one sentence. */
+  summary: string
+  /** What was observed, in one line. */
+  evidence: string
+  /** What it means for the user right now (fallback, scope). */
+  notes: string[]
+  /** Proxy configuration to paste, in order. Empty when no tested snippet fits this proxy. */
+  proxy: ConfigBlock[]
+  /** The vite.config change, or null when vite.config needs nothing. */
+  vite: ConfigBlock | null
+  /** What to do after pasting, e.g. reloading the proxy. */
+  afterwards: string | null
+}

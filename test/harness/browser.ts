@@ -1,0 +1,54 @@
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium'
+
+/** The loopback address proxies listen on: the only one a `proxy-only` browser can reach. */
+export const PROXY_HOST = '127.0.0.2'
+
+/**
+ * `direct`: the browser reaches every loopback port, as on a developer's own machine, where Vite's direct
+ * fallback can hide a broken proxy. `proxy-only`: only the proxy's address is reachable, as from a Docker
+ * host or another machine; everything else goes to a dead proxy (nothing listens on port 9).
+ */
+export type BrowserMode = 'direct' | 'proxy-only'
+
+export const BROWSER_MODES: readonly BrowserMode[] = ['direct', 'proxy-only']
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export async function newContext(browser: Browser, mode: BrowserMode): Promise<BrowserContext> {
+  if (mode === 'direct') return browser.newContext()
+  return browser.newContext({ proxy: { server: 'http://127.0.0.1:9', bypass: PROXY_HOST } })
+}
+
+export interface WatchedPage {
+  page: Page
+  console: string[]
+  /** Navigations of the main frame after the first load: each is a full reload. */
+  reloads(): number
+}
+
+export async function openPage(context: BrowserContext, url: string): Promise<WatchedPage> {
+  const page = await context.newPage()
+  const console: string[] = []
+  let loads = 0
+  page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`))
+  page.on('load', () => {
+    loads += 1
+  })
+  await page.goto(url)
+  return { page, console, reloads: () => Math.max(0, loads - 1) }
+}

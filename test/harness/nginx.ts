@@ -1,0 +1,156 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { waitFor } from './wait.js'
+
+export const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx'
+
+/** The parts of an nginx site the tests vary; the rest is a fixed, self-contained shell. */
+export interface NginxSite {
+  /** `host:port` nginx listens on. */
+  listen: string
+  /** `host:port` of Vite, as the user would write it in `proxy_pass`. */
+  upstream: string
+  /** Lines inside `http {}`. */
+  http?: string
+  /** Lines inside `server {}`, before the catch-all `location /`. */
+  server?: string
+  /** Lines inside the catch-all `location /`, after `proxy_pass`. */
+  location?: string
+}
+
+function indent(text: string | undefined, by: string): string {
+  return (text ?? '')
+    .split('\n')
+    .map((line) => (line.trim() ? by + line : ''))
+    .join('\n')
+}
+
+/** The whole nginx.conf for `site`, with every path relative to nginx's prefix directory. */
+export function nginxConfig(site: NginxSite): string {
+  return `daemon off;
+worker_processes 1;
+pid nginx.pid;
+error_log error.log info;
+events { worker_connections 256; }
+http {
+    access_log access.log;
+    client_body_temp_path tmp/client;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+${indent(site.http, '    ')}
+    server {
+        listen ${site.listen};
+${indent(site.server, '        ')}
+        location / {
+            proxy_pass http://${site.upstream};
+${indent(site.location, '            ')}
+        }
+    }
+}
+`
+}
+
+function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+export interface RunningNginx {
+  dir: string
+  config: string
+  /** Replaces the config and restarts nginx on the same address. */
+  restart(config: string): Promise<void>
+  errorLog(): string
+  stop(): Promise<void>
+}
+
+/** `nginx -t` on a config text; resolves with nginx's output, rejects when the config is invalid. */
+export async function testNginxConfig(config: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'hmr-doctor-nginx-t-'))
+  try {
+    mkdirSync(join(dir, 'tmp'), { recursive: true })
+    writeFileSync(join(dir, 'nginx.conf'), config)
+    const { stderr } = await promisify(execFile)(NGINX, ['-t', '-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'])
+    return stderr
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Starts nginx in the foreground from `config` in a fresh temp prefix; waits until it accepts connections. */
+export async function startNginx(config: string, listen: { host: string; port: number }): Promise<RunningNginx> {
+  const dir = mkdtempSync(join(tmpdir(), 'hmr-doctor-nginx-'))
+  mkdirSync(join(dir, 'tmp'), { recursive: true })
+  // Workers drop root to `nobody`, which must still write proxy buffers.
+  chmodSync(join(dir, 'tmp'), 0o777)
+  let child: ChildProcess | undefined
+  let current = config
+  let output = ''
+
+  const launch = async (): Promise<void> => {
+    writeFileSync(join(dir, 'nginx.conf'), current)
+    const proc = spawn(NGINX, ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child = proc
+    proc.stdout?.on('data', (chunk) => (output += chunk))
+    proc.stderr?.on('data', (chunk) => (output += chunk))
+    let exited = false
+    proc.once('exit', () => (exited = true))
+    await waitFor(
+      `nginx on ${listen.host}:${listen.port}`,
+      async () => {
+        if (exited) throw new Error(`nginx exited: ${output}\n${readErrorLog()}`)
+        return portOpen(listen.host, listen.port)
+      },
+      10_000,
+    )
+  }
+
+  const readErrorLog = (): string => {
+    try {
+      return readFileSync(join(dir, 'error.log'), 'utf8')
+    } catch {
+      return ''
+    }
+  }
+
+  const halt = async (): Promise<void> => {
+    const proc = child
+    child = undefined
+    if (!proc || proc.exitCode !== null) return
+    const exited = new Promise((resolve) => proc.once('exit', resolve))
+    proc.kill('SIGTERM')
+    await exited
+  }
+
+  await launch()
+  return {
+    dir,
+    get config() {
+      return current
+    },
+    async restart(config) {
+      await halt()
+      current = config
+      await launch()
+    },
+    errorLog: readErrorLog,
+    async stop() {
+      await halt()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
