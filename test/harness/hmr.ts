@@ -21,7 +21,11 @@ export async function noticeText(page: Page): Promise<string | null> {
  * Edits the app's message and waits for the page to show it without a reload: the proof that HMR works.
  * The page is marked before the edit; a full reload would lose the mark.
  */
-export async function expectHmrApplies(watched: WatchedPage, vite: RunningVite, timeoutMs = 10_000): Promise<void> {
+export async function expectHmrApplies(
+  watched: WatchedPage,
+  vite: Pick<RunningVite, 'edit'>,
+  timeoutMs = 10_000,
+): Promise<void> {
   await waitFor('the app to render', async () => (await messageText(watched.page)) !== '')
   await watched.page.evaluate(() => {
     ;(window as unknown as { __hmrMark: boolean }).__hmrMark = true

@@ -1,6 +1,7 @@
 export * from './browser.js'
 export * from './hmr.js'
 export * from './nginx.js'
+export * from './nginx-fix.js'
 export * from './ports.js'
 export * from './printed-fix.js'
 export * from './vite.js'

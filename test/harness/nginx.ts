@@ -29,8 +29,8 @@ function indent(text: string | undefined, by: string): string {
     .join('\n')
 }
 
-/** The whole nginx.conf for `site`, with every path relative to nginx's prefix directory. */
-export function nginxConfig(site: NginxSite): string {
+/** A self-contained nginx.conf around `http` (the body of `http {}`), every path relative to nginx's prefix. */
+export function nginxShell(http: string): string {
   return `daemon off;
 worker_processes 1;
 pid nginx.pid;
@@ -43,17 +43,30 @@ http {
     fastcgi_temp_path tmp/fastcgi;
     uwsgi_temp_path tmp/uwsgi;
     scgi_temp_path tmp/scgi;
-${indent(site.http, '    ')}
-    server {
-        listen ${site.listen};
-${indent(site.server, '        ')}
-        location / {
-            proxy_pass http://${site.upstream};
-${indent(site.location, '            ')}
-        }
-    }
+${indent(http, '    ')}
 }
 `
+}
+
+/** The whole nginx.conf for `site`. */
+export function nginxConfig(site: NginxSite): string {
+  return nginxShell(`${site.http ?? ''}
+server {
+    listen ${site.listen};
+${indent(site.server, '    ')}
+    location / {
+        proxy_pass http://${site.upstream};
+${indent(site.location, '        ')}
+    }
+}`)
+}
+
+/**
+ * A `conf.d` file written for Docker (`listen 80`, upstream `vite:5173`) pointed at this machine's
+ * addresses instead, so it runs here unchanged otherwise.
+ */
+export function localizeDockerConf(conf: string, local: { listen: string; upstream: string }): string {
+  return conf.replace(/listen 80;/g, `listen ${local.listen};`).replace(/vite:5173/g, local.upstream)
 }
 
 function portOpen(host: string, port: number): Promise<boolean> {

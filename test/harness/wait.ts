@@ -1,7 +1,7 @@
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+/** Polls `check` until it returns a value other than null/undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -9,7 +9,7 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const value = await check()
-      if (value !== undefined && value !== false) return value
+      if (value !== undefined && value !== null && value !== false) return value
     } catch (error) {
       lastError = error
     }

@@ -1,0 +1,14 @@
+// The demo: the playground behind a real nginx configured the way most people first write it.
+// Installs what it needs, then hands over to playground/demo.ts. See the README for the flags.
+import { ensureSystemPackages, ensureWorkspace, pnpm } from './setup.mjs'
+
+const args = process.argv.slice(2)
+const viteOnly = args.includes('--vite-only')
+const headless =
+  args.includes('--headless') ||
+  (!args.includes('--interactive') && !viteOnly && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+
+if (!viteOnly && !args.includes('--docker')) ensureSystemPackages(headless ? ['nginx', 'chromium'] : ['nginx'])
+ensureWorkspace()
+const forwarded = args.filter((arg) => arg !== '--headless' && arg !== '--interactive')
+pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'demo.ts', ...forwarded, ...(headless ? ['--headless'] : [])])
