@@ -27,6 +27,7 @@ export async function expectHmrApplies(
   timeoutMs = 10_000,
 ): Promise<void> {
   await waitFor('the app to render', async () => (await messageText(watched.page)) !== '')
+  const reloadsBefore = watched.reloads()
   await watched.page.evaluate(() => {
     ;(window as unknown as { __hmrMark: boolean }).__hmrMark = true
   })
@@ -34,5 +35,6 @@ export async function expectHmrApplies(
   vite.edit('src/message.ts', () => `export const message = '${text}'\n`)
   await waitFor(`the page to show "${text}"`, async () => (await messageText(watched.page)) === text, timeoutMs)
   const marked = await watched.page.evaluate(() => (window as unknown as { __hmrMark?: boolean }).__hmrMark === true)
-  if (!marked || watched.reloads() > 0) throw new Error('the page reloaded instead of applying the update')
+  if (!marked || watched.reloads() !== reloadsBefore)
+    throw new Error('the page reloaded instead of applying the update')
 }

@@ -19,3 +19,14 @@ export function pasteNginxFix(conf: string, blocks: ReadonlyMap<string, string>)
   lines.splice(comments, 0, ...httpBlock.split('\n'), '')
   return lines.join('\n')
 }
+
+/**
+ * Pastes printed nginx directives into a block's body "replacing any" of the same name, as the doctor's
+ * instructions say: an nginx block may not repeat a directive such as `proxy_read_timeout`.
+ */
+export function pasteReplacingDirectives(body: string, printed: string): string {
+  const name = (line: string) => /^\s*([a-z_]+)\s/.exec(line)?.[1]
+  const replaced = new Set(printed.split('\n').map(name))
+  const kept = body.split('\n').filter((line) => !replaced.has(name(line)))
+  return [...kept, ...printed.split('\n')].join('\n')
+}

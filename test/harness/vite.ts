@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { createLogger, createServer, type InlineConfig, type Logger, mergeConfig, type ViteDevServer } from 'vite'
@@ -7,6 +6,8 @@ import hmrDoctor, { type HmrDoctorOptions } from 'vite-plugin-hmr-doctor'
 import { freePort } from './ports.js'
 
 const FIXTURE = new URL('../fixtures/app/', import.meta.url)
+// Inside the test package, so a vite.config.ts written into a copy resolves `vite` like a user's would.
+const SCRATCH = new URL('../.tmp/', import.meta.url).pathname
 
 /** Everything the dev server printed, colours stripped, for asserting on what a user reads. */
 export interface CapturedLogger extends Logger {
@@ -43,17 +44,25 @@ export interface RunningVite {
 
 /** A copy of the fixture app in a temp dir, served by Vite with the doctor on a free port. */
 export async function startVite(
-  options: { doctor?: HmrDoctorOptions | false; config?: InlineConfig; host?: string } = {},
+  options: {
+    doctor?: HmrDoctorOptions | false
+    config?: InlineConfig
+    host?: string
+    /** The text of a vite.config.ts to write into the app and load, as a user's project would. */
+    configFile?: string
+  } = {},
 ): Promise<RunningVite> {
-  const root = mkdtempSync(join(tmpdir(), 'hmr-doctor-app-'))
+  mkdirSync(SCRATCH, { recursive: true })
+  const root = mkdtempSync(join(SCRATCH, 'app-'))
   cpSync(FIXTURE, root, { recursive: true })
+  if (options.configFile !== undefined) writeFileSync(join(root, 'vite.config.ts'), options.configFile)
   const host = options.host ?? '127.0.0.1'
   const port = await freePort(host)
   const logger = captureLogger()
   const server = await createServer(
     mergeConfig(
       {
-        configFile: false,
+        configFile: options.configFile === undefined ? false : join(root, 'vite.config.ts'),
         root,
         customLogger: logger,
         clearScreen: false,

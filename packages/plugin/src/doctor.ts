@@ -1,6 +1,7 @@
 import type { Logger } from 'vite'
 import type { BrowserMessage, ReportResponse } from './client/protocol.js'
 import { type DiagnoseContext, diagnose, findingKey } from './diagnose/diagnose.js'
+import type { Finding } from './diagnose/types.js'
 import { EvidenceStore } from './evidence/store.js'
 import type { ClientReport, ServerEvent } from './evidence/types.js'
 import { renderBrowser } from './render/browser.js'
@@ -13,16 +14,21 @@ const FALLBACK_SETTLE_MS = 2500
 export interface DoctorOptions {
   logger: Pick<Logger, 'warn'>
   context: () => DiagnoseContext
+  /** Acts on fresh findings before they are shown; returns true when that changed the context. */
+  act?: (findings: Finding[]) => boolean
   now?: () => number
 }
 
 /** Joins evidence, diagnosis and rendering; prints each distinct finding once per server. */
-export function createDoctor({ logger, context, now = Date.now }: DoctorOptions) {
+export function createDoctor({ logger, context, act, now = Date.now }: DoctorOptions) {
   const store = new EvidenceStore()
   const printed = new Set<string>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
 
-  const findings = () => diagnose(store.snapshot(now()), context())
+  const findings = (): Finding[] => {
+    const found = diagnose(store.snapshot(now()), context())
+    return act?.(found) ? diagnose(store.snapshot(now()), context()) : found
+  }
 
   const printNew = (): void => {
     for (const finding of findings()) {

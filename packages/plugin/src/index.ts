@@ -5,7 +5,9 @@ import { clientSnippet, isViteClient } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
 import { observeServer } from './evidence/server-observer.js'
+import { createKeepalive } from './keepalive.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
+import { pingIntervalBelow } from './render/vite-config.js'
 import { readViteFacts } from './vite-facts.js'
 
 export type { HmrDoctorOptions } from './options.js'
@@ -25,9 +27,22 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
     configureServer(server) {
       const viteConfig = server.config
       const facts = () => readViteFacts(viteConfig, viteVersion, server.httpServer?.address())
+      const serverStartedAt = Date.now()
+      const keepalive = createKeepalive(server.ws, typeof resolved.keepalive === 'number' ? resolved.keepalive : null)
       const doctor = createDoctor({
         logger: viteConfig.logger,
-        context: () => ({ facts: facts(), socketGraceMs: resolved.socketGraceMs }),
+        context: () => ({
+          facts: facts(),
+          socketGraceMs: resolved.socketGraceMs,
+          serverStartedAt,
+          keepaliveMs: keepalive.intervalMs,
+        }),
+        act: (findings) => {
+          const idle = findings.find((finding) => finding.cause === 'idle-timeout')
+          if (resolved.keepalive !== 'auto' || keepalive.intervalMs !== null || !idle) return false
+          keepalive.enable(pingIntervalBelow(idle.idleMs))
+          return true
+        },
       })
       const base = readViteFacts(viteConfig, viteVersion, null)
       observeServer(
@@ -42,7 +57,10 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
           onReport: (report) => doctor.report(report),
         }),
       )
-      server.httpServer?.once('close', () => doctor.close())
+      server.httpServer?.once('close', () => {
+        doctor.close()
+        keepalive.close()
+      })
     },
     transform(code, id) {
       if (!isViteClient(id)) return null

@@ -12,11 +12,22 @@ export interface HmrDoctorOptions {
    * @default 3000
    */
   socketGraceMs?: number
+  /**
+   * Keep HMR sockets alive through proxies that close idle connections, by sending Vite's no-op `ping`
+   * message to each connected HMR client at an interval.
+   * - `'auto'`: only after the doctor has measured a proxy closing idle sockets, at half that timeout.
+   * - a number: always, every that many milliseconds.
+   * - `false`: never.
+   * @default 'auto'
+   * @example hmrDoctor({ keepalive: 20_000 })
+   */
+  keepalive?: number | false | 'auto'
 }
 
 export interface ResolvedOptions {
   notice: boolean
   socketGraceMs: number
+  keepalive: number | false | 'auto'
 }
 
 export function resolveOptions(options: HmrDoctorOptions = {}): ResolvedOptions {
@@ -24,5 +35,9 @@ export function resolveOptions(options: HmrDoctorOptions = {}): ResolvedOptions 
   if (!Number.isFinite(socketGraceMs) || socketGraceMs <= 0) {
     throw new TypeError(`[hmr-doctor] socketGraceMs must be a positive number of milliseconds, got ${socketGraceMs}`)
   }
-  return { notice: options.notice ?? true, socketGraceMs }
+  const keepalive = options.keepalive ?? 'auto'
+  if (typeof keepalive === 'number' && (!Number.isFinite(keepalive) || keepalive < 100)) {
+    throw new TypeError(`[hmr-doctor] keepalive must be 'auto', false or at least 100 milliseconds, got ${keepalive}`)
+  }
+  return { notice: options.notice ?? true, socketGraceMs, keepalive }
 }

@@ -1,3 +1,4 @@
+import { appendClose, type CloseEntry, HISTORY_KEY, isReloadLoop, readHistory, toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import type { BrowserMessage, ClientConfig } from './protocol.js'
 import { SECRET_HEADER } from './protocol.js'
@@ -42,15 +43,33 @@ function print(messages: BrowserMessage[]): void {
   }
 }
 
+function loadHistory(): CloseEntry[] {
+  try {
+    return readHistory(sessionStorage.getItem(HISTORY_KEY), Date.now())
+  } catch {
+    return []
+  }
+}
+
+function saveHistory(history: CloseEntry[]): void {
+  try {
+    sessionStorage.setItem(HISTORY_KEY, JSON.stringify(history))
+  } catch {
+    // Storage may be disabled; the loop then goes unreported, the page is no worse off.
+  }
+}
+
 /**
  * Watches the `vite-hmr` sockets Vite's client opens. It must run before Vite's client creates its first
  * socket, so the server prepends it to `/@vite/client`. Healthy pages send nothing: a report goes out only
- * after a socket failed, once Vite's direct fallback has had its chance.
+ * after a socket failed (once Vite's direct fallback has had its chance), or when this load is one more
+ * turn of a close-and-reload loop.
  */
 export function install(config: ClientConfig): void {
   const NativeWebSocket = globalThis.WebSocket
   if (typeof NativeWebSocket !== 'function') return
   const records: Observed[] = []
+  let history = loadHistory()
   let reportScheduled = false
 
   const report = async (): Promise<void> => {
@@ -58,7 +77,11 @@ export function install(config: ClientConfig): void {
       const response = await fetch(config.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },
-        body: JSON.stringify({ pageOrigin: location.origin, sockets: records.slice(-MAX_RECORDS) }),
+        body: JSON.stringify({
+          pageOrigin: location.origin,
+          sockets: records.slice(-MAX_RECORDS),
+          closes: toReported(history, Date.now()),
+        }),
       })
       if (!response.ok) return
       const messages = readMessages(await response.json())
@@ -76,7 +99,14 @@ export function install(config: ClientConfig): void {
     setTimeout(() => void report(), config.settleMs)
   }
 
+  if (isReloadLoop(history, Date.now())) {
+    reportScheduled = true
+    void report()
+  }
+
   class ObservedWebSocket extends NativeWebSocket {
+    #lastFrameAt = 0
+
     constructor(url: string | URL, protocols?: string | string[]) {
       const observe = isHmrProtocol(protocols)
       const started = performance.now()
@@ -111,12 +141,32 @@ export function install(config: ClientConfig): void {
       this.addEventListener('open', () => {
         record.opened = true
         record.openedAfterMs = elapsed()
+        this.#lastFrameAt = performance.now()
+      })
+      this.addEventListener('message', () => {
+        this.#lastFrameAt = performance.now()
       })
       this.addEventListener('close', (event) => {
         record.closeCode = event.code
         record.closedAfterMs = elapsed()
-        if (!record.opened) failed()
+        if (!record.opened) {
+          failed()
+          return
+        }
+        // Saved now: Vite's client answers this close with a reload, and the next page needs to know.
+        history = appendClose(history, {
+          at: Date.now(),
+          openForMs: record.closedAfterMs - (record.openedAfterMs ?? 0),
+          idleMs: Math.round(performance.now() - this.#lastFrameAt),
+          code: event.code,
+        })
+        saveHistory(history)
       })
+    }
+
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      this.#lastFrameAt = performance.now()
+      super.send(data)
     }
   }
 

@@ -6,7 +6,14 @@ export interface DiagnoseContext {
   facts: ViteFacts
   /** How long a loaded client may go without a socket before that counts as evidence. */
   socketGraceMs: number
+  /** Closes before this server started are its predecessor's shutdown (a restart), not the proxy. */
+  serverStartedAt: number
+  /** The doctor's keepalive interval in force, or null. */
+  keepaliveMs: number | null
 }
+
+/** Closes count as one timeout when their idle times agree to within this (or 10 %). */
+const IDLE_TOLERANCE_MS = 250
 
 type Rule = (evidence: Evidence, context: DiagnoseContext) => Finding | null
 
@@ -67,8 +74,37 @@ const socketNeverArrived: Rule = (evidence, { socketGraceMs }) => {
   }
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) => {
+  const report = evidence.reports.findLast((candidate) => candidate.closes.length >= 2)
+  if (!report) return null
+  const closes = report.closes.filter((close) => close.at >= serverStartedAt)
+  const first = closes[0]
+  const last = closes.at(-1)
+  if (closes.length < 2 || !first || !last) return null
+  const idleMs = median(closes.map((close) => close.idleMs))
+  // A restart or a flaky network closes at any idle time; a proxy's idle timeout closes at the same one.
+  const steady = closes.every((close) => Math.abs(close.idleMs - idleMs) <= Math.max(IDLE_TOLERANCE_MS, idleMs / 10))
+  if (!steady) return null
+  const socket = eventsOf(evidence, 'hmr-socket').findLast((request) => request.origin === report.pageOrigin)
+  return {
+    cause: 'idle-timeout',
+    proxy: socket?.proxy ?? 'unknown',
+    pageOrigin: report.pageOrigin,
+    idleMs,
+    closes: closes.length,
+    spanMs: last.at - (first.at - first.openForMs),
+    code: last.code,
+    keepaliveMs,
+  }
+}
+
 /** Specific causes first: a generic finding is dropped when a specific one explains the same failure. */
-const SPECIFIC: Rule[] = [upgradeStripped]
+const SPECIFIC: Rule[] = [upgradeStripped, idleTimeout]
 const GENERIC: Rule[] = [socketNeverArrived]
 
 export function diagnose(evidence: Evidence, context: DiagnoseContext): Finding[] {
@@ -79,7 +115,12 @@ export function diagnose(evidence: Evidence, context: DiagnoseContext): Finding[
 
 /** One key per distinct cause and place, so the terminal says each thing once. */
 export function findingKey(finding: Finding): string {
-  return finding.cause === 'upgrade-stripped'
-    ? `${finding.cause} ${finding.handshake.path}`
-    : `${finding.cause} ${finding.socketUrl ?? finding.pageOrigin ?? ''}`
+  switch (finding.cause) {
+    case 'upgrade-stripped':
+      return `${finding.cause} ${finding.handshake.path}`
+    case 'idle-timeout':
+      return `${finding.cause} ${finding.pageOrigin} ${Math.round(finding.idleMs / 1000)}`
+    case 'socket-never-arrived':
+      return `${finding.cause} ${finding.socketUrl ?? finding.pageOrigin ?? ''}`
+  }
 }

@@ -21,4 +21,19 @@ export type Finding =
       fallback: FallbackState
     }
 
+  /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */
+  | {
+      cause: 'idle-timeout'
+      proxy: ProxyKind
+      pageOrigin: string
+      /** The idle time at which the sockets closed (the median of the steady closes). */
+      idleMs: number
+      closes: number
+      /** From the first of these sockets opening to the last close. */
+      spanMs: number
+      code: number
+      /** The interval at which the doctor pings clients now, or null when it doesn't. */
+      keepaliveMs: number | null
+    }
+
 export type Cause = Finding['cause']

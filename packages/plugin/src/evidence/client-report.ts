@@ -1,8 +1,9 @@
 import { cleanText, redactToken } from '../sanitize.js'
-import type { ClientReport, SocketRecord } from './types.js'
+import type { ClientReport, CloseRecord, SocketRecord } from './types.js'
 
 export const MAX_REPORT_BYTES = 4096
 const MAX_SOCKETS = 8
+const MAX_CLOSES = 8
 const MAX_MS = 24 * 60 * 60 * 1000
 
 export type ParseResult = { ok: true; report: ClientReport } | { ok: false; error: string }
@@ -16,6 +17,18 @@ function url(value: unknown, protocols: readonly string[]): string | null {
   try {
     const parsed = new URL(value)
     return protocols.includes(parsed.protocol) ? cleanText(redactToken(parsed.href), 300) : null
+  } catch {
+    return null
+  }
+}
+
+/** Only the origin is kept: a path, query or credentials in it are the browser's business, not the log's. */
+function origin(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2048) return null
+  try {
+    const parsed = new URL(value)
+    const ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin.length <= 300
+    return ok ? cleanText(parsed.origin, 300) : null
   } catch {
     return null
   }
@@ -48,6 +61,29 @@ function socketRecord(value: unknown): SocketRecord | null {
   }
 }
 
+function closeRecord(value: unknown, at: number): CloseRecord | null {
+  if (!isRecord(value)) return null
+  const msAgo = milliseconds(value.msAgo)
+  const openForMs = milliseconds(value.openForMs)
+  const idleMs = milliseconds(value.idleMs)
+  const code = value.code
+  if (msAgo == null || openForMs == null || idleMs == null) return null
+  if (!Number.isInteger(code) || Number(code) < 1000 || Number(code) > 4999) return null
+  return { at: at - msAgo, openForMs, idleMs, code: code as number }
+}
+
+function list<T>(value: unknown, max: number, read: (item: unknown) => T | null): T[] | null {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.length > max) return null
+  const items: T[] = []
+  for (const raw of value) {
+    const item = read(raw)
+    if (item === null) return null
+    items.push(item)
+  }
+  return items
+}
+
 /** Validates what the browser posted. Anything off-shape is refused whole: a partial report misleads. */
 export function parseClientReport(body: string, at: number): ParseResult {
   let data: unknown
@@ -57,16 +93,12 @@ export function parseClientReport(body: string, at: number): ParseResult {
     return { ok: false, error: 'body is not JSON' }
   }
   if (!isRecord(data)) return { ok: false, error: 'body is not an object' }
-  const pageOrigin = url(data.pageOrigin, ['http:', 'https:'])
+  const pageOrigin = origin(data.pageOrigin)
   if (pageOrigin === null) return { ok: false, error: 'pageOrigin is not an http(s) URL' }
-  if (!Array.isArray(data.sockets) || data.sockets.length === 0 || data.sockets.length > MAX_SOCKETS) {
-    return { ok: false, error: `sockets must be a list of 1 to ${MAX_SOCKETS}` }
-  }
-  const sockets: SocketRecord[] = []
-  for (const raw of data.sockets) {
-    const record = socketRecord(raw)
-    if (record === null) return { ok: false, error: 'a socket record is malformed' }
-    sockets.push(record)
-  }
-  return { ok: true, report: { at, pageOrigin: new URL(pageOrigin).origin, sockets } }
+  const sockets = list(data.sockets, MAX_SOCKETS, socketRecord)
+  if (sockets === null) return { ok: false, error: `sockets must be a list of at most ${MAX_SOCKETS} socket records` }
+  const closes = list(data.closes, MAX_CLOSES, (item) => closeRecord(item, at))
+  if (closes === null) return { ok: false, error: `closes must be a list of at most ${MAX_CLOSES} close records` }
+  if (sockets.length === 0 && closes.length === 0) return { ok: false, error: 'nothing to report' }
+  return { ok: true, report: { at, pageOrigin, sockets, closes } }
 }

@@ -40,7 +40,8 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   const allow = createRateLimit(20, 10_000)
   const refusal = (req: IncomingMessage): [number, string] | null => {
     if (req.method !== 'POST') return [405, 'method not allowed']
-    // A custom header also forces a CORS preflight, which this endpoint never answers: other sites can't post.
+    // A custom header also forces a CORS preflight, so Vite's CORS policy (the one that guards the client
+    // module holding this secret) decides which other origins may post at all.
     if (!sameSecret(req.headers[SECRET_HEADER], options.secret)) return [403, 'forbidden']
     if (!allow(now())) return [429, 'too many reports']
     if (!req.headers['content-type']?.startsWith('application/json')) return [415, 'expected application/json']

@@ -8,6 +8,7 @@ export interface RequestLike {
   httpVersion: string
   headers: Record<string, string | string[] | undefined>
   rawHeaders: string[]
+  socket?: { localPort?: number | undefined } | undefined
 }
 
 function header(request: RequestLike, name: string): string | null {
@@ -55,5 +56,6 @@ export function snapshotRequest(request: RequestLike, at: number): RequestSnapsh
     forwardedProto: header(request, 'x-forwarded-proto'),
     forwardedHost: header(request, 'x-forwarded-host'),
     proxy: fingerprintProxy(request),
+    localPort: request.socket?.localPort ?? null,
   }
 }

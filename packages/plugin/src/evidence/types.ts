@@ -17,6 +17,8 @@ export interface RequestSnapshot {
   forwardedProto: string | null
   forwardedHost: string | null
   proxy: ProxyKind
+  /** The port the request arrived on: where Vite listens, even in middleware mode. */
+  localPort: number | null
 }
 
 /** What the server side saw. */
@@ -43,12 +45,24 @@ export interface SocketRecord {
   error: string | null
 }
 
-/** What the browser reported: sent only when an HMR socket failed. */
+/** An opened HMR socket that closed, each one followed by Vite's client reloading the page. */
+export interface CloseRecord {
+  /** When it closed, on the server's clock (the browser sends how long ago). */
+  at: number
+  openForMs: number
+  /** Milliseconds since the last frame in either direction when it closed. */
+  idleMs: number
+  code: number
+}
+
+/** What the browser reported: sent only when an HMR socket failed, or the page is in a close-and-reload loop. */
 export interface ClientReport {
   at: number
   /** The page's origin, as the browser sees it. */
   pageOrigin: string
   sockets: SocketRecord[]
+  /** Recent closes of opened sockets, across the reloads they caused, oldest first. */
+  closes: CloseRecord[]
 }
 
 /** Everything observed recently, oldest first. */

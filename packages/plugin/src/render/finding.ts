@@ -1,9 +1,9 @@
 import type { FallbackState, Finding } from '../diagnose/types.js'
 import type { RequestSnapshot } from '../evidence/types.js'
 import type { ViteFacts } from '../vite-facts.js'
-import { nginxUpgradeFix } from './nginx.js'
+import { nginxIdleTimeoutFix, nginxUpgradeFix } from './nginx.js'
 import type { RenderedFinding } from './types.js'
-import { allowedHostsFix } from './vite-config.js'
+import { allowedHostsFix, pingIntervalFix } from './vite-config.js'
 
 function vitePort(facts: ViteFacts): string {
   return String(facts.hmr.port ?? facts.listen?.port ?? '?')
@@ -25,7 +25,9 @@ function fallbackNote(fallback: FallbackState, facts: ViteFacts): string[] {
  * so a Host that differs from the page's origin names the upstream exactly as the user's config writes it.
  */
 export function proxyUpstream(handshake: RequestSnapshot, facts: ViteFacts): string {
-  const listening = facts.listen ? `${facts.listen.host}:${facts.listen.port}` : `127.0.0.1:${vitePort(facts)}`
+  const listening = facts.listen
+    ? `${facts.listen.host}:${facts.listen.port}`
+    : `127.0.0.1:${handshake.localPort ?? vitePort(facts)}`
   if (!handshake.host) return listening
   try {
     return handshake.origin && new URL(handshake.origin).host !== handshake.host ? handshake.host : listening
@@ -57,7 +59,33 @@ const PROXY_NAMES: Record<string, string> = {
   unknown: 'The proxy',
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+function renderIdleTimeout(finding: Extract<Finding, { cause: 'idle-timeout' }>, facts: ViteFacts): RenderedFinding {
+  const isNginx = finding.proxy === 'nginx' || finding.proxy === 'unknown'
+  const keepalive =
+    finding.keepaliveMs === null
+      ? []
+      : [
+          `Until then the doctor pings each HMR client every ${seconds(finding.keepaliveMs)} so pages stop reloading (option keepalive).`,
+        ]
+  return {
+    summary: `The proxy closes the HMR socket after ${seconds(finding.idleMs)} idle, and Vite reloads the page every time.`,
+    evidence: `closed after ${seconds(finding.idleMs)} idle, ${finding.closes} times in ${seconds(finding.spanMs)} (close code ${finding.code}), on the page at ${finding.pageOrigin}`,
+    notes: [
+      `Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every ${seconds(finding.idleMs)} (one small frame per interval per open tab).`,
+      ...keepalive,
+    ],
+    proxy: isNginx ? [nginxIdleTimeoutFix()] : [],
+    vite: pingIntervalFix(finding.idleMs, facts),
+    afterwards: isNginx ? 'Then reload nginx (nginx -s reload), or restart Vite after the vite.config change.' : null,
+  }
+}
+
 export function renderFinding(finding: Finding, facts: ViteFacts): RenderedFinding {
+  if (finding.cause === 'idle-timeout') return renderIdleTimeout(finding, facts)
   if (finding.cause === 'upgrade-stripped') {
     const name = PROXY_NAMES[finding.proxy] ?? 'The proxy'
     const isNginx = finding.proxy === 'nginx' || finding.proxy === 'unknown'

@@ -12,16 +12,36 @@ export function isHostAllowedByVite(hostname: string, allowedHosts: true | reado
   )
 }
 
-/** `server.allowedHosts` with the page's host added, for a proxy that now forwards the browser's Host. */
+/**
+ * `server.allowedHosts` for the page's host, for a proxy that now forwards the browser's Host. Only the new
+ * entry: the resolved list also holds hosts Vite adds by itself (`server.host`, `origin`).
+ */
 export function allowedHostsFix(hostname: string, facts: ViteFacts): ConfigBlock | null {
   if (isHostAllowedByVite(hostname, facts.allowedHosts)) return null
-  const hosts = [...(facts.allowedHosts === true ? [] : facts.allowedHosts), hostname]
-  const list = hosts.map((host) => `'${host}'`).join(', ')
   return {
-    where: 'vite.config, merged into your config',
+    where: 'vite.config, merged into your config (add to any allowedHosts you already have)',
     text: `export default defineConfig({
   server: {
-    allowedHosts: [${list}],
+    allowedHosts: [${JSON.stringify(hostname).replaceAll('"', "'")}],
+  },
+})`,
+  }
+}
+
+/** A ping interval comfortably below the measured idle timeout: half of it, in whole tenths of a second. */
+export function pingIntervalBelow(idleMs: number): number {
+  return Math.max(100, Math.floor(idleMs / 2 / 100) * 100)
+}
+
+/** `server.hmr.timeout` (or `server.ws.timeout` from Vite 8.1): how often Vite's client pings its socket. */
+export function pingIntervalFix(idleMs: number, facts: ViteFacts): ConfigBlock {
+  return {
+    where: 'or instead, vite.config, merged into your config',
+    text: `export default defineConfig({
+  server: {
+    ${facts.hmrConfigKey}: {
+      timeout: ${pingIntervalBelow(idleMs)},
+    },
   },
 })`,
   }
