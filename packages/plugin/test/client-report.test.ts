@@ -1,0 +1,153 @@
+import { describe, expect, test } from 'vitest'
+import { parseClientReport } from '../src/evidence/client-report.js'
+
+const failed = {
+  url: 'ws://localhost:8080/?token=SECRET123',
+  opened: false,
+  closeCode: 1006,
+  openedAfterMs: null,
+  closedAfterMs: 12.6,
+  error: null,
+}
+const opened = {
+  url: 'ws://localhost:5173/?token=SECRET123',
+  opened: true,
+  closeCode: null,
+  openedAfterMs: 8,
+  closedAfterMs: null,
+  error: null,
+}
+
+function body(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({ pageOrigin: 'http://localhost:8080', sockets: [failed], ...overrides })
+}
+
+function withSocket(overrides: Record<string, unknown>): string {
+  return body({ sockets: [{ ...failed, ...overrides }] })
+}
+
+test('a valid report is accepted: origin only, times rounded, the token redacted', () => {
+  const result = parseClientReport(
+    body({ pageOrigin: 'http://localhost:8080/some/page?q=1', sockets: [failed, opened] }),
+    77,
+  )
+  expect(result).toEqual({
+    ok: true,
+    report: {
+      at: 77,
+      pageOrigin: 'http://localhost:8080',
+      sockets: [
+        {
+          url: 'ws://localhost:8080/?token=…',
+          opened: false,
+          closeCode: 1006,
+          openedAfterMs: null,
+          closedAfterMs: 13,
+          error: null,
+        },
+        {
+          url: 'ws://localhost:5173/?token=…',
+          opened: true,
+          closeCode: null,
+          openedAfterMs: 8,
+          closedAfterMs: null,
+          error: null,
+        },
+      ],
+      closes: [],
+    },
+  })
+  expect(JSON.stringify(result)).not.toContain('SECRET123')
+})
+
+test.each([
+  { name: 'the largest close code', body: withSocket({ closeCode: 4999 }) },
+  { name: 'the smallest close code', body: withSocket({ closeCode: 1000 }) },
+  { name: 'a day of milliseconds', body: withSocket({ closedAfterMs: 24 * 60 * 60 * 1000 }) },
+  { name: 'zero milliseconds', body: withSocket({ closedAfterMs: 0 }) },
+  { name: 'a constructor error', body: withSocket({ error: 'SecurityError: insecure' }) },
+  {
+    name: 'an https page with a wss socket',
+    body: body({ pageOrigin: 'https://app.test', sockets: [{ ...failed, url: 'wss://app.test/' }] }),
+  },
+  { name: 'eight sockets', body: body({ sockets: Array.from({ length: 8 }, () => failed) }) },
+])('accepted at the edge: $name', ({ body }) => {
+  expect(parseClientReport(body, 0).ok).toBe(true)
+})
+
+test.each([
+  { name: 'non-JSON', body: 'not json' },
+  { name: 'an empty body', body: '' },
+  { name: 'NaN (not JSON either)', body: body().replace('12.6', 'NaN') },
+  { name: 'an array', body: JSON.stringify([{ pageOrigin: 'http://localhost:8080', sockets: [failed] }]) },
+  { name: 'null', body: 'null' },
+  { name: 'a string', body: '"report"' },
+  { name: 'a missing pageOrigin', body: JSON.stringify({ sockets: [failed] }) },
+  { name: 'a javascript: pageOrigin', body: body({ pageOrigin: 'javascript:alert(1)' }) },
+  { name: 'a file: pageOrigin', body: body({ pageOrigin: 'file:///etc/passwd' }) },
+  { name: 'a ws: pageOrigin', body: body({ pageOrigin: 'ws://localhost:8080' }) },
+  { name: 'a relative pageOrigin', body: body({ pageOrigin: '/page' }) },
+  { name: 'a pageOrigin that is not a string', body: body({ pageOrigin: 8080 }) },
+  { name: 'a pageOrigin over 2048 characters', body: body({ pageOrigin: `http://a.test/${'p'.repeat(2048)}` }) },
+  { name: '0 sockets', body: body({ sockets: [] }) },
+  { name: '9 sockets', body: body({ sockets: Array.from({ length: 9 }, () => failed) }) },
+  { name: 'sockets not a list', body: body({ sockets: { 0: failed } }) },
+  { name: 'a socket that is not an object', body: body({ sockets: ['ws://localhost:8080/'] }) },
+  { name: 'a socket that is null', body: body({ sockets: [null] }) },
+  { name: 'a socket that is a list', body: body({ sockets: [[failed]] }) },
+  { name: 'one bad socket among good ones', body: body({ sockets: [opened, { ...failed, opened: 'no' }] }) },
+  { name: 'a javascript: socket URL', body: withSocket({ url: 'javascript:alert(1)' }) },
+  { name: 'an ftp: socket URL', body: withSocket({ url: 'ftp://localhost/' }) },
+  { name: 'a socket URL that does not parse', body: withSocket({ url: 'ws://' }) },
+  { name: 'a missing socket URL', body: withSocket({ url: undefined }) },
+  { name: 'negative ms', body: withSocket({ closedAfterMs: -1 }) },
+  { name: 'infinite ms (1e999 parses to Infinity)', body: body().replace('12.6', '1e999') },
+  { name: 'more than a day of ms', body: withSocket({ closedAfterMs: 24 * 60 * 60 * 1000 + 1 }) },
+  { name: 'ms as a string', body: withSocket({ openedAfterMs: '8' }) },
+  { name: 'missing ms', body: withSocket({ openedAfterMs: undefined }) },
+  { name: 'close code 999', body: withSocket({ closeCode: 999 }) },
+  { name: 'close code 5000', body: withSocket({ closeCode: 5000 }) },
+  { name: 'a fractional close code', body: withSocket({ closeCode: 1006.5 }) },
+  { name: 'a close code as a string', body: withSocket({ closeCode: '1006' }) },
+  { name: 'opened not a boolean', body: withSocket({ opened: 0 }) },
+  { name: 'error a number', body: withSocket({ error: 42 }) },
+  { name: 'error an object', body: withSocket({ error: { message: 'x' } }) },
+  { name: 'error missing', body: withSocket({ error: undefined }) },
+])('refused: $name', ({ body }) => {
+  const result = parseClientReport(body, 0)
+  expect(result.ok).toBe(false)
+  expect(result).toEqual({ ok: false, error: expect.any(String) })
+})
+
+describe('untrusted strings are made safe to print', () => {
+  test.each([
+    { name: 'an ANSI colour', error: '\u001b[31mboom\u001b[0m', cleaned: 'boom' },
+    { name: 'a bidi override', error: 'abc\u202edcba', cleaned: 'abcdcba' },
+    { name: 'bidi isolates and marks', error: '\u2066a\u2069\u200eb\u200f', cleaned: 'ab' },
+    { name: 'a newline that would forge a log line', error: 'x\n[vite] ok', cleaned: 'x[vite] ok' },
+    { name: 'a long error', error: 'e'.repeat(500), cleaned: `${'e'.repeat(119)}…` },
+  ])('in the error: $name', ({ error, cleaned }) => {
+    const result = parseClientReport(withSocket({ error }), 0)
+    expect(result.ok && result.report.sockets[0]?.error).toBe(cleaned)
+  })
+
+  test('in the socket URL', () => {
+    const result = parseClientReport(withSocket({ url: 'ws://a.test/\u202ex?y=\u001b[31m&token=t\u001b' }), 0)
+    expect(result.ok && result.report.sockets[0]?.url).toBe('ws://a.test/%E2%80%AEx?y=%1B[31m&token=…')
+  })
+
+  test('a long socket URL is capped', () => {
+    const result = parseClientReport(withSocket({ url: `ws://a.test/${'p'.repeat(1000)}` }), 0)
+    const url = result.ok ? result.report.sockets[0]?.url : undefined
+    expect(url).toBe(`ws://a.test/${'p'.repeat(287)}…`)
+  })
+
+  test('a pageOrigin whose origin is over 300 characters is refused, not thrown', () => {
+    expect(parseClientReport(body({ pageOrigin: `http://${'a'.repeat(350)}.test/` }), 0).ok).toBe(false)
+  })
+
+  test('credentials and path in pageOrigin are dropped: only the origin is kept', () => {
+    const result = parseClientReport(body({ pageOrigin: `http://user:${'p'.repeat(300)}@a.test/x?y` }), 0)
+    expect(result.ok && result.report.pageOrigin).toBe('http://a.test')
+  })
+})

@@ -1,0 +1,98 @@
+import type { ClientReport, Evidence, RequestSnapshot, ServerEvent, SocketRecord } from '../src/evidence/types.js'
+import type { ViteFacts } from '../src/vite-facts.js'
+
+/** A default Vite 8.3 dev server on 127.0.0.1:5173 with base '/'. */
+export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
+  return {
+    viteVersion: '8.3.8',
+    hmrConfigKey: 'ws',
+    base: '/',
+    hmrPath: '/',
+    clientPath: '/@vite/client',
+    hmr: {},
+    listen: { host: '127.0.0.1', port: 5173 },
+    allowedHosts: [],
+    ...overrides,
+  }
+}
+
+/**
+ * The HMR handshake as a bare nginx `proxy_pass http://localhost:5173` forwards it: HTTP/1.0, `Connection: close`,
+ * Host rewritten to the upstream, no Upgrade.
+ */
+export function request(overrides: Partial<RequestSnapshot> = {}): RequestSnapshot {
+  return {
+    at: 1000,
+    method: 'GET',
+    path: '/',
+    hasToken: true,
+    httpVersion: '1.0',
+    host: 'localhost:5173',
+    origin: 'http://localhost:8080',
+    connection: 'close',
+    upgrade: null,
+    wsProtocol: 'vite-hmr',
+    forwardedProto: null,
+    forwardedHost: null,
+    proxy: 'nginx',
+    localPort: 5173,
+    ...overrides,
+  }
+}
+
+export function stripped(at: number, overrides: Partial<RequestSnapshot> = {}): ServerEvent {
+  return { kind: 'stripped-handshake', request: request({ at, ...overrides }) }
+}
+
+/** A socket Vite accepted: the browser's direct fallback to Vite's port, so HTTP/1.1 with an Upgrade. */
+export function hmrSocket(at: number, overrides: Partial<RequestSnapshot> = {}): ServerEvent {
+  return {
+    kind: 'hmr-socket',
+    request: request({
+      at,
+      httpVersion: '1.1',
+      host: '127.0.0.1:5173',
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      proxy: 'unknown',
+      ...overrides,
+    }),
+  }
+}
+
+export function clientServed(at: number, overrides: Partial<RequestSnapshot> = {}): ServerEvent {
+  return {
+    kind: 'client-served',
+    request: request({
+      at,
+      path: '/@vite/client',
+      hasToken: false,
+      httpVersion: '1.1',
+      host: 'localhost:8080',
+      connection: 'keep-alive',
+      wsProtocol: null,
+      proxy: 'unknown',
+      ...overrides,
+    }),
+  }
+}
+
+export function socket(overrides: Partial<SocketRecord> = {}): SocketRecord {
+  return {
+    url: 'ws://localhost:8080/?token=…',
+    opened: false,
+    closeCode: 1006,
+    openedAfterMs: null,
+    closedAfterMs: 12,
+    error: null,
+    ...overrides,
+  }
+}
+
+export function report(at: number, sockets: SocketRecord[], pageOrigin = 'http://localhost:8080'): ClientReport {
+  return { at, pageOrigin, sockets, closes: [] }
+}
+
+export function evidence(now: number, events: ServerEvent[], reports: ClientReport[] = []): Evidence {
+  return { now, events, reports }
+}

@@ -1,0 +1,283 @@
+import { stripVTControlCharacters } from 'node:util'
+import { describe, expect, test } from 'vitest'
+import type { FallbackState, Finding } from '../src/diagnose/types.js'
+import type { ProxyKind, RequestSnapshot } from '../src/evidence/types.js'
+import { renderBrowser } from '../src/render/browser.js'
+import { proxyUpstream, renderFinding } from '../src/render/finding.js'
+import { renderTerminal } from '../src/render/terminal.js'
+import { isHostAllowedByVite } from '../src/render/vite-config.js'
+import type { ViteFacts } from '../src/vite-facts.js'
+import { request, viteFacts } from './fixtures.js'
+
+function upgradeStripped(
+  options: { fallback?: FallbackState; proxy?: ProxyKind; handshake?: Partial<RequestSnapshot> } = {},
+): Finding {
+  const handshake = request({ proxy: options.proxy ?? 'nginx', ...options.handshake })
+  return {
+    cause: 'upgrade-stripped',
+    proxy: handshake.proxy,
+    handshake,
+    pageOrigin: handshake.origin,
+    fallback: options.fallback ?? 'unknown',
+  }
+}
+
+/** What the user reads in the terminal. */
+function terminal(finding: Finding, facts: ViteFacts = viteFacts()): string {
+  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts)))
+}
+
+describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', () => {
+  test('fallback works', () => {
+    expect(terminal(upgradeStripped({ fallback: 'works' }))).toBe(`\
+[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080
+  HMR works only through Vite's direct fallback to port 5173; a browser that can't reach that port (Docker, another machine) gets no updates.
+
+  nginx, inside http {}:
+
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+  nginx, inside the server {} that proxies Vite:
+
+    location = / {
+        proxy_pass http://localhost:5173;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+    }
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+
+  test('fallback fails', () => {
+    expect(terminal(upgradeStripped({ fallback: 'fails' }))).toBe(`\
+[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080
+  Vite's direct fallback to port 5173 failed too: this page gets no updates.
+
+  nginx, inside http {}:
+
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+  nginx, inside the server {} that proxies Vite:
+
+    location = / {
+        proxy_pass http://localhost:5173;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+    }
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+
+  test('fallback unknown, and an hmr.port names the port', () => {
+    expect(terminal(upgradeStripped({ fallback: 'unknown' }), viteFacts({ hmr: { port: 24678 } }))).toBe(`\
+[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080
+
+  nginx, inside http {}:
+
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+  nginx, inside the server {} that proxies Vite:
+
+    location = / {
+        proxy_pass http://localhost:5173;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+    }
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+
+  test('a proxy that sets Host $host sends to where Vite listens; base /app/ and hmr.path give the location', () => {
+    const finding = upgradeStripped({ handshake: { path: '/app/hmr', host: 'localhost:8080', connection: null } })
+    const facts = viteFacts({ base: '/app/', hmrPath: '/app/hmr', listen: { host: '127.0.0.1', port: 5174 } })
+    expect(terminal(finding, facts)).toBe(`\
+[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET /app/hmr HTTP/1.0 with no Connection header and no Upgrade header, from the page at http://localhost:8080
+
+  nginx, inside http {}:
+
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+  nginx, inside the server {} that proxies Vite:
+
+    location = /app/hmr {
+        proxy_pass http://127.0.0.1:5174;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+    }
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+
+  test("a page host Vite's host check would reject gets an allowedHosts block with just that host", () => {
+    const finding = upgradeStripped({ handshake: { origin: 'https://app.test', host: 'vite:5173' } })
+    expect(terminal(finding, viteFacts({ allowedHosts: ['.example.com'] }))).toBe(`\
+[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at https://app.test
+
+  nginx, inside http {}:
+
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+  nginx, inside the server {} that proxies Vite:
+
+    location = / {
+        proxy_pass http://vite:5173;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+    }
+
+  vite.config, merged into your config (add to any allowedHosts you already have):
+
+    export default defineConfig({
+      server: {
+        allowedHosts: ['app.test'],
+      },
+    })
+  Then reload nginx: nginx -s reload`)
+  })
+})
+
+test('Apache gets a sentence, not an nginx block', () => {
+  const finding = upgradeStripped({ proxy: 'apache', handshake: { httpVersion: '1.1', connection: null } })
+  expect(terminal(finding)).toBe(`\
+[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET / HTTP/1.1 with no Connection header and no Upgrade header, from the page at http://localhost:8080
+  Make Apache forward the Upgrade and Connection headers to Vite for /.`)
+})
+
+test('socket-never-arrived names the socket the browser dialled and the clientPort option of this Vite', () => {
+  const finding: Finding = {
+    cause: 'socket-never-arrived',
+    pageOrigin: 'https://app.test',
+    socketUrl: 'wss://app.test/?token=…',
+    fallback: 'fails',
+  }
+  expect(terminal(finding, viteFacts({ hmrConfigKey: 'hmr' }))).toBe(`\
+[hmr-doctor] The browser's HMR socket never reached Vite.
+  seen: The page at https://app.test dialled wss://app.test/?token=…; no handshake for / arrived at Vite.
+  Vite's direct fallback to port 5173 failed too: this page gets no updates.
+  Make the proxy forward / to Vite (port 5173) as a WebSocket, or point the browser at a port it can reach with server.hmr.clientPort.`)
+})
+
+test.each<{ name: string; handshake: Partial<RequestSnapshot>; facts?: ViteFacts; upstream: string }>([
+  {
+    name: "Host differs from the Origin's host: it is nginx's $proxy_host",
+    handshake: { host: 'vite:5173', origin: 'http://localhost:8080' },
+    upstream: 'vite:5173',
+  },
+  {
+    name: "Host equals the Origin's host: where Vite listens",
+    handshake: { host: 'localhost:8080', origin: 'http://localhost:8080' },
+    upstream: '127.0.0.1:5173',
+  },
+  {
+    name: 'default port dropped from the Origin still compares equal',
+    handshake: { host: 'app.test', origin: 'https://app.test' },
+    upstream: '127.0.0.1:5173',
+  },
+  { name: 'no Host', handshake: { host: null }, upstream: '127.0.0.1:5173' },
+  { name: 'no Origin', handshake: { host: 'vite:5173', origin: null }, upstream: '127.0.0.1:5173' },
+  { name: 'an unparsable Origin', handshake: { host: 'vite:5173', origin: 'null' }, upstream: '127.0.0.1:5173' },
+  {
+    name: 'no listen address (middleware mode): the port the handshake arrived on',
+    handshake: { host: null, localPort: 3000 },
+    facts: viteFacts({ listen: null, hmr: { port: 24678 } }),
+    upstream: '127.0.0.1:3000',
+  },
+  {
+    name: 'no listen address and no arrival port: the HMR port',
+    handshake: { host: null, localPort: null },
+    facts: viteFacts({ listen: null, hmr: { port: 24678 } }),
+    upstream: '127.0.0.1:24678',
+  },
+])('proxyUpstream: $name', ({ handshake, facts = viteFacts(), upstream }) => {
+  expect(proxyUpstream(request(handshake), facts)).toBe(upstream)
+})
+
+test.each<[string, true | readonly string[], boolean]>([
+  ['127.0.0.1', [], true],
+  ['192.168.1.20', [], true],
+  ['[::1]', [], true],
+  ['[fe80::1]', [], true],
+  ['localhost', [], true],
+  ['sub.localhost', [], true],
+  ['localhost.evil.test', [], false],
+  ['app.test', [], false],
+  ['app.test', ['app.test'], true],
+  ['www.app.test', ['app.test'], false],
+  ['example.com', ['.example.com'], true],
+  ['a.example.com', ['.example.com'], true],
+  ['a.b.example.com', ['.example.com'], true],
+  ['badexample.com', ['.example.com'], false],
+  ['example.com.evil', ['.example.com'], false],
+  ['anything.test', true, true],
+])('isHostAllowedByVite(%j, %j) is %s', (hostname, allowedHosts, allowed) => {
+  expect(isHostAllowedByVite(hostname, allowedHosts)).toBe(allowed)
+})
+
+describe('renderBrowser', () => {
+  test('nginx: the evidence, notes, each block under its place, then what to do afterwards', () => {
+    const message = renderBrowser(renderFinding(upgradeStripped({ fallback: 'fails' }), viteFacts()))
+    expect(message).toEqual({
+      title: '[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.',
+      lines: [
+        'Seen by Vite: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080',
+        "Vite's direct fallback to port 5173 failed too: this page gets no updates.",
+        "nginx, inside http {}:\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}",
+        expect.stringMatching(/^nginx, inside the server \{\} that proxies Vite:\nlocation = \/ \{\n/),
+        'vite.config: nothing to change.',
+        'Then reload nginx: nginx -s reload',
+      ],
+    })
+  })
+
+  test('a rejected page host: the vite.config block replaces "nothing to change"', () => {
+    const finding = upgradeStripped({ handshake: { origin: 'http://app.test' } })
+    const { lines } = renderBrowser(renderFinding(finding, viteFacts()))
+    expect(lines).not.toContain('vite.config: nothing to change.')
+    expect(lines.at(-2)).toBe(
+      "vite.config, merged into your config (add to any allowedHosts you already have):\nexport default defineConfig({\n  server: {\n    allowedHosts: ['app.test'],\n  },\n})",
+    )
+  })
+
+  test('Apache: no block and no vite.config line, since no fix was printed to compare against', () => {
+    const finding = upgradeStripped({ proxy: 'apache' })
+    expect(renderBrowser(renderFinding(finding, viteFacts())).lines).toEqual([
+      'Seen by Vite: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080',
+      'Make Apache forward the Upgrade and Connection headers to Vite for /.',
+    ])
+  })
+})

@@ -1,0 +1,311 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
+import { createServer, type Logger, type ViteDevServer } from 'vite'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+// dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
+import { hmrDoctor } from '../dist/index.js'
+import { REPORT_PATH, SECRET_HEADER } from '../src/client/protocol.js'
+
+interface RunningVite {
+  origin: string
+  port: number
+  /** The per-server secret, read from the snippet served in /@vite/client, as a browser would get it. */
+  secret: string
+  client: string
+  /** Everything the server logged, as passed to the logger (colours included). */
+  logged: string[]
+  close(): Promise<void>
+}
+
+async function startVite(): Promise<RunningVite> {
+  const root = mkdtempSync(join(tmpdir(), 'hmr-doctor-endpoint-'))
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>fixture</title><p>fixture</p>\n')
+  const logged: string[] = []
+  const record = (message: string): void => {
+    logged.push(message)
+  }
+  const customLogger: Logger = {
+    hasWarned: false,
+    info: record,
+    warn: record,
+    warnOnce: record,
+    error: record,
+    clearScreen: () => {},
+    hasErrorLogged: () => false,
+  }
+  let server: ViteDevServer | undefined
+  const close = async (): Promise<void> => {
+    await server?.close()
+    rmSync(root, { recursive: true, force: true })
+  }
+  try {
+    server = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      customLogger,
+      server: { port: 0, host: '127.0.0.1' },
+      plugins: [hmrDoctor()],
+    })
+    await server.listen()
+    const address = server.httpServer?.address()
+    if (!address || typeof address === 'string') throw new Error(`Vite is not listening on a port: ${address}`)
+    const origin = `http://127.0.0.1:${address.port}`
+    const client = await (await fetch(`${origin}/@vite/client`)).text()
+    const secret = /"secret":"([^"]+)"/.exec(client)?.[1]
+    if (!secret) throw new Error('no secret in the snippet served with /@vite/client')
+    return { origin, port: address.port, secret, client, logged, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+const VALID_REPORT = JSON.stringify({
+  pageOrigin: 'http://127.0.0.1:1',
+  sockets: [
+    {
+      url: 'ws://127.0.0.1:1/?token=x',
+      opened: false,
+      closeCode: 1006,
+      openedAfterMs: null,
+      closedAfterMs: 5,
+      error: null,
+    },
+  ],
+})
+
+function post(vite: RunningVite, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${vite.origin}/${REPORT_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SECRET_HEADER]: vite.secret, ...headers },
+    body,
+  })
+}
+
+/** A POST with no content-length: Node sends it chunked, so only counting the bytes can stop it. */
+function postChunked(vite: RunningVite, chunks: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${vite.origin}/${REPORT_PATH}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_HEADER]: vite.secret } },
+      (response) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          body += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+        response.on('error', reject)
+      },
+    )
+    request.on('error', reject)
+    for (const chunk of chunks) request.write(chunk)
+    request.end()
+  })
+}
+
+describe('the report endpoint on a real Vite dev server', () => {
+  let vite: RunningVite
+
+  beforeAll(async () => {
+    vite = await startVite()
+  })
+
+  afterAll(async () => {
+    await vite?.close()
+  })
+
+  test('/@vite/client starts with the snippet, once, and Vite’s own code follows on the same line', () => {
+    const install = '__hmrDoctorClient.install('
+    expect(vite.client.startsWith(';(()=>{')).toBe(true)
+    expect(vite.client.split(install)).toHaveLength(2)
+    const snippetEnd = vite.client.indexOf('})();', vite.client.indexOf(install)) + '})();'.length
+    // The snippet must run before Vite's client opens its socket, and must not shift the source map's lines.
+    expect(vite.client.slice(snippetEnd)).toMatch(/^import /)
+    expect(vite.client.slice(0, snippetEnd)).not.toContain('\n')
+    expect(vite.client.slice(0, snippetEnd)).toContain(JSON.stringify(`../${REPORT_PATH}`))
+  })
+
+  // Each row with the right secret spends one of the 20 reports a window allows: keep the rows under that.
+  test.each<{ name: string; init: (secret: string) => RequestInit; status: number; error: unknown }>([
+    {
+      name: 'GET',
+      init: (secret) => ({ method: 'GET', headers: { [SECRET_HEADER]: secret } }),
+      status: 405,
+      error: 'method not allowed',
+    },
+    {
+      name: 'POST without the secret',
+      init: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: VALID_REPORT }),
+      status: 403,
+      error: 'forbidden',
+    },
+    {
+      name: 'POST with a wrong secret of the same length',
+      init: (secret) => ({
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [SECRET_HEADER]: `${secret[0] === 'A' ? 'B' : 'A'}${secret.slice(1)}`,
+        },
+        body: VALID_REPORT,
+      }),
+      status: 403,
+      error: 'forbidden',
+    },
+    {
+      name: 'POST with the secret and more',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: `${secret}x` },
+        body: VALID_REPORT,
+      }),
+      status: 403,
+      error: 'forbidden',
+    },
+    {
+      name: 'text/plain',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', [SECRET_HEADER]: secret },
+        body: VALID_REPORT,
+      }),
+      status: 415,
+      error: 'expected application/json',
+    },
+    {
+      name: 'a body over 4096 bytes, with a content-length that says so',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        body: JSON.stringify({ ...JSON.parse(VALID_REPORT), padding: 'x'.repeat(4096) }),
+      }),
+      status: 413,
+      error: 'report too large',
+    },
+    {
+      name: 'malformed JSON',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        body: VALID_REPORT.slice(0, -3),
+      }),
+      status: 400,
+      error: 'body is not JSON',
+    },
+    {
+      name: 'JSON of the wrong shape',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        body: JSON.stringify({ pageOrigin: 'http://127.0.0.1:1', sockets: 'all of them' }),
+      }),
+      status: 400,
+      error: expect.any(String),
+    },
+  ])('$name → $status', async ({ init, status, error }) => {
+    const response = await fetch(`${vite.origin}/${REPORT_PATH}`, init(vite.secret))
+    expect(response.status).toBe(status)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(await response.json()).toEqual({ error })
+  })
+
+  test('another site cannot post: its preflight for the secret header is not allowed', async () => {
+    // Vite's own CORS middleware answers preflights before plugin middlewares run; what matters is the verdict.
+    const response = await fetch(`${vite.origin}/${REPORT_PATH}`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': `content-type,${SECRET_HEADER}`,
+      },
+    })
+    expect(response.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  test('a chunked body over 4096 bytes, with no content-length → 413', async () => {
+    const response = await postChunked(vite, [VALID_REPORT.slice(0, -1), `,"padding":"${'x'.repeat(4096)}"}`])
+    expect(response).toEqual({ status: 413, body: JSON.stringify({ error: 'report too large' }) })
+  })
+
+  test('escape sequences in a report reach neither the terminal nor the browser', async () => {
+    const red = '\u001b[31m'
+    const hostile = JSON.stringify({
+      pageOrigin: `http://127.0.0.1:2/${red}`,
+      sockets: [
+        {
+          url: `ws://127.0.0.1:2/${red}?q=${red}&token=${red}`,
+          opened: false,
+          closeCode: 1006,
+          openedAfterMs: null,
+          closedAfterMs: 5,
+          error: `${red}boom`,
+        },
+      ],
+    })
+    const response = await post(vite, hostile)
+    expect(response.status).toBe(200)
+    const { messages } = (await response.json()) as { messages: { title: string; lines: string[] }[] }
+    expect(messages.length).toBeGreaterThan(0)
+    for (const text of messages.flatMap((message) => [message.title, ...message.lines])) {
+      expect(text).not.toContain('\u001b')
+    }
+    // The finding was printed, so the report's strings did pass through the logger.
+    expect(vite.logged.map(stripVTControlCharacters).some((text) => text.includes('http://127.0.0.1:2'))).toBe(true)
+    expect(vite.logged.filter((text) => text.includes(red))).toEqual([])
+  })
+
+  test('a valid report → 200 with what the browser shows, and the fix printed once in the terminal', async () => {
+    const response = await post(vite, VALID_REPORT)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await response.json()).toEqual({
+      messages: [
+        {
+          title: "[hmr-doctor] The browser's HMR socket never reached Vite.",
+          lines: [
+            'Seen by Vite: The page at http://127.0.0.1:1 dialled ws://127.0.0.1:1/?token=…; no handshake for / arrived at Vite.',
+            `Make the proxy forward / to Vite (port ${vite.port}) as a WebSocket, or point the browser at a port it can reach with server.ws.clientPort.`,
+          ],
+        },
+      ],
+    })
+    const printed = `\
+[hmr-doctor] The browser's HMR socket never reached Vite.
+  seen: The page at http://127.0.0.1:1 dialled ws://127.0.0.1:1/?token=…; no handshake for / arrived at Vite.
+  Make the proxy forward / to Vite (port ${vite.port}) as a WebSocket, or point the browser at a port it can reach with server.ws.clientPort.`
+    expect(vite.logged.map(stripVTControlCharacters).filter((text) => text === printed)).toHaveLength(1)
+    expect(vite.logged.filter((text) => text.includes('token=x'))).toEqual([])
+  })
+
+  test('after all that, the server still serves the page', async () => {
+    const response = await fetch(`${vite.origin}/`)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('<p>fixture</p>')
+  })
+})
+
+describe('the report endpoint under a burst', () => {
+  let vite: RunningVite
+
+  beforeAll(async () => {
+    vite = await startVite()
+  })
+
+  afterAll(async () => {
+    await vite?.close()
+  })
+
+  test('25 reports within the window: 20 answered, the rest refused with 429, and the server keeps serving', async () => {
+    const responses = await Promise.all(Array.from({ length: 25 }, () => post(vite, VALID_REPORT)))
+    const statuses = responses.map((response) => response.status).sort()
+    expect(statuses).toEqual([...Array.from({ length: 20 }, () => 200), ...Array.from({ length: 5 }, () => 429)])
+    const refused = responses.find((response) => response.status === 429)
+    expect(await refused?.json()).toEqual({ error: 'too many reports' })
+    expect((await fetch(`${vite.origin}/`)).status).toBe(200)
+  })
+})

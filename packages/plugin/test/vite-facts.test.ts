@@ -1,0 +1,99 @@
+import type { AddressInfo } from 'node:net'
+import type { ResolvedConfig } from 'vite'
+import { describe, expect, test } from 'vitest'
+import { type HmrSettings, hmrConfigKeyFor, readHmrSettings, readViteFacts, type ViteFacts } from '../src/vite-facts.js'
+
+type Server = ResolvedConfig['server']
+
+// Only the fields readViteFacts reads; a full ResolvedConfig would bury what each case varies.
+function resolvedConfig(base: string, server: Record<string, unknown> = {}): ResolvedConfig {
+  return { base, server: { allowedHosts: [], ...server } } as unknown as ResolvedConfig
+}
+
+function serverConfig(server: Record<string, unknown>): Server {
+  return server as unknown as Server
+}
+
+test.each([
+  ['5.4.12', 'hmr'],
+  ['6.0.0', 'hmr'],
+  ['7.1.3', 'hmr'],
+  ['8.0.3', 'hmr'],
+  ['8.1.0', 'ws'],
+  ['8.1.0-beta.2', 'ws'],
+  ['8.3.8', 'ws'],
+  ['9.0.0', 'ws'],
+  ['10.0.0', 'ws'],
+])('hmrConfigKeyFor(%s) is %s', (version, key) => {
+  expect(hmrConfigKeyFor(version)).toBe(key)
+})
+
+test.each<{ name: string; server: Record<string, unknown>; settings: HmrSettings }>([
+  {
+    name: 'server.ws is preferred over its server.hmr alias',
+    server: { ws: { path: '/ws', port: 24678 }, hmr: { path: '/hmr', port: 1 } },
+    settings: { path: '/ws', port: 24678 },
+  },
+  {
+    name: 'server.hmr when there is no server.ws (Vite < 8.1)',
+    server: { hmr: { path: '/hmr', clientPort: 443, host: 'app.test', protocol: 'wss' } },
+    settings: { path: '/hmr', clientPort: 443, host: 'app.test', protocol: 'wss' },
+  },
+  { name: 'server.ws false falls back to server.hmr', server: { ws: false, hmr: { port: 1 } }, settings: { port: 1 } },
+  { name: 'hmr: true carries no settings', server: { hmr: true }, settings: {} },
+  { name: 'neither key', server: {}, settings: {} },
+  {
+    name: 'values of the wrong type are dropped',
+    server: { ws: { port: '24678', clientPort: null, host: 1, protocol: {}, path: ['/'] } },
+    settings: {},
+  },
+])('readHmrSettings: $name', ({ server, settings }) => {
+  expect(readHmrSettings(serverConfig(server))).toEqual(settings)
+})
+
+describe('readViteFacts', () => {
+  test('a default server on 127.0.0.1', () => {
+    const address: AddressInfo = { address: '127.0.0.1', family: 'IPv4', port: 5173 }
+    expect(readViteFacts(resolvedConfig('/'), '8.3.8', address)).toEqual<ViteFacts>({
+      viteVersion: '8.3.8',
+      hmrConfigKey: 'ws',
+      base: '/',
+      hmrPath: '/',
+      clientPath: '/@vite/client',
+      hmr: {},
+      listen: { host: '127.0.0.1', port: 5173 },
+      allowedHosts: [],
+    })
+  })
+
+  test.each([
+    { base: '/', path: undefined, hmrPath: '/', clientPath: '/@vite/client' },
+    { base: '/app/', path: undefined, hmrPath: '/app/', clientPath: '/app/@vite/client' },
+    { base: '/app', path: undefined, hmrPath: '/app/', clientPath: '/app/@vite/client' },
+    { base: '/app/', path: 'hmr', hmrPath: '/app/hmr', clientPath: '/app/@vite/client' },
+    { base: '/app/', path: '/hmr', hmrPath: '/app/hmr', clientPath: '/app/@vite/client' },
+    { base: '/', path: '/hmr', hmrPath: '/hmr', clientPath: '/@vite/client' },
+  ])('base $base with hmr.path $path: socket at $hmrPath', ({ base, path, hmrPath, clientPath }) => {
+    const facts = readViteFacts(resolvedConfig(base, { hmr: path === undefined ? true : { path } }), '8.0.3', null)
+    expect({ hmrPath: facts.hmrPath, clientPath: facts.clientPath }).toEqual({ hmrPath, clientPath })
+  })
+
+  test.each<{ address: AddressInfo | string | null | undefined; listen: ViteFacts['listen'] }>([
+    { address: { address: '::', family: 'IPv6', port: 5173 }, listen: { host: '127.0.0.1', port: 5173 } },
+    { address: { address: '0.0.0.0', family: 'IPv4', port: 5174 }, listen: { host: '127.0.0.1', port: 5174 } },
+    { address: { address: '::1', family: 'IPv6', port: 5173 }, listen: { host: '[::1]', port: 5173 } },
+    { address: { address: '192.168.1.20', family: 'IPv4', port: 80 }, listen: { host: '192.168.1.20', port: 80 } },
+    { address: '/tmp/vite.sock', listen: null },
+    { address: null, listen: null },
+    { address: undefined, listen: null },
+  ])('listening on $address', ({ address, listen }) => {
+    expect(readViteFacts(resolvedConfig('/'), '8.3.8', address).listen).toEqual(listen)
+  })
+
+  test.each<{ allowedHosts: true | string[]; expected: true | string[] }>([
+    { allowedHosts: true, expected: true },
+    { allowedHosts: ['.example.com', 'app.test'], expected: ['.example.com', 'app.test'] },
+  ])('allowedHosts $allowedHosts', ({ allowedHosts, expected }) => {
+    expect(readViteFacts(resolvedConfig('/', { allowedHosts }), '8.3.8', null).allowedHosts).toEqual(expected)
+  })
+})
