@@ -20,6 +20,10 @@ export interface NginxSite {
   server?: string
   /** Lines inside the catch-all `location /`, after `proxy_pass`. */
   location?: string
+  /** The proxied location's path, `/` unless set. */
+  locationPath?: string
+  /** The proxied location's whole body, replacing `proxy_pass http://<upstream>;` and `location`. */
+  locationBody?: string
 }
 
 function indent(text: string | undefined, by: string): string {
@@ -54,9 +58,8 @@ export function nginxConfig(site: NginxSite): string {
 server {
     listen ${site.listen};
 ${indent(site.server, '    ')}
-    location / {
-        proxy_pass http://${site.upstream};
-${indent(site.location, '        ')}
+    location ${site.locationPath ?? '/'} {
+${indent(site.locationBody ?? `proxy_pass http://${site.upstream};\n${site.location ?? ''}`, '        ')}
     }
 }`)
 }

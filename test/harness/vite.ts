@@ -48,16 +48,21 @@ export async function startVite(
     doctor?: HmrDoctorOptions | false
     config?: InlineConfig
     host?: string
+    /** A port to reuse (a restarted server keeps the address the proxy points at); free one otherwise. */
+    port?: number
     /** The text of a vite.config.ts to write into the app and load, as a user's project would. */
     configFile?: string
+    /** More files to write into the app, by path relative to its root. */
+    files?: Record<string, string>
   } = {},
 ): Promise<RunningVite> {
   mkdirSync(SCRATCH, { recursive: true })
   const root = mkdtempSync(join(SCRATCH, 'app-'))
   cpSync(FIXTURE, root, { recursive: true })
   if (options.configFile !== undefined) writeFileSync(join(root, 'vite.config.ts'), options.configFile)
+  for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(join(root, file), text)
   const host = options.host ?? '127.0.0.1'
-  const port = await freePort(host)
+  const port = options.port ?? (await freePort(host))
   const logger = captureLogger()
   const server = await createServer(
     mergeConfig(
@@ -87,6 +92,28 @@ export async function startVite(
     async stop() {
       await server.close()
       rmSync(root, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * The user's config with a printed fix "merged into your config", exactly as printed: each is a module of
+ * its own in the app, joined by vite.config.ts with Vite's own `mergeConfig`.
+ */
+export function configWithPrintedFix(
+  user: string,
+  printed: string,
+): { configFile: string; files: Record<string, string> } {
+  return {
+    configFile: `import { mergeConfig } from 'vite'
+import fix from './fix.config'
+import user from './user.config'
+
+export default mergeConfig(user, fix)
+`,
+    files: {
+      'user.config.ts': `import { defineConfig } from 'vite'\n\n${user}\n`,
+      'fix.config.ts': `import { defineConfig } from 'vite'\n\n${printed}\n`,
     },
   }
 }

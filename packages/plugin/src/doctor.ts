@@ -8,7 +8,7 @@ import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
 
-/** How long after a flattened handshake to wait for Vite's direct fallback before diagnosing. */
+/** How long after a suspicious request to wait (for Vite's direct fallback, a browser report) before diagnosing. */
 const FALLBACK_SETTLE_MS = 2500
 
 export interface DoctorOptions {
@@ -51,8 +51,9 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
   return {
     observe(event: ServerEvent): void {
       store.addEvent(event)
-      if (event.kind === 'stripped-handshake') later(FALLBACK_SETTLE_MS)
-      else if (event.kind === 'client-served') later(context().socketGraceMs)
+      // An accepted socket is the healthy end of a story; everything else may start one worth telling.
+      if (event.kind === 'client-served') later(context().socketGraceMs)
+      else if (event.kind !== 'hmr-socket') later(FALLBACK_SETTLE_MS)
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)

@@ -5,6 +5,7 @@ import { clientSnippet, isViteClient } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
 import { observeServer } from './evidence/server-observer.js'
+import { createHostCheck } from './host-check.js'
 import { createKeepalive } from './keepalive.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
 import { pingIntervalBelow } from './render/vite-config.js'
@@ -45,11 +46,12 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         },
       })
       const base = readViteFacts(viteConfig, viteVersion, null)
-      observeServer(
-        server,
-        () => base.clientPath,
-        (event) => doctor.observe(event),
-      )
+      const scope = {
+        clientPath: base.clientPath,
+        base: base.base,
+        hostAllowed: createHostCheck(base.httpHostCheck ? base.allowedHosts : true),
+      }
+      observeServer(server, scope, (event) => doctor.observe(event))
       server.middlewares.use(
         createReportEndpoint({
           path: `${base.base}${REPORT_PATH}`,

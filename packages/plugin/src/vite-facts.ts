@@ -24,6 +24,8 @@ export interface ViteFacts {
   /** Where the HTTP server actually listens (the asked port may have been taken). */
   listen: { host: string; port: number } | null
   allowedHosts: true | readonly string[]
+  /** Vite skips its HTTP host check (not the WebSocket one) when it serves https itself. */
+  httpHostCheck: boolean
 }
 
 export function hmrConfigKeyFor(viteVersion: string): 'hmr' | 'ws' {
@@ -70,6 +72,11 @@ export function readViteFacts(
     clientPath: `${base}@vite/client`,
     hmr,
     listen: listenAddress(address),
-    allowedHosts: config.server.allowedHosts === true ? true : [...(config.server.allowedHosts ?? [])],
+    // Before Vite 5.4.12 / 6.0.9 there is no host check (and no option).
+    allowedHosts:
+      config.server.allowedHosts === true || config.server.allowedHosts === undefined
+        ? true
+        : [...config.server.allowedHosts],
+    httpHostCheck: !config.server.https,
   }
 }

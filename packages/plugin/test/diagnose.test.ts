@@ -87,7 +87,7 @@ describe('upgrade-stripped', () => {
     {
       name: "a handshake without Origin takes the page from the browser's report",
       events: [stripped(1000, { origin: null })],
-      reports: [report(2600, [failedProxied], 'https://app.test')],
+      reports: [report(2600, [socket({ url: 'wss://app.test/?token=…' })], 'https://app.test')],
       handshake: { origin: null },
       pageOrigin: 'https://app.test',
       fallback: 'unknown',
@@ -212,7 +212,7 @@ describe('no finding', () => {
 
 test('a specific finding suppresses the generic one for the same failure', () => {
   const generic = [clientServed(5000)]
-  const reports = [report(6000, [failedProxied], 'http://localhost:3000')]
+  const reports = [report(6000, [socket({ url: 'ws://localhost:3000/?token=…' })], 'http://localhost:3000')]
   // Without the flattened handshake the generic rule fires, so its absence below is the suppression at work.
   expect(diagnose(evidence(10_000, generic, reports), context).map((finding) => finding.cause)).toEqual([
     'socket-never-arrived',

@@ -12,6 +12,7 @@ export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
     hmr: {},
     listen: { host: '127.0.0.1', port: 5173 },
     allowedHosts: [],
+    httpHostCheck: true,
     ...overrides,
   }
 }

@@ -63,7 +63,22 @@ describe('readViteFacts', () => {
       hmr: {},
       listen: { host: '127.0.0.1', port: 5173 },
       allowedHosts: [],
+      httpHostCheck: true,
     })
+  })
+
+  test.each([
+    { name: 'a list is kept', server: { allowedHosts: ['app.test'] }, allowedHosts: ['app.test'], httpHostCheck: true },
+    { name: 'true turns the check off', server: { allowedHosts: true }, allowedHosts: true, httpHostCheck: true },
+    {
+      name: 'a Vite without the option has no check',
+      server: { allowedHosts: undefined },
+      allowedHosts: true,
+      httpHostCheck: true,
+    },
+    { name: 'https skips the HTTP check only', server: { https: {} }, allowedHosts: [], httpHostCheck: false },
+  ])('host check: $name', ({ server, allowedHosts, httpHostCheck }) => {
+    expect(readViteFacts(resolvedConfig('/', server), '8.3.8', null)).toMatchObject({ allowedHosts, httpHostCheck })
   })
 
   test.each([

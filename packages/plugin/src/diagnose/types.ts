@@ -1,4 +1,5 @@
-import type { ProxyKind, RequestSnapshot } from '../evidence/types.js'
+import type { Evidence, ProxyKind, RequestSnapshot } from '../evidence/types.js'
+import type { ViteFacts } from '../vite-facts.js'
 
 /** Whether Vite's direct fallback socket (browser straight to Vite's port) saved HMR. */
 export type FallbackState = 'works' | 'fails' | 'unknown'
@@ -36,4 +37,44 @@ export type Finding =
       keepaliveMs: number | null
     }
 
+  /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */
+  | {
+      cause: 'host-rejected'
+      via: 'page' | 'handshake'
+      request: RequestSnapshot
+      hostname: string
+    }
+  /** The proxy rewrites the request URI: the query (with the token) or the `base` prefix is lost. */
+  | {
+      cause: 'uri-rewritten'
+      what: 'query' | 'prefix'
+      request: RequestSnapshot
+      /** How many page requests looped through Vite's redirect into `base`. */
+      redirects: number
+    }
+  /** The browser dials the socket somewhere other than the page's origin, and it fails (or works only there). */
+  | {
+      cause: 'socket-misdirected'
+      pageOrigin: string
+      socketUrl: string
+      /** Why the browser's socket failed, when it said (a blocked constructor), or null. */
+      error: string | null
+      /** The HMR settings that point the browser at the page's origin instead. */
+      settings: { protocol?: 'ws' | 'wss'; host?: string; clientPort?: number; port?: number }
+      fallback: FallbackState
+    }
+
 export type Cause = Finding['cause']
+
+export interface DiagnoseContext {
+  facts: ViteFacts
+  /** How long a loaded client may go without a socket before that counts as evidence. */
+  socketGraceMs: number
+  /** Closes before this server started are its predecessor's shutdown (a restart), not the proxy. */
+  serverStartedAt: number
+  /** The doctor's keepalive interval in force, or null. */
+  keepaliveMs: number | null
+}
+
+/** One cause's test over the evidence: a finding, or null when the evidence doesn't show it. */
+export type Rule = (evidence: Evidence, context: DiagnoseContext) => Finding | null

@@ -3,36 +3,56 @@ import type { ViteDevServer } from 'vite'
 import { snapshotRequest } from './request-snapshot.js'
 import type { ServerEvent } from './types.js'
 
+/** What a request is judged against; kept out of the request path so judging stays cheap. */
+export interface RequestScope {
+  clientPath: string
+  base: string
+  /** Whether Vite's HTTP host check lets this Host through (true when the check is off). */
+  hostAllowed: (host: string | undefined) => boolean
+}
+
 /**
  * Classifies one request cheaply (it runs on every request): a WebSocket key without an `Upgrade` header
- * is a handshake a proxy flattened; a script load of the client is a page that should open a socket soon.
+ * is a handshake a proxy flattened; a script load of the client is a page that should open a socket soon;
+ * a page load is checked against what Vite itself will refuse or redirect.
  */
-export function classifyRequest(req: IncomingMessage, clientPath: string, at: number): ServerEvent | null {
+export function classifyRequest(req: IncomingMessage, scope: RequestScope, at: number): ServerEvent | null {
+  const dest = req.headers['sec-fetch-dest']
   if (req.headers['sec-websocket-key'] !== undefined && req.headers.upgrade === undefined) {
     return { kind: 'stripped-handshake', request: snapshotRequest(req, at) }
   }
-  if (req.headers['sec-fetch-dest'] === 'script' && req.url?.startsWith(clientPath)) {
+  if (dest === 'script' && req.url?.startsWith(scope.clientPath)) {
     return { kind: 'client-served', request: snapshotRequest(req, at) }
+  }
+  if (dest === 'document') {
+    if (!scope.hostAllowed(req.headers.host)) return { kind: 'host-blocked', request: snapshotRequest(req, at) }
+    if (scope.base !== '/' && !req.url?.startsWith(scope.base)) {
+      return { kind: 'outside-base', request: snapshotRequest(req, at) }
+    }
   }
   return null
 }
 
 /**
- * Watches what reaches Vite without changing how Vite routes it: a first `request` listener (never an
- * `upgrade` listener, which would make Node hold plain requests that Vite answers today) and Vite's own
- * socket `connection` event.
+ * Watches what reaches Vite without changing how Vite routes it: a first `request` listener; an `upgrade`
+ * listener only beside Vite's own (where there is none, adding one would make Node hold plain requests that
+ * Vite answers today); and Vite's socket `connection` event.
  */
-export function observeServer(
-  server: ViteDevServer,
-  clientPath: () => string,
-  onEvent: (event: ServerEvent) => void,
-): void {
+export function observeServer(server: ViteDevServer, scope: RequestScope, onEvent: (event: ServerEvent) => void): void {
   const onRequest = (req: IncomingMessage): void => {
-    const event = classifyRequest(req, clientPath(), Date.now())
+    const event = classifyRequest(req, scope, Date.now())
     if (event) onEvent(event)
   }
-  if (server.httpServer) {
-    server.httpServer.prependListener('request', onRequest)
+  const httpServer = server.httpServer
+  if (httpServer) {
+    httpServer.prependListener('request', onRequest)
+    if (httpServer.listenerCount('upgrade') > 0) {
+      httpServer.prependListener('upgrade', (req: IncomingMessage) => {
+        if (req.headers['sec-websocket-protocol'] === 'vite-hmr') {
+          onEvent({ kind: 'handshake', request: snapshotRequest(req, Date.now()) })
+        }
+      })
+    }
   } else {
     server.middlewares.use((req, _res, next) => {
       onRequest(req)

@@ -29,6 +29,12 @@ export type ServerEvent =
   | { kind: 'hmr-socket'; request: RequestSnapshot }
   /** A browser loaded `/@vite/client` as a script. */
   | { kind: 'client-served'; request: RequestSnapshot }
+  /** An HMR handshake that reached Vite as an upgrade (accepted or not: `hmr-socket` follows when accepted). */
+  | { kind: 'handshake'; request: RequestSnapshot }
+  /** A page request whose Host Vite's host check refuses (it answers 403 and logs nothing). */
+  | { kind: 'host-blocked'; request: RequestSnapshot }
+  /** A page request outside `base`, which Vite redirects into it: a proxy stripping the prefix loops. */
+  | { kind: 'outside-base'; request: RequestSnapshot }
 
 /** One WebSocket the browser opened with the `vite-hmr` subprotocol, as the client snippet saw it. */
 export interface SocketRecord {

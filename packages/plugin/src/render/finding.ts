@@ -1,66 +1,16 @@
-import type { FallbackState, Finding } from '../diagnose/types.js'
+import type { Finding } from '../diagnose/types.js'
 import type { RequestSnapshot } from '../evidence/types.js'
 import type { ViteFacts } from '../vite-facts.js'
+import { fallbackNote, originHostname, PROXY_NAMES, proxyUpstream, seconds, vitePort } from './common.js'
 import { nginxIdleTimeoutFix, nginxUpgradeFix } from './nginx.js'
+import { renderHostRejected, renderSocketMisdirected, renderUriRewritten } from './routing.js'
 import type { RenderedFinding } from './types.js'
 import { allowedHostsFix, pingIntervalFix } from './vite-config.js'
-
-function vitePort(facts: ViteFacts): string {
-  return String(facts.hmr.port ?? facts.listen?.port ?? '?')
-}
-
-function fallbackNote(fallback: FallbackState, facts: ViteFacts): string[] {
-  if (fallback === 'works') {
-    return [
-      `HMR works only through Vite's direct fallback to port ${vitePort(facts)}; a browser that can't reach that port (Docker, another machine) gets no updates.`,
-    ]
-  }
-  if (fallback === 'fails')
-    return [`Vite's direct fallback to port ${vitePort(facts)} failed too: this page gets no updates.`]
-  return []
-}
-
-/**
- * Where the proxy sends Vite's traffic. A bare nginx `proxy_pass` sets Host to its upstream (`$proxy_host`),
- * so a Host that differs from the page's origin names the upstream exactly as the user's config writes it.
- */
-export function proxyUpstream(handshake: RequestSnapshot, facts: ViteFacts): string {
-  const listening = facts.listen
-    ? `${facts.listen.host}:${facts.listen.port}`
-    : `127.0.0.1:${handshake.localPort ?? vitePort(facts)}`
-  if (!handshake.host) return listening
-  try {
-    return handshake.origin && new URL(handshake.origin).host !== handshake.host ? handshake.host : listening
-  } catch {
-    return listening
-  }
-}
-
-function hostnameOf(origin: string | null): string | null {
-  if (!origin) return null
-  try {
-    return new URL(origin).hostname
-  } catch {
-    return null
-  }
-}
 
 function describeHandshake(handshake: RequestSnapshot, pageOrigin: string | null): string {
   const connection = handshake.connection ? `Connection: ${handshake.connection}` : 'no Connection header'
   const page = pageOrigin ? `, from the page at ${pageOrigin}` : ''
   return `${handshake.method} ${handshake.path} HTTP/${handshake.httpVersion} with ${connection} and no Upgrade header${page}`
-}
-
-const PROXY_NAMES: Record<string, string> = {
-  nginx: 'nginx',
-  apache: 'Apache',
-  haproxy: 'HAProxy',
-  caddy: 'Caddy',
-  unknown: 'The proxy',
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`
 }
 
 function renderIdleTimeout(finding: Extract<Finding, { cause: 'idle-timeout' }>, facts: ViteFacts): RenderedFinding {
@@ -89,7 +39,7 @@ export function renderFinding(finding: Finding, facts: ViteFacts): RenderedFindi
   if (finding.cause === 'upgrade-stripped') {
     const name = PROXY_NAMES[finding.proxy] ?? 'The proxy'
     const isNginx = finding.proxy === 'nginx' || finding.proxy === 'unknown'
-    const hostname = hostnameOf(finding.pageOrigin)
+    const hostname = originHostname(finding.pageOrigin)
     return {
       summary: `${name} drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.`,
       evidence: describeHandshake(finding.handshake, finding.pageOrigin),
@@ -102,6 +52,9 @@ export function renderFinding(finding: Finding, facts: ViteFacts): RenderedFindi
       afterwards: isNginx ? 'Then reload nginx: nginx -s reload' : null,
     }
   }
+  if (finding.cause === 'host-rejected') return renderHostRejected(finding, facts)
+  if (finding.cause === 'uri-rewritten') return renderUriRewritten(finding, facts)
+  if (finding.cause === 'socket-misdirected') return renderSocketMisdirected(finding, facts)
   const dialled = finding.socketUrl ? `dialled ${finding.socketUrl}` : `loaded ${facts.clientPath}`
   const page = finding.pageOrigin ? `The page at ${finding.pageOrigin} ` : 'A page '
   return {

@@ -34,3 +34,11 @@ export function nginxIdleTimeoutFix(): ConfigBlock {
     text: `proxy_read_timeout ${NGINX_TUNNEL_TIMEOUT};\nproxy_send_timeout ${NGINX_TUNNEL_TIMEOUT};`,
   }
 }
+
+/** A `proxy_pass` without a URI part: nginx then forwards the request URI untouched, query and prefix included. */
+export function nginxPassUriFix(upstream: string): ConfigBlock {
+  return {
+    where: 'nginx, in the location {} that proxies Vite, replacing its proxy_pass',
+    text: `proxy_pass http://${upstream};`,
+  }
+}

@@ -1,16 +1,6 @@
+import { isHostAllowedByVite } from '../host-check.js'
 import type { ViteFacts } from '../vite-facts.js'
 import type { ConfigBlock } from './types.js'
-
-const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i
-
-/** Vite's host check, as `isHostAllowed` in Vite's `hostCheck.ts` applies it to a hostname. */
-export function isHostAllowedByVite(hostname: string, allowedHosts: true | readonly string[]): boolean {
-  if (allowedHosts === true || IP_ADDRESS.test(hostname)) return true
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true
-  return allowedHosts.some((allowed) =>
-    allowed.startsWith('.') ? allowed.slice(1) === hostname || hostname.endsWith(allowed) : allowed === hostname,
-  )
-}
 
 /**
  * `server.allowedHosts` for the page's host, for a proxy that now forwards the browser's Host. Only the new
@@ -41,6 +31,26 @@ export function pingIntervalFix(idleMs: number, facts: ViteFacts): ConfigBlock {
   server: {
     ${facts.hmrConfigKey}: {
       timeout: ${pingIntervalBelow(idleMs)},
+    },
+  },
+})`,
+  }
+}
+
+/** The HMR client settings (under the key the running Vite wants) that point the browser at the page's origin. */
+export function socketSettingsFix(
+  settings: { protocol?: string; host?: string; clientPort?: number; port?: number },
+  facts: ViteFacts,
+): ConfigBlock {
+  const lines = Object.entries(settings).map(
+    ([key, value]) => `      ${key}: ${typeof value === 'number' ? value : `'${value}'`},`,
+  )
+  return {
+    where: 'vite.config, merged into your config',
+    text: `export default defineConfig({
+  server: {
+    ${facts.hmrConfigKey}: {
+${lines.join('\n')}
     },
   },
 })`,

@@ -1,0 +1,35 @@
+import { eventsOf } from '../queries.js'
+import type { Rule } from '../types.js'
+
+/** Closes count as one timeout when their idle times agree to within this (or 10 %). */
+const IDLE_TOLERANCE_MS = 250
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/** Opened sockets closing at a steady idle time, page after page: a proxy's idle timeout. */
+export const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) => {
+  const report = evidence.reports.findLast((candidate) => candidate.closes.length >= 2)
+  if (!report) return null
+  const closes = report.closes.filter((close) => close.at >= serverStartedAt)
+  const first = closes[0]
+  const last = closes.at(-1)
+  if (closes.length < 2 || !first || !last) return null
+  const idleMs = median(closes.map((close) => close.idleMs))
+  // A restart or a flaky network closes at any idle time; a proxy's idle timeout closes at the same one.
+  const steady = closes.every((close) => Math.abs(close.idleMs - idleMs) <= Math.max(IDLE_TOLERANCE_MS, idleMs / 10))
+  if (!steady) return null
+  const socket = eventsOf(evidence, 'hmr-socket').findLast((request) => request.origin === report.pageOrigin)
+  return {
+    cause: 'idle-timeout',
+    proxy: socket?.proxy ?? 'unknown',
+    pageOrigin: report.pageOrigin,
+    idleMs,
+    closes: closes.length,
+    spanMs: last.at - (first.at - first.openForMs),
+    code: last.code,
+    keepaliveMs,
+  }
+}

@@ -1,0 +1,24 @@
+import { eventsOf } from '../queries.js'
+import type { Rule } from '../types.js'
+
+/** Vite redirects a page outside `base` into it; this many in a short while is a loop, not a typo. */
+const REDIRECT_LOOP = 3
+const LOOP_WINDOW_MS = 10_000
+
+/**
+ * The proxy's `proxy_pass` carries a URI part, so nginx rewrites what it forwards: `$uri` drops the query
+ * (and the token Vite requires when an Origin is sent: 400), a trailing `/` strips the location's prefix
+ * (Vite never answers a handshake off its path, and redirects pages back into `base` forever).
+ */
+export const uriRewritten: Rule = (evidence, { facts }) => {
+  // Any such handshake counts, not just the latest: Vite's direct fallback may have come in after it.
+  const handshakes = eventsOf(evidence, 'handshake')
+  const offPath = handshakes.findLast((request) => request.path !== facts.hmrPath)
+  if (offPath) return { cause: 'uri-rewritten', what: 'prefix', request: offPath, redirects: 0 }
+  const tokenless = handshakes.findLast((request) => request.origin !== null && !request.hasToken)
+  if (tokenless) return { cause: 'uri-rewritten', what: 'query', request: tokenless, redirects: 0 }
+  const outside = eventsOf(evidence, 'outside-base').filter((request) => evidence.now - request.at <= LOOP_WINDOW_MS)
+  const last = outside.at(-1)
+  if (outside.length < REDIRECT_LOOP || !last) return null
+  return { cause: 'uri-rewritten', what: 'prefix', request: last, redirects: outside.length }
+}

@@ -1,0 +1,55 @@
+import type { FallbackState } from '../diagnose/types.js'
+import type { RequestSnapshot } from '../evidence/types.js'
+import type { ViteFacts } from '../vite-facts.js'
+
+export function vitePort(facts: ViteFacts): string {
+  return String(facts.hmr.port ?? facts.listen?.port ?? '?')
+}
+
+export function fallbackNote(fallback: FallbackState, facts: ViteFacts): string[] {
+  if (fallback === 'works') {
+    return [
+      `HMR works only through Vite's direct fallback to port ${vitePort(facts)}; a browser that can't reach that port (Docker, another machine) gets no updates.`,
+    ]
+  }
+  if (fallback === 'fails')
+    return [`Vite's direct fallback to port ${vitePort(facts)} failed too: this page gets no updates.`]
+  return []
+}
+
+/**
+ * Where the proxy sends Vite's traffic. A bare nginx `proxy_pass` sets Host to its upstream (`$proxy_host`),
+ * so a Host that differs from the page's origin names the upstream exactly as the user's config writes it.
+ */
+export function proxyUpstream(handshake: RequestSnapshot, facts: ViteFacts): string {
+  const listening = facts.listen
+    ? `${facts.listen.host}:${facts.listen.port}`
+    : `127.0.0.1:${handshake.localPort ?? vitePort(facts)}`
+  if (!handshake.host) return listening
+  try {
+    return handshake.origin && new URL(handshake.origin).host !== handshake.host ? handshake.host : listening
+  } catch {
+    return listening
+  }
+}
+
+export function originHostname(origin: string | null): string | null {
+  if (!origin) return null
+  try {
+    return new URL(origin).hostname
+  } catch {
+    return null
+  }
+}
+
+export const PROXY_NAMES: Record<string, string> = {
+  nginx: 'nginx',
+  apache: 'Apache',
+  haproxy: 'HAProxy',
+  caddy: 'Caddy',
+  unknown: 'The proxy',
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
