@@ -1,6 +1,6 @@
 // The demo: the playground behind a real nginx configured the way most people first write it.
-// Installs what it needs, then hands over to playground/demo.ts. See the README for the flags.
-import { ensureSystemPackages, ensureWorkspace, pnpm } from './setup.mjs'
+// Installs what it needs, then hands over to demo.ts beside it. See the README for the flags.
+import { ensureSystemPackages, ensureWorkspace, pnpm } from '../test/setup.mjs'
 
 const args = process.argv.slice(2)
 const viteOnly = args.includes('--vite-only')

@@ -8,6 +8,7 @@ const root = new URL('..', import.meta.url).pathname
 const SYSTEM_PACKAGES = {
   nginx: '/usr/sbin/nginx',
   chromium: '/usr/bin/chromium',
+  openssl: '/usr/bin/openssl',
 }
 
 export function fail(message) {
