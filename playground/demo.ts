@@ -10,24 +10,31 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
-import { parseArgs, stripVTControlCharacters, styleText } from 'node:util'
+import { parseArgs, styleText } from 'node:util'
 import {
   expectHmrApplies,
-  freePort,
   launchBrowser,
   localizeDockerConf,
-  newContext,
   nginxShell,
-  noticeText,
   openPage,
   PROXY_HOST,
   pasteNginxFix,
   printedBlocks,
   type RunningNginx,
-  startNginx,
   waitFor,
 } from 'hmr-doctor-e2e/harness'
-import { createLogger, createServer, type Logger, type ViteDevServer } from 'vite'
+import { createLogger } from 'vite'
+import {
+  DIAGNOSIS,
+  done,
+  openBrokenPage,
+  playground,
+  runStory,
+  serveBehindBrokenNginx,
+  startPlayground,
+  step,
+  teeLogger,
+} from './story.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,43 +45,7 @@ const { values: flags } = parseArgs({
   },
 })
 
-const playground = new URL('./', import.meta.url)
-const brokenConf = new URL('../docker/nginx/broken.conf', import.meta.url)
 const messageFile = new URL('./src/message.ts', import.meta.url)
-
-const step = (text: string) => console.log(`\n${styleText(['bold', 'cyan'], '▶')} ${styleText('bold', text)}`)
-const done = (text: string) => console.log(`\n${styleText(['bold', 'green'], '✔')} ${styleText('bold', text)}`)
-
-/** Vite's own terminal output, also kept so the printed fix can be read back exactly as the user sees it. */
-function teeLogger(): Logger & { text(): string } {
-  const logger = createLogger('info', { allowClearScreen: false })
-  const seen: string[] = []
-  const tee =
-    (print: (msg: string, options?: object) => void) =>
-    (msg: string, options?: object): void => {
-      seen.push(stripVTControlCharacters(msg))
-      print(msg, options)
-    }
-  return {
-    ...logger,
-    info: tee(logger.info),
-    warn: tee(logger.warn),
-    error: tee(logger.error),
-    text: () => seen.join('\n'),
-  }
-}
-
-async function startPlayground(host: string, port: number, logger: Logger): Promise<ViteDevServer> {
-  const server = await createServer({
-    root: playground.pathname,
-    configFile: new URL('vite.config.ts', playground).pathname,
-    customLogger: logger,
-    clearScreen: false,
-    server: { host, port, strictPort: true },
-  })
-  await server.listen()
-  return server
-}
 
 function runDocker(): never {
   const compose = new URL('../docker/compose.yaml', import.meta.url).pathname
@@ -100,60 +71,30 @@ async function main(): Promise<void> {
   }
 
   const original = readFileSync(messageFile, 'utf8')
-  const cleanup: Array<() => Promise<unknown> | unknown> = [() => writeFileSync(messageFile, original)]
-  const stop = async (code: number) => {
-    for (const task of cleanup.reverse()) await task()
-    process.exit(code)
-  }
-  process.once('SIGINT', () => void stop(130))
-  process.once('SIGTERM', () => void stop(143))
+  await runStory(
+    async (cleanup) => {
+      const logger = teeLogger()
+      // Headless, nginx gets an address of its own so the browser can be kept from reaching Vite directly.
+      const proxyHost = flags.headless ? PROXY_HOST : '127.0.0.1'
+      const { url, local, broken, nginx } = await serveBehindBrokenNginx(proxyHost, logger, cleanup)
 
-  try {
-    const logger = teeLogger()
-    const viteHost = '127.0.0.1'
-    // Headless, nginx gets an address of its own so the browser can be kept from reaching Vite directly.
-    const proxyHost = flags.headless ? PROXY_HOST : '127.0.0.1'
-    const vitePort = await freePort(viteHost)
-    const proxyPort = await freePort(proxyHost)
-    const local = { listen: `${proxyHost}:${proxyPort}`, upstream: `${viteHost}:${vitePort}` }
-    const url = `http://${proxyHost}:${proxyPort}/`
+      const applyFix = async (): Promise<void> => {
+        const fixed = pasteNginxFix(broken, printedBlocks(logger.text()))
+        step('Pasting the printed nginx lines into the config and restarting nginx')
+        await nginx.restart(nginxShell(localizeDockerConf(fixed, local)))
+      }
 
-    step(`Vite serves the playground on http://${viteHost}:${vitePort}/`)
-    const server = await startPlayground(viteHost, vitePort, logger)
-    cleanup.push(() => server.close())
-
-    const broken = readFileSync(brokenConf, 'utf8')
-    step(`nginx proxies it on ${url} with docker/nginx/broken.conf (a bare proxy_pass)`)
-    const nginx = await startNginx(nginxShell(localizeDockerConf(broken, local)), { host: proxyHost, port: proxyPort })
-    cleanup.push(() => nginx.stop())
-
-    const applyFix = async (): Promise<void> => {
-      const fixed = pasteNginxFix(broken, printedBlocks(logger.text()))
-      step('Pasting the printed nginx lines into the config and restarting nginx')
-      await nginx.restart(nginxShell(localizeDockerConf(fixed, local)))
-    }
-
-    if (flags.headless) await headless(url, logger, applyFix)
-    else await interactive(url, logger, applyFix, nginx)
-    await stop(0)
-  } catch (error) {
-    console.error(`\n${styleText(['bold', 'red'], '✖')} ${error instanceof Error ? error.message : String(error)}`)
-    await stop(1)
-  }
+      if (flags.headless) await headless(url, logger, applyFix)
+      else await interactive(url, logger, applyFix, nginx)
+    },
+    [() => writeFileSync(messageFile, original)],
+  )
 }
-
-const DIAGNOSIS = '[hmr-doctor] nginx drops the WebSocket upgrade'
 
 async function headless(url: string, logger: { text(): string }, applyFix: () => Promise<void>): Promise<void> {
   const browser = await launchBrowser()
   try {
-    // Only nginx's address is reachable, as for a browser outside the container or on another machine.
-    const context = await newContext(browser, 'proxy-only')
-    step(`Chromium opens ${url} (it can reach nginx, not Vite's own port)`)
-    const before = await openPage(context, url)
-    await waitFor('the doctor to print its diagnosis', () => logger.text().includes(DIAGNOSIS), 15_000)
-    const notice = await waitFor('the notice on the page', () => noticeText(before.page), 10_000)
-    done(`The page shows the doctor's notice: "${notice.slice(0, notice.indexOf('.') + 1)}"`)
+    const { context } = await openBrokenPage(browser, url, logger)
     await applyFix()
     step('Chromium reloads the page; the demo edits src/message.ts')
     const after = await openPage(context, url)

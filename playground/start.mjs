@@ -1,8 +1,18 @@
 // The demo: the playground behind a real nginx configured the way most people first write it.
 // Installs what it needs, then hands over to demo.ts beside it. See the README for the flags.
+// `--pictures` hands over to pictures.ts instead, which redraws the README's pictures.
 import { ensureSystemPackages, ensureWorkspace, pnpm } from '../test/setup.mjs'
 
 const args = process.argv.slice(2)
+
+// The README's pictures (pictures.ts) always drive Chromium, and take none of the demo's flags.
+if (args.includes('--pictures')) {
+  ensureSystemPackages(['nginx', 'chromium'])
+  ensureWorkspace()
+  pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'pictures.ts'])
+  process.exit(0)
+}
+
 const viteOnly = args.includes('--vite-only')
 const headless =
   args.includes('--headless') ||

@@ -88,4 +88,53 @@ describe.each(BROWSER_MODES)('healthy setups stay silent, %s browser', (mode) =>
     await expectHmrApplies(watched, vite)
     await expectSilence(vite, watched, doctorRequests)
   })
+
+  test('a separate HMR port with its own nginx route: HMR applies, nothing printed, nothing sent', async () => {
+    const hmrPort = await freePort()
+    const port = await freePort(PROXY_HOST)
+    const vite = await startVite({
+      doctor: { socketGraceMs: SOCKET_GRACE_MS },
+      configFile: `import { defineConfig } from 'vite'
+
+export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${port}, path: 'hmr' } } })
+`,
+    })
+    cleanup.push(() => vite.stop())
+    const nginx = await startNginx(
+      nginxConfig({
+        listen: `${PROXY_HOST}:${port}`,
+        upstream: `${vite.host}:${vite.port}`,
+        http: WEBSOCKET_MAP,
+        server: `location = /hmr {\n    proxy_pass http://127.0.0.1:${hmrPort};\n${WEBSOCKET_HEADERS.replace(/^/gm, '    ')}\n}`,
+      }),
+      { host: PROXY_HOST, port },
+    )
+    cleanup.push(() => nginx.stop())
+    const context = await newContext(browser, mode)
+    cleanup.push(() => context.close())
+    const doctorRequests: string[] = []
+    context.on('request', (request) => request.url().includes('__hmr_doctor') && doctorRequests.push(request.url()))
+
+    const watched = await openPage(context, `http://${PROXY_HOST}:${port}/`)
+    await expectHmrApplies(watched, vite)
+    await expectSilence(vite, watched, doctorRequests)
+  })
+
+  test('no proxy and a separate HMR port: HMR applies, nothing printed, nothing sent', async () => {
+    const hmrPort = await freePort()
+    const vite = await startVite({
+      doctor: { socketGraceMs: SOCKET_GRACE_MS },
+      host: PROXY_HOST,
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { port: ${hmrPort} } } })\n`,
+    })
+    cleanup.push(() => vite.stop())
+    const context = await newContext(browser, mode)
+    cleanup.push(() => context.close())
+    const doctorRequests: string[] = []
+    context.on('request', (request) => request.url().includes('__hmr_doctor') && doctorRequests.push(request.url()))
+
+    const watched = await openPage(context, `http://${vite.host}:${vite.port}/`)
+    await expectHmrApplies(watched, vite)
+    await expectSilence(vite, watched, doctorRequests)
+  })
 })

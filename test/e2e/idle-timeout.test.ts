@@ -94,7 +94,8 @@ describe.each(BROWSER_MODES)('nginx closing idle sockets after %ss, %s browser',
 
     const looping = await openPage(context, url)
     const output = await waitForLoopDiagnosis(vite)
-    expect(output).toMatch(/seen: closed after 2\.[01] s idle, [2-8] times in \d+\.\d s \(close code 1006\)/)
+    // nginx closes on the dot; the browser's clock may see it a little later on a busy machine.
+    expect(output).toMatch(/seen: closed after 2\.\d s idle, [2-8] times in \d+\.\d s \(close code 1006\)/)
     expect(looping.reloads()).toBeGreaterThanOrEqual(2)
     // The notice survives the loop: the page that loaded after the latest close shows it.
     await expect.poll(() => noticeText(looping.page), { timeout: 10_000 }).toContain('closes the HMR socket')

@@ -5,6 +5,9 @@ export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium'
 /** The loopback address proxies listen on: the only one a `proxy-only` browser can reach. */
 export const PROXY_HOST = '127.0.0.2'
 
+/** A name that is not loopback to the browser (so https rules apply in full), mapped to PROXY_HOST. */
+export const PROXY_NAME = 'app.test'
+
 /**
  * `direct`: the browser reaches every loopback port, as on a developer's own machine, where Vite's direct
  * fallback can hide a broken proxy. `proxy-only`: only the proxy's address is reachable, as from a Docker
@@ -14,10 +17,15 @@ export type BrowserMode = 'direct' | 'proxy-only'
 
 export const BROWSER_MODES: readonly BrowserMode[] = ['direct', 'proxy-only']
 
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium as the tests and the demo use it; `names` also resolves PROXY_NAME and trusts any certificate. */
+export async function launchBrowser(options: { names?: boolean } = {}): Promise<Browser> {
+  const names = options.names
+    ? [`--host-resolver-rules=MAP ${PROXY_NAME} ${PROXY_HOST}`, '--ignore-certificate-errors']
+    : []
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
+      ...names,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',
@@ -31,7 +39,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function newContext(browser: Browser, mode: BrowserMode): Promise<BrowserContext> {
   if (mode === 'direct') return browser.newContext()
-  return browser.newContext({ proxy: { server: 'http://127.0.0.1:9', bypass: PROXY_HOST } })
+  return browser.newContext({ proxy: { server: 'http://127.0.0.1:9', bypass: `${PROXY_HOST},${PROXY_NAME}` } })
 }
 
 export interface WatchedPage {

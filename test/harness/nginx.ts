@@ -146,7 +146,8 @@ export async function startNginx(config: string, listen: { host: string; port: n
   const halt = async (): Promise<void> => {
     const proc = child
     child = undefined
-    if (!proc || proc.exitCode !== null) return
+    // Already gone (a signal counts: Ctrl+C reaches nginx too), so no 'exit' is coming to wait for.
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
     const exited = new Promise((resolve) => proc.once('exit', resolve))
     proc.kill('SIGTERM')
     await exited

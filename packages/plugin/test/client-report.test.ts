@@ -151,3 +151,73 @@ describe('untrusted strings are made safe to print', () => {
     expect(result.ok && result.report.pageOrigin).toBe('http://a.test')
   })
 })
+
+describe('closes', () => {
+  const close = { msAgo: 5000, openForMs: 62_000, idleMs: 60_000, code: 1006 }
+
+  test('closes are turned into times on the server clock, rounded; a report of closes alone is accepted', () => {
+    const closes = [
+      { msAgo: 65_000.4, openForMs: 61_999.6, idleMs: 60_000.2, code: 1001 },
+      { ...close, msAgo: 0 },
+    ]
+    expect(parseClientReport(body({ sockets: [], closes }), 100_000)).toEqual({
+      ok: true,
+      report: {
+        at: 100_000,
+        pageOrigin: 'http://localhost:8080',
+        sockets: [],
+        closes: [
+          { at: 35_000, openForMs: 62_000, idleMs: 60_000, code: 1001 },
+          { at: 100_000, openForMs: 62_000, idleMs: 60_000, code: 1006 },
+        ],
+      },
+    })
+  })
+
+  test('sockets may be left out when there are closes', () => {
+    const result = parseClientReport(JSON.stringify({ pageOrigin: 'http://localhost:8080', closes: [close] }), 10_000)
+    expect(result).toEqual({
+      ok: true,
+      report: {
+        at: 10_000,
+        pageOrigin: 'http://localhost:8080',
+        sockets: [],
+        closes: [{ at: 5000, openForMs: 62_000, idleMs: 60_000, code: 1006 }],
+      },
+    })
+  })
+
+  test.each([
+    { name: 'eight closes', closes: Array.from({ length: 8 }, () => close) },
+    { name: 'close code 4999', closes: [{ ...close, code: 4999 }] },
+    { name: 'zero idle', closes: [{ ...close, idleMs: 0 }] },
+  ])('accepted at the edge: $name', ({ closes }) => {
+    expect(parseClientReport(body({ closes }), 10_000).ok).toBe(true)
+  })
+
+  test.each([
+    { name: '9 closes', closes: Array.from({ length: 9 }, () => close) },
+    { name: 'close code 999', closes: [{ ...close, code: 999 }] },
+    { name: 'close code 5000', closes: [{ ...close, code: 5000 }] },
+    { name: 'a close code as a string', closes: [{ ...close, code: '1006' }] },
+    { name: 'msAgo null', closes: [{ ...close, msAgo: null }] },
+    { name: 'negative msAgo', closes: [{ ...close, msAgo: -1 }] },
+    { name: 'openForMs missing', closes: [{ msAgo: 1, idleMs: 1, code: 1006 }] },
+    { name: 'idleMs over a day', closes: [{ ...close, idleMs: 24 * 60 * 60 * 1000 + 1 }] },
+    { name: 'a close that is not an object', closes: [close, 'close'] },
+    { name: 'closes not a list', closes: close },
+  ])('refused: $name', ({ closes }) => {
+    expect(parseClientReport(body({ closes }), 10_000)).toEqual({
+      ok: false,
+      error: 'closes must be a list of at most 8 close records',
+    })
+  })
+
+  test.each([
+    { name: 'empty sockets and empty closes', value: { sockets: [], closes: [] } },
+    { name: 'empty sockets, no closes', value: { sockets: [] } },
+    { name: 'neither sockets nor closes', value: { sockets: undefined } },
+  ])('nothing to report: $name', ({ value }) => {
+    expect(parseClientReport(body(value), 10_000)).toEqual({ ok: false, error: 'nothing to report' })
+  })
+})

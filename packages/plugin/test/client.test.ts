@@ -1,5 +1,13 @@
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { isHmrProtocol, readMessages } from '../src/client/client.js'
+import {
+  appendClose,
+  type CloseEntry,
+  isReloadLoop,
+  type ReportedClose,
+  readHistory,
+  toReported,
+} from '../src/client/close-history.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],
@@ -52,4 +60,94 @@ test.each<{ name: string; data: unknown; expected: unknown[] }>([
   },
 ])('readMessages: $name', ({ data, expected }) => {
   expect(readMessages(data)).toEqual(expected)
+})
+
+describe('close history', () => {
+  const NOW = 1_000_000
+
+  function entry(at: number, overrides: Partial<CloseEntry> = {}): CloseEntry {
+    return { at, openForMs: 62_000, idleMs: 60_000, code: 1006, ...overrides }
+  }
+
+  test.each<{ name: string; raw: string | null; expected: CloseEntry[] }>([
+    { name: 'nothing stored', raw: null, expected: [] },
+    { name: 'an empty string', raw: '', expected: [] },
+    { name: 'invalid JSON', raw: '[{"at":', expected: [] },
+    {
+      name: 'JSON that is not a list',
+      raw: JSON.stringify({ at: NOW, openForMs: 1, idleMs: 1, code: 1006 }),
+      expected: [],
+    },
+    { name: 'JSON null', raw: 'null', expected: [] },
+    { name: 'a valid list', raw: JSON.stringify([entry(NOW - 5000)]), expected: [entry(NOW - 5000)] },
+    {
+      name: 'malformed entries are dropped, the rest kept in order',
+      raw: JSON.stringify([
+        null,
+        'close',
+        7,
+        entry(NOW - 3000),
+        { at: NOW, openForMs: 1, idleMs: 1 },
+        { at: NOW, openForMs: '1', idleMs: 1, code: 1006 },
+        { at: NOW, openForMs: 1, idleMs: null, code: 1006 },
+        entry(NOW - 1000),
+      ]),
+      expected: [entry(NOW - 3000), entry(NOW - 1000)],
+    },
+    {
+      // A page left for minutes and opened again starts over: those closes didn't cause this load.
+      name: 'entries older than 120 s are dropped; exactly 120 s is kept',
+      raw: JSON.stringify([entry(NOW - 120_001), entry(NOW - 120_000), entry(NOW - 1)]),
+      expected: [entry(NOW - 120_000), entry(NOW - 1)],
+    },
+  ])('readHistory: $name', ({ raw, expected }) => {
+    expect(readHistory(raw, NOW)).toEqual(expected)
+  })
+
+  test.each<{ name: string; before: number; expected: number[] }>([
+    { name: 'to an empty history', before: 0, expected: [100] },
+    { name: 'to 7 entries: all 8 kept', before: 7, expected: [0, 1, 2, 3, 4, 5, 6, 100] },
+    { name: 'to 8 entries: the oldest dropped', before: 8, expected: [1, 2, 3, 4, 5, 6, 7, 100] },
+    { name: 'to 12 entries: the last 8 kept', before: 12, expected: [5, 6, 7, 8, 9, 10, 11, 100] },
+  ])('appendClose $name', ({ before, expected }) => {
+    const history = Array.from({ length: before }, (_, index) => entry(index))
+    expect(appendClose(history, entry(100)).map((close) => close.at)).toEqual(expected)
+    // The stored history is rebuilt, never changed in place.
+    expect(history).toHaveLength(before)
+  })
+
+  test.each<{ name: string; ats: number[]; expected: boolean }>([
+    { name: 'no closes', ats: [], expected: false },
+    { name: 'one close just now (a single reload, not a loop)', ats: [NOW - 100], expected: false },
+    { name: 'two closes, the last 10 s ago', ats: [NOW - 70_000, NOW - 10_000], expected: true },
+    { name: 'two closes, the last 10.001 s ago', ats: [NOW - 70_000, NOW - 10_001], expected: false },
+    { name: 'three closes, only an older one recent', ats: [NOW - 500, NOW - 70_000, NOW - 20_000], expected: false },
+  ])('isReloadLoop: $name', ({ ats, expected }) => {
+    expect(
+      isReloadLoop(
+        ats.map((at) => entry(at)),
+        NOW,
+      ),
+    ).toBe(expected)
+  })
+
+  test.each<{ name: string; history: CloseEntry[]; expected: ReportedClose[] }>([
+    { name: 'nothing', history: [], expected: [] },
+    {
+      name: 'times become how long ago, the rest is kept',
+      history: [entry(NOW - 65_000, { code: 1001 }), entry(NOW - 2000, { openForMs: 61_000, idleMs: 59_900 })],
+      expected: [
+        { msAgo: 65_000, openForMs: 62_000, idleMs: 60_000, code: 1001 },
+        { msAgo: 2000, openForMs: 61_000, idleMs: 59_900, code: 1006 },
+      ],
+    },
+    {
+      // The clock can step back between a close and the report; the server refuses negative times.
+      name: 'a close in the future (the clock stepped back) is 0 ms ago, not negative',
+      history: [entry(NOW + 5000)],
+      expected: [{ msAgo: 0, openForMs: 62_000, idleMs: 60_000, code: 1006 }],
+    },
+  ])('toReported: $name', ({ history, expected }) => {
+    expect(toReported(history, NOW)).toEqual(expected)
+  })
 })

@@ -57,6 +57,8 @@ export type Finding =
       cause: 'socket-misdirected'
       pageOrigin: string
       socketUrl: string
+      /** The named socket opened after all (straight to Vite, bypassing the proxy). */
+      opened: boolean
       /** Why the browser's socket failed, when it said (a blocked constructor), or null. */
       error: string | null
       /** The HMR settings that point the browser at the page's origin instead. */

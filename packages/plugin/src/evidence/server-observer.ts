@@ -11,22 +11,38 @@ export interface RequestScope {
   hostAllowed: (host: string | undefined) => boolean
 }
 
+function isPath(url: string | undefined, path: string): boolean {
+  return url !== undefined && url.startsWith(path) && (url.length === path.length || url[path.length] === '?')
+}
+
+/**
+ * What the browser is loading. Chromium sends `Sec-Fetch-Dest` only to trustworthy origins (https, loopback),
+ * so a plain-http page under a name such as `app.test` is read from `Accept` and the browser's User-Agent.
+ */
+function fetchDestination(req: IncomingMessage): string | undefined {
+  const dest = req.headers['sec-fetch-dest']
+  if (dest !== undefined) return dest
+  if (!req.headers['user-agent']?.startsWith('Mozilla/')) return undefined
+  return req.headers.accept?.startsWith('text/html') ? 'document' : 'script'
+}
+
 /**
  * Classifies one request cheaply (it runs on every request): a WebSocket key without an `Upgrade` header
  * is a handshake a proxy flattened; a script load of the client is a page that should open a socket soon;
  * a page load is checked against what Vite itself will refuse or redirect.
  */
 export function classifyRequest(req: IncomingMessage, scope: RequestScope, at: number): ServerEvent | null {
-  const dest = req.headers['sec-fetch-dest']
+  const dest = fetchDestination(req)
   if (req.headers['sec-websocket-key'] !== undefined && req.headers.upgrade === undefined) {
     return { kind: 'stripped-handshake', request: snapshotRequest(req, at) }
   }
-  if (dest === 'script' && req.url?.startsWith(scope.clientPath)) {
+  if (dest === 'script' && isPath(req.url, scope.clientPath)) {
     return { kind: 'client-served', request: snapshotRequest(req, at) }
   }
   if (dest === 'document') {
     if (!scope.hostAllowed(req.headers.host)) return { kind: 'host-blocked', request: snapshotRequest(req, at) }
-    if (scope.base !== '/' && !req.url?.startsWith(scope.base)) {
+    // Vite redirects only these into base (other paths get a 404); behind a prefix-stripping proxy, forever.
+    if (scope.base !== '/' && (isPath(req.url, '/') || isPath(req.url, '/index.html'))) {
       return { kind: 'outside-base', request: snapshotRequest(req, at) }
     }
   }

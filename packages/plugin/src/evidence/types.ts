@@ -33,7 +33,7 @@ export type ServerEvent =
   | { kind: 'handshake'; request: RequestSnapshot }
   /** A page request whose Host Vite's host check refuses (it answers 403 and logs nothing). */
   | { kind: 'host-blocked'; request: RequestSnapshot }
-  /** A page request outside `base`, which Vite redirects into it: a proxy stripping the prefix loops. */
+  /** A page request for `/` under a non-root `base`, which Vite redirects into it: a stripping proxy loops. */
   | { kind: 'outside-base'; request: RequestSnapshot }
 
 /** One WebSocket the browser opened with the `vite-hmr` subprotocol, as the client snippet saw it. */

@@ -29,8 +29,10 @@ function renderIdleTimeout(finding: Extract<Finding, { cause: 'idle-timeout' }>,
       ...keepalive,
     ],
     proxy: isNginx ? [nginxIdleTimeoutFix()] : [],
-    vite: pingIntervalFix(finding.idleMs, facts),
-    afterwards: isNginx ? 'Then reload nginx (nginx -s reload), or restart Vite after the vite.config change.' : null,
+    vite: pingIntervalFix(finding.idleMs, facts, isNginx),
+    afterwards: isNginx
+      ? 'Then reload nginx (nginx -s reload), or restart Vite after the vite.config change.'
+      : 'Then restart Vite.',
   }
 }
 

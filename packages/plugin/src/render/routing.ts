@@ -50,12 +50,11 @@ export function renderUriRewritten(finding: FindingOf<'uri-rewritten'>, facts: V
 }
 
 export function renderSocketMisdirected(finding: FindingOf<'socket-misdirected'>, facts: ViteFacts): RenderedFinding {
-  const outcome =
-    finding.fallback === 'works' && finding.error === null
-      ? 'it opened only because this browser reaches that address directly'
-      : finding.error
-        ? `the browser refused it (${finding.error})`
-        : 'it never opened, and no handshake for it reached Vite'
+  const outcome = finding.opened
+    ? 'it opened only because this browser reaches that address directly'
+    : finding.error
+      ? `the browser refused it (${finding.error})`
+      : 'it never opened, and no handshake for it reached Vite'
   const separate =
     finding.settings.port === undefined
       ? []
@@ -66,7 +65,7 @@ export function renderSocketMisdirected(finding: FindingOf<'socket-misdirected'>
     summary: `The browser dials the HMR socket at ${finding.socketUrl}, not through ${finding.pageOrigin} where the page came from.`,
     evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}: ${outcome}`,
     notes: [
-      ...(finding.fallback === 'works' && finding.error === null
+      ...(finding.opened
         ? ['A browser in Docker or on another machine gets no updates.']
         : fallbackNote(finding.fallback, facts)),
       ...separate,

@@ -24,9 +24,9 @@ export function pingIntervalBelow(idleMs: number): number {
 }
 
 /** `server.hmr.timeout` (or `server.ws.timeout` from Vite 8.1): how often Vite's client pings its socket. */
-export function pingIntervalFix(idleMs: number, facts: ViteFacts): ConfigBlock {
+export function pingIntervalFix(idleMs: number, facts: ViteFacts, alternative: boolean): ConfigBlock {
   return {
-    where: 'or instead, vite.config, merged into your config',
+    where: `${alternative ? 'or instead, ' : ''}vite.config, merged into your config`,
     text: `export default defineConfig({
   server: {
     ${facts.hmrConfigKey}: {

@@ -1,15 +1,29 @@
+import type { RequestSnapshot } from '../../evidence/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
 import type { Finding, Rule } from '../types.js'
 
 type Settings = Extract<Finding, { cause: 'socket-misdirected' }>['settings']
 
-function originHost(origin: string): string | null {
+function originUrl(origin: string): URL | null {
   try {
-    return new URL(origin).host
+    return new URL(origin)
   } catch {
     return null
   }
+}
+
+/**
+ * A socket that reached a separate HMR port straight from the browser, skipping the proxy that served its
+ * page: Vite's client dials the page's hostname with the HMR port when no `clientPort` is set, and the page
+ * itself came from another port than Vite's. Through a proxy route the browser would dial the page's port.
+ */
+function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts): boolean {
+  const { port, clientPort } = facts.hmr
+  if (port === undefined || clientPort !== undefined || !facts.listen || port === facts.listen.port) return false
+  const page = socket.origin ? originUrl(socket.origin) : null
+  if (!page || effectivePort(page) === facts.listen.port) return false
+  return socket.host === `${page.hostname}:${port}`
 }
 
 function effectivePort(url: URL): number {
@@ -60,19 +74,25 @@ export const socketMisdirected: Rule = (evidence, { facts }) => {
         cause: 'socket-misdirected',
         pageOrigin: report.pageOrigin,
         socketUrl: failed.url,
+        opened: false,
         error: failed.error,
         settings,
         fallback: fallbackFromReports([report]),
       }
     }
   }
-  if (facts.hmr.port === undefined) return null
-  const bypass = eventsOf(evidence, 'hmr-socket').findLast(
-    (socket) => socket.origin !== null && socket.host !== null && originHost(socket.origin) !== socket.host,
-  )
+  const bypass = eventsOf(evidence, 'hmr-socket').findLast((socket) => bypassesProxy(socket, facts))
   if (!bypass?.origin || !bypass.host) return null
   const socketUrl = `${bypass.origin.startsWith('https:') ? 'wss' : 'ws'}://${bypass.host}${facts.hmrPath}`
   const settings = settingsTowardPage(bypass.origin, socketUrl, facts)
   if (!settings) return null
-  return { cause: 'socket-misdirected', pageOrigin: bypass.origin, socketUrl, error: null, settings, fallback: 'works' }
+  return {
+    cause: 'socket-misdirected',
+    pageOrigin: bypass.origin,
+    socketUrl,
+    opened: true,
+    error: null,
+    settings,
+    fallback: 'unknown',
+  }
 }

@@ -1,0 +1,337 @@
+import { stripVTControlCharacters } from 'node:util'
+import { describe, expect, test } from 'vitest'
+import type { Finding } from '../src/diagnose/types.js'
+import type { ProxyKind } from '../src/evidence/types.js'
+import { renderFinding } from '../src/render/finding.js'
+import { renderTerminal } from '../src/render/terminal.js'
+import { pingIntervalBelow } from '../src/render/vite-config.js'
+import type { ViteFacts } from '../src/vite-facts.js'
+import { request, viteFacts } from './fixtures.js'
+
+/** What the user reads in the terminal. */
+function terminal(finding: Finding, facts: ViteFacts = viteFacts()): string {
+  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts)))
+}
+
+describe('host-rejected', () => {
+  test('a refused page: 403, the allowedHosts block with just that hostname', () => {
+    const finding: Finding = {
+      cause: 'host-rejected',
+      via: 'page',
+      request: request({ path: '/about', host: 'app.test:8080', origin: null, wsProtocol: null }),
+      hostname: 'app.test',
+    }
+    // The user's existing list must not leak into the block: it says "add to any allowedHosts you already have".
+    expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toBe(`\
+[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403, and Vite logs nothing.
+  seen: GET /about with Host: app.test:8080
+  Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.
+
+  vite.config, merged into your config (add to any allowedHosts you already have):
+
+    export default defineConfig({
+      server: {
+        allowedHosts: ['app.test'],
+      },
+    })
+  Then restart Vite.`)
+  })
+
+  test('a refused handshake: the silent 400, and the page it came from', () => {
+    const finding: Finding = {
+      cause: 'host-rejected',
+      via: 'handshake',
+      request: request({ host: 'app.test', origin: 'https://app.test', httpVersion: '1.1', upgrade: 'websocket' }),
+      hostname: 'app.test',
+    }
+    expect(terminal(finding)).toBe(`\
+[hmr-doctor] Vite's host check refuses the HMR handshake's Host "app.test" with a silent 400.
+  seen: GET / with Host: app.test, from the page at https://app.test
+  Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.
+
+  vite.config, merged into your config (add to any allowedHosts you already have):
+
+    export default defineConfig({
+      server: {
+        allowedHosts: ['app.test'],
+      },
+    })
+  Then restart Vite.`)
+  })
+})
+
+describe('uri-rewritten', () => {
+  const underApp = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
+
+  test("the query dropped: the token's 400; the upstream is the Host nginx sent", () => {
+    const finding: Finding = {
+      cause: 'uri-rewritten',
+      what: 'query',
+      request: request({ hasToken: false, host: 'localhost:5173', origin: 'http://localhost:8080' }),
+      redirects: 0,
+    }
+    expect(terminal(finding)).toBe(`\
+[hmr-doctor] The proxy drops the query string: the HMR handshake reaches Vite without its token, and Vite refuses it (400).
+  seen: the HMR handshake arrived at / with Origin http://localhost:8080 and no token in its query
+  Module URLs lose their query too (?import, ?raw, ?t=), so some imports get the wrong content.
+
+  nginx, in the location {} that proxies Vite, replacing its proxy_pass:
+
+    proxy_pass http://localhost:5173;
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+
+  test('the prefix stripped, seen on a handshake off the HMR path', () => {
+    const finding: Finding = {
+      cause: 'uri-rewritten',
+      what: 'prefix',
+      request: request({ path: '/', host: 'vite:5173', origin: 'http://localhost:8080' }),
+      redirects: 0,
+    }
+    expect(terminal(finding, underApp)).toBe(`\
+[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/, but requests arrive without it.
+  seen: the HMR handshake arrived at /, not at /app/: Vite never answers it
+  Keep the prefix: a proxy_pass without a path forwards /app/ as the browser sent it.
+
+  nginx, in the location {} that proxies Vite, replacing its proxy_pass:
+
+    proxy_pass http://vite:5173;
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+
+  test('the prefix stripped, seen as a redirect loop; no Origin, so the upstream is where Vite listens', () => {
+    const finding: Finding = {
+      cause: 'uri-rewritten',
+      what: 'prefix',
+      request: request({ path: '/', host: 'localhost:5173', origin: null, hasToken: false, wsProtocol: null }),
+      redirects: 4,
+    }
+    expect(terminal(finding, underApp)).toBe(`\
+[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/, but requests arrive without it.
+  seen: GET / arrived 4 times outside base /app/: Vite redirects it into /app/, the proxy strips it again (ERR_TOO_MANY_REDIRECTS)
+  Keep the prefix: a proxy_pass without a path forwards /app/ as the browser sent it.
+
+  nginx, in the location {} that proxies Vite, replacing its proxy_pass:
+
+    proxy_pass http://127.0.0.1:5173;
+
+  vite.config: nothing to change.
+  Then reload nginx: nginx -s reload`)
+  })
+})
+
+describe('socket-misdirected', () => {
+  function misdirected(overrides: Partial<Extract<Finding, { cause: 'socket-misdirected' }>> = {}): Finding {
+    return {
+      cause: 'socket-misdirected',
+      pageOrigin: 'http://localhost:8080',
+      socketUrl: 'ws://localhost:5173/?token=…',
+      opened: false,
+      error: null,
+      settings: { clientPort: 8080 },
+      fallback: 'unknown',
+      ...overrides,
+    }
+  }
+
+  test('another port, fallback unknown: the clientPort block under server.ws', () => {
+    expect(terminal(misdirected())).toBe(`\
+[hmr-doctor] The browser dials the HMR socket at ws://localhost:5173/?token=…, not through http://localhost:8080 where the page came from.
+  seen: the page at http://localhost:8080 dialled ws://localhost:5173/?token=…: it never opened, and no handshake for it reached Vite
+  The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't.
+
+  vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          clientPort: 8080,
+        },
+      },
+    })
+  Then restart Vite.`)
+  })
+
+  test('a separate port under server.hmr: port folded, and why, with the fallback that failed on that port', () => {
+    const finding = misdirected({
+      socketUrl: 'ws://localhost:24678/?token=…',
+      settings: { clientPort: 8080, port: 5173 },
+      fallback: 'fails',
+    })
+    const facts = viteFacts({ hmrConfigKey: 'hmr', hmr: { port: 24678 } })
+    expect(terminal(finding, facts)).toBe(`\
+[hmr-doctor] The browser dials the HMR socket at ws://localhost:24678/?token=…, not through http://localhost:8080 where the page came from.
+  seen: the page at http://localhost:8080 dialled ws://localhost:24678/?token=…: it never opened, and no handshake for it reached Vite
+  Vite's direct fallback to port 24678 failed too: this page gets no updates.
+  A separate server.hmr.port is a second server the proxy doesn't carry; on Vite's own port the proxy carries the socket with the page.
+  The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't.
+
+  vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        hmr: {
+          clientPort: 8080,
+          port: 5173,
+        },
+      },
+    })
+  Then restart Vite.`)
+  })
+
+  test('the browser refused the socket: its error, every setting quoted or not by type', () => {
+    const finding = misdirected({
+      pageOrigin: 'https://app.test',
+      socketUrl: 'ws://localhost:5173/?token=…',
+      error: 'SecurityError: insecure WebSocket',
+      settings: { protocol: 'wss', host: 'app.test', clientPort: 443 },
+    })
+    expect(terminal(finding)).toBe(`\
+[hmr-doctor] The browser dials the HMR socket at ws://localhost:5173/?token=…, not through https://app.test where the page came from.
+  seen: the page at https://app.test dialled ws://localhost:5173/?token=…: the browser refused it (SecurityError: insecure WebSocket)
+  The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't.
+
+  vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          protocol: 'wss',
+          host: 'app.test',
+          clientPort: 443,
+        },
+      },
+    })
+  Then restart Vite.`)
+  })
+
+  test('a socket that opened straight to Vite (seen by the server): works here only', () => {
+    const finding = misdirected({
+      socketUrl: 'ws://localhost:24678/',
+      opened: true,
+      settings: { clientPort: 8080, port: 5173 },
+    })
+    expect(terminal(finding, viteFacts({ hmr: { port: 24678 } }))).toBe(`\
+[hmr-doctor] The browser dials the HMR socket at ws://localhost:24678/, not through http://localhost:8080 where the page came from.
+  seen: the page at http://localhost:8080 dialled ws://localhost:24678/: it opened only because this browser reaches that address directly
+  A browser in Docker or on another machine gets no updates.
+  A separate server.ws.port is a second server the proxy doesn't carry; on Vite's own port the proxy carries the socket with the page.
+  The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't.
+
+  vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          clientPort: 8080,
+          port: 5173,
+        },
+      },
+    })
+  Then restart Vite.`)
+  })
+})
+
+describe('idle-timeout', () => {
+  function idle(proxy: ProxyKind, keepaliveMs: number | null = null): Finding {
+    return {
+      cause: 'idle-timeout',
+      proxy,
+      pageOrigin: 'http://localhost:8080',
+      idleMs: 60_000,
+      closes: 3,
+      spanMs: 188_000,
+      code: 1006,
+      keepaliveMs,
+    }
+  }
+
+  const NGINX_WS = `\
+[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+
+  nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there:
+
+    proxy_read_timeout 1h;
+    proxy_send_timeout 1h;
+
+  or instead, vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          timeout: 30000,
+        },
+      },
+    })
+  Then reload nginx (nginx -s reload), or restart Vite after the vite.config change.`
+
+  // nginx's default 60 s read timeout is the usual culprit when the proxy can't be told apart.
+  test.each<{ proxy: ProxyKind }>([{ proxy: 'nginx' }, { proxy: 'unknown' }])(
+    '$proxy: the nginx timeouts, or a faster ping under server.ws',
+    ({ proxy }) => {
+      expect(terminal(idle(proxy))).toBe(NGINX_WS)
+    },
+  )
+
+  test('nginx on Vite before 8.1: the ping under server.hmr', () => {
+    const expected = NGINX_WS.replace('        ws: {', '        hmr: {')
+    // The replace must have hit, or the comparison would prove nothing about the key.
+    expect(expected).not.toBe(NGINX_WS)
+    expect(terminal(idle('nginx'), viteFacts({ hmrConfigKey: 'hmr' }))).toBe(expected)
+  })
+
+  test('Apache: no nginx block and no nginx reload, only the vite.config change', () => {
+    expect(terminal(idle('apache'))).toBe(`\
+[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+
+  vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          timeout: 30000,
+        },
+      },
+    })
+  Then restart Vite.`)
+  })
+
+  test("the doctor's keepalive in force is said after the advice", () => {
+    expect(terminal(idle('caddy', 25_000))).toBe(`\
+[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Until then the doctor pings each HMR client every 25.0 s so pages stop reloading (option keepalive).
+
+  vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          timeout: 30000,
+        },
+      },
+    })
+  Then restart Vite.`)
+  })
+})
+
+test.each<[number, number]>([
+  [1990, 900],
+  [2000, 1000],
+  [5000, 2500],
+  [30_000, 15_000],
+  [60_000, 30_000],
+  [150, 100],
+  [0, 100],
+])('pingIntervalBelow(%i) is %i', (idleMs, interval) => {
+  expect(pingIntervalBelow(idleMs)).toBe(interval)
+})

@@ -1,0 +1,651 @@
+import { describe, expect, test } from 'vitest'
+import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
+import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
+import type { Cause, Finding } from '../src/diagnose/types.js'
+import type { ClientReport, CloseRecord, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import type { ViteFacts } from '../src/vite-facts.js'
+import { evidence, hmrSocket, report, request, socket, viteFacts } from './fixtures.js'
+
+const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0, keepaliveMs: null }
+
+/** A handshake that reached Vite as a real upgrade (a proxy that forwards it right, or the browser itself). */
+function handshakeRequest(at: number, overrides: Partial<RequestSnapshot> = {}): RequestSnapshot {
+  return request({
+    at,
+    httpVersion: '1.1',
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    proxy: 'unknown',
+    ...overrides,
+  })
+}
+
+function handshake(at: number, overrides: Partial<RequestSnapshot> = {}): ServerEvent {
+  return { kind: 'handshake', request: handshakeRequest(at, overrides) }
+}
+
+/** A page navigation: no Origin, no token, no subprotocol. */
+function pageRequest(at: number, overrides: Partial<RequestSnapshot> = {}): RequestSnapshot {
+  return request({
+    at,
+    hasToken: false,
+    httpVersion: '1.1',
+    origin: null,
+    connection: 'keep-alive',
+    wsProtocol: null,
+    proxy: 'unknown',
+    ...overrides,
+  })
+}
+
+function page(
+  kind: 'host-blocked' | 'outside-base',
+  at: number,
+  overrides: Partial<RequestSnapshot> = {},
+): ServerEvent {
+  return { kind, request: pageRequest(at, overrides) }
+}
+
+function causes(findings: Finding[]): Cause[] {
+  return findings.map((finding) => finding.cause)
+}
+
+describe('host-rejected', () => {
+  test.each<{ name: string; events: ServerEvent[]; facts?: ViteFacts; expected: Finding }>([
+    {
+      name: 'a page request Vite refused (403): the hostname without its port',
+      events: [page('host-blocked', 1000, { host: 'app.test:8080' })],
+      expected: {
+        cause: 'host-rejected',
+        via: 'page',
+        request: pageRequest(1000, { host: 'app.test:8080' }),
+        hostname: 'app.test',
+      },
+    },
+    {
+      name: 'the latest refused page is the one named',
+      events: [page('host-blocked', 1000, { host: 'old.test' }), page('host-blocked', 2000, { host: 'new.test' })],
+      expected: {
+        cause: 'host-rejected',
+        via: 'page',
+        request: pageRequest(2000, { host: 'new.test' }),
+        hostname: 'new.test',
+      },
+    },
+    {
+      // The page check wins: with it failing, the page never loaded, so the handshake is beside the point.
+      name: 'a refused page outranks a refused handshake',
+      events: [handshake(900, { host: 'ws.test' }), page('host-blocked', 1000, { host: 'app.test' })],
+      expected: {
+        cause: 'host-rejected',
+        via: 'page',
+        request: pageRequest(1000, { host: 'app.test' }),
+        hostname: 'app.test',
+      },
+    },
+    {
+      name: 'an HMR handshake on the HMR path whose Host Vite refuses (a silent 400)',
+      events: [handshake(1000, { host: 'app.test' })],
+      expected: {
+        cause: 'host-rejected',
+        via: 'handshake',
+        request: handshakeRequest(1000, { host: 'app.test' }),
+        hostname: 'app.test',
+      },
+    },
+    {
+      name: 'under base /app/, the handshake on /app/ with a port in its Host',
+      events: [handshake(1000, { path: '/app/', host: 'app.test:8443' })],
+      facts: viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' }),
+      expected: {
+        cause: 'host-rejected',
+        via: 'handshake',
+        request: handshakeRequest(1000, { path: '/app/', host: 'app.test:8443' }),
+        hostname: 'app.test',
+      },
+    },
+    {
+      name: "a host outside the allowedHosts list (a suffix entry doesn't cover a look-alike)",
+      events: [handshake(1000, { host: 'badexample.com' })],
+      facts: viteFacts({ allowedHosts: ['.example.com'] }),
+      expected: {
+        cause: 'host-rejected',
+        via: 'handshake',
+        request: handshakeRequest(1000, { host: 'badexample.com' }),
+        hostname: 'badexample.com',
+      },
+    },
+  ])('$name', ({ events, facts = viteFacts(), expected }) => {
+    expect(diagnose(evidence(5000, events), { ...context, facts })).toEqual([expected])
+  })
+
+  test.each<{ name: string; events: ServerEvent[]; facts?: ViteFacts }>([
+    { name: 'a handshake with Host localhost', events: [handshake(1000, { host: 'localhost:5173' })] },
+    { name: 'a handshake with an IP address', events: [handshake(1000, { host: '192.168.1.20:5173' })] },
+    { name: 'a handshake with an IPv6 address', events: [handshake(1000, { host: '[::1]:5173' })] },
+    {
+      name: 'a handshake whose host is listed in allowedHosts',
+      events: [handshake(1000, { host: 'app.test:8080' })],
+      facts: viteFacts({ allowedHosts: ['app.test'] }),
+    },
+    {
+      name: 'a handshake whose host a suffix entry covers',
+      events: [handshake(1000, { host: 'a.example.com' })],
+      facts: viteFacts({ allowedHosts: ['.example.com'] }),
+    },
+    {
+      name: 'allowedHosts: true lets any handshake through',
+      events: [handshake(1000, { host: 'app.test' })],
+      facts: viteFacts({ allowedHosts: true }),
+    },
+    { name: 'a handshake without Host', events: [handshake(1000, { host: null })] },
+  ])('nothing for $name', ({ events, facts = viteFacts() }) => {
+    expect(diagnose(evidence(5000, events), { ...context, facts })).toEqual([])
+  })
+
+  test('a refused Host off the HMR path is not this cause: Vite never got to check it there', () => {
+    const facts = viteFacts({ base: '/app/', hmrPath: '/app/' })
+    const findings = diagnose(evidence(5000, [handshake(1000, { path: '/', host: 'app.test' })]), { ...context, facts })
+    expect(causes(findings)).toEqual(['uri-rewritten'])
+  })
+})
+
+describe('uri-rewritten', () => {
+  const facts = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
+  const NOW = 20_000
+
+  test.each<{ name: string; events: ServerEvent[]; expected: Finding }>([
+    {
+      name: 'a handshake off the HMR path: the prefix was stripped',
+      events: [handshake(1000, { path: '/' })],
+      expected: {
+        cause: 'uri-rewritten',
+        what: 'prefix',
+        request: handshakeRequest(1000, { path: '/' }),
+        redirects: 0,
+      },
+    },
+    {
+      name: "an off-path handshake still counts after Vite's direct fallback arrived on the right path",
+      events: [handshake(1000, { path: '/' }), handshake(1100, { path: '/app/', host: '127.0.0.1:5173' })],
+      expected: {
+        cause: 'uri-rewritten',
+        what: 'prefix',
+        request: handshakeRequest(1000, { path: '/' }),
+        redirects: 0,
+      },
+    },
+    {
+      name: 'a handshake with an Origin and no token: the query was dropped',
+      events: [handshake(1000, { path: '/app/', hasToken: false })],
+      expected: {
+        cause: 'uri-rewritten',
+        what: 'query',
+        request: handshakeRequest(1000, { path: '/app/', hasToken: false }),
+        redirects: 0,
+      },
+    },
+    {
+      name: 'three pages outside base within 10 s (the oldest exactly 10 s ago): a redirect loop',
+      events: [
+        page('outside-base', NOW - 10_000, { path: '/' }),
+        page('outside-base', NOW - 5000, { path: '/' }),
+        page('outside-base', NOW - 1000, { path: '/' }),
+      ],
+      expected: {
+        cause: 'uri-rewritten',
+        what: 'prefix',
+        request: pageRequest(NOW - 1000, { path: '/' }),
+        redirects: 3,
+      },
+    },
+    {
+      name: 'the redirects counted are only those within the window',
+      events: [
+        page('outside-base', NOW - 30_000, { path: '/' }),
+        page('outside-base', NOW - 9000, { path: '/' }),
+        page('outside-base', NOW - 6000, { path: '/' }),
+        page('outside-base', NOW - 3000, { path: '/' }),
+        page('outside-base', NOW - 100, { path: '/index.html' }),
+      ],
+      expected: {
+        cause: 'uri-rewritten',
+        what: 'prefix',
+        request: pageRequest(NOW - 100, { path: '/index.html' }),
+        redirects: 4,
+      },
+    },
+  ])('$name', ({ events, expected }) => {
+    expect(diagnose(evidence(NOW, events), { ...context, facts })).toEqual([expected])
+  })
+
+  test.each<{ name: string; events: ServerEvent[] }>([
+    {
+      // Vite requires the token only from pages that send an Origin; without one the handshake is fine.
+      name: 'a handshake with neither Origin nor token',
+      events: [handshake(1000, { path: '/app/', hasToken: false, origin: null })],
+    },
+    { name: 'a handshake on the path with its token', events: [handshake(1000, { path: '/app/' })] },
+    {
+      name: 'two pages outside base: a typo, not a loop',
+      events: [page('outside-base', NOW - 2000), page('outside-base', NOW - 1000)],
+    },
+    {
+      name: 'three pages outside base, one of them 10.001 s ago',
+      events: [page('outside-base', NOW - 10_001), page('outside-base', NOW - 2000), page('outside-base', NOW - 1000)],
+    },
+    {
+      name: 'three pages outside base, all long ago',
+      events: [page('outside-base', 1000), page('outside-base', 1100), page('outside-base', 1200)],
+    },
+  ])('nothing for $name', ({ events }) => {
+    expect(diagnose(evidence(NOW, events), { ...context, facts })).toEqual([])
+  })
+})
+
+describe('socket-misdirected', () => {
+  const separatePort = viteFacts({ hmr: { port: 24678 } })
+
+  test.each<{ name: string; events?: ServerEvent[]; reports?: ClientReport[]; facts?: ViteFacts; expected: Finding }>([
+    {
+      name: "a failed socket to another port than the page's",
+      reports: [report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })])],
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'http://localhost:8080',
+        socketUrl: 'ws://localhost:5173/?token=…',
+        opened: false,
+        error: null,
+        settings: { clientPort: 8080 },
+        fallback: 'unknown',
+      },
+    },
+    {
+      name: "a failed socket to another host than the page's",
+      reports: [report(2000, [socket({ url: 'ws://127.0.0.1:8080/?token=…' })])],
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'http://localhost:8080',
+        socketUrl: 'ws://127.0.0.1:8080/?token=…',
+        opened: false,
+        error: null,
+        settings: { host: 'localhost' },
+        fallback: 'unknown',
+      },
+    },
+    {
+      name: 'a ws: socket from an https page, refused by the browser',
+      reports: [
+        report(
+          2000,
+          [socket({ url: 'ws://app.test:443/?token=…', error: 'SecurityError: insecure WebSocket' })],
+          'https://app.test',
+        ),
+      ],
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'https://app.test',
+        socketUrl: 'ws://app.test:443/?token=…',
+        opened: false,
+        error: 'SecurityError: insecure WebSocket',
+        settings: { protocol: 'wss' },
+        fallback: 'unknown',
+      },
+    },
+    {
+      name: 'the direct fallback failed too',
+      reports: [
+        report(2000, [
+          socket({ url: 'ws://localhost:3000/?token=…' }),
+          socket({ url: 'ws://localhost:5173/?token=…', closedAfterMs: 3 }),
+        ]),
+      ],
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'http://localhost:8080',
+        socketUrl: 'ws://localhost:3000/?token=…',
+        opened: false,
+        error: null,
+        settings: { clientPort: 8080 },
+        fallback: 'fails',
+      },
+    },
+    {
+      name: "a separate hmr.port is folded into Vite's own port",
+      reports: [report(2000, [socket({ url: 'ws://localhost:24678/?token=…' })])],
+      facts: separatePort,
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'http://localhost:8080',
+        socketUrl: 'ws://localhost:24678/?token=…',
+        opened: false,
+        error: null,
+        settings: { clientPort: 8080, port: 5173 },
+        fallback: 'unknown',
+      },
+    },
+    {
+      // Vite's client dials the page's hostname with hmr.port when no clientPort is set: this browser reached it.
+      name: 'server side: a socket straight to the HMR port from a page served elsewhere',
+      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' })],
+      facts: separatePort,
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'http://localhost:8080',
+        socketUrl: 'ws://localhost:24678/',
+        opened: true,
+        error: null,
+        settings: { clientPort: 8080, port: 5173 },
+        fallback: 'unknown',
+      },
+    },
+    {
+      name: 'server side: an https page gets a wss: URL on the HMR path',
+      events: [hmrSocket(1000, { host: 'app.test:24678', origin: 'https://app.test' })],
+      facts: viteFacts({ hmr: { port: 24678 }, base: '/app/', hmrPath: '/app/' }),
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'https://app.test',
+        socketUrl: 'wss://app.test:24678/app/',
+        opened: true,
+        error: null,
+        settings: { clientPort: 443, port: 5173 },
+        fallback: 'unknown',
+      },
+    },
+    {
+      name: 'server side: the latest such socket is the one named',
+      events: [
+        hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' }),
+        hmrSocket(2000, { host: 'app.test:24678', origin: 'http://app.test:3000' }),
+      ],
+      facts: separatePort,
+      expected: {
+        cause: 'socket-misdirected',
+        pageOrigin: 'http://app.test:3000',
+        socketUrl: 'ws://app.test:24678/',
+        opened: true,
+        error: null,
+        settings: { clientPort: 3000, port: 5173 },
+        fallback: 'unknown',
+      },
+    },
+  ])('$name', ({ events = [], reports = [], facts = viteFacts(), expected }) => {
+    expect(diagnose(evidence(5000, events, reports), { ...context, facts })).toEqual([expected])
+  })
+
+  test.each<{ name: string; events: ServerEvent[]; facts: ViteFacts }>([
+    {
+      // Without a separate port the browser dials Vite's own port, which a proxy route may well carry.
+      name: "a socket at the page's hostname with Vite's port, without hmr.port",
+      events: [hmrSocket(1000, { host: 'localhost:5173', origin: 'http://localhost:8080' })],
+      facts: viteFacts(),
+    },
+    {
+      name: "an hmr.port equal to Vite's own port",
+      events: [hmrSocket(1000, { host: 'localhost:5173', origin: 'http://localhost:8080' })],
+      facts: viteFacts({ hmr: { port: 5173 } }),
+    },
+    {
+      // With clientPort set the user already chose where the browser dials; a socket on hmr.port came via the proxy.
+      name: 'hmr.clientPort is set',
+      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' })],
+      facts: viteFacts({ hmr: { port: 24678, clientPort: 8080 } }),
+    },
+    {
+      name: "the page itself came from Vite's port",
+      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:5173' })],
+      facts: viteFacts({ hmr: { port: 24678 } }),
+    },
+    {
+      name: 'middleware mode (no listen address)',
+      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' })],
+      facts: viteFacts({ hmr: { port: 24678 }, listen: null }),
+    },
+    {
+      // A proxy that rewrites Host to its upstream (nginx's $proxy_host) carried this socket; it did not bypass.
+      name: "a Host that is not the page's hostname with hmr.port",
+      events: [hmrSocket(1000, { host: 'vite:24678', origin: 'http://localhost:8080' })],
+      facts: separatePort,
+    },
+    {
+      name: "a socket whose Host is the page's own (the proxy carried it)",
+      events: [hmrSocket(1000, { host: 'localhost:8080', origin: 'http://localhost:8080' })],
+      facts: separatePort,
+    },
+    {
+      name: 'a socket without Origin',
+      events: [hmrSocket(1000, { host: 'localhost:24678', origin: null })],
+      facts: separatePort,
+    },
+    {
+      name: 'a socket with an unparsable Origin',
+      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'null' })],
+      facts: separatePort,
+    },
+    {
+      name: 'a socket without Host',
+      events: [hmrSocket(1000, { host: null, origin: 'http://localhost:8080' })],
+      facts: separatePort,
+    },
+  ])('nothing for $name', ({ events, facts }) => {
+    expect(diagnose(evidence(5000, events), { ...context, facts })).toEqual([])
+  })
+
+  test("a failed socket aimed at the page's own origin is left to the generic rule", () => {
+    const reports = [report(2000, [socket({ url: 'ws://localhost:8080/?token=…' })])]
+    expect(causes(diagnose(evidence(5000, [], reports), context))).toEqual(['socket-never-arrived'])
+  })
+})
+
+describe('settingsTowardPage', () => {
+  test.each<{
+    name: string
+    page: string
+    socket: string
+    facts?: ViteFacts
+    expected: ReturnType<typeof settingsTowardPage>
+  }>([
+    {
+      name: 'an https page, a ws: socket on 443',
+      page: 'https://app.test',
+      socket: 'ws://app.test:443/',
+      expected: { protocol: 'wss' },
+    },
+    {
+      // ws: without a port dials 80, so the port must follow the scheme to the page's 443.
+      name: 'an https page, a ws: socket without a port',
+      page: 'https://app.test',
+      socket: 'ws://app.test/',
+      expected: { protocol: 'wss', clientPort: 443 },
+    },
+    {
+      name: 'an http page, a wss: socket',
+      page: 'http://localhost:8080',
+      socket: 'wss://localhost:8080/',
+      expected: { protocol: 'ws' },
+    },
+    {
+      name: 'a socket to 0.0.0.0',
+      page: 'http://localhost:5173',
+      socket: 'ws://0.0.0.0:5173/',
+      expected: { host: 'localhost' },
+    },
+    {
+      name: 'an https page on its default port',
+      page: 'https://app.test',
+      socket: 'wss://app.test:5173/',
+      expected: { clientPort: 443 },
+    },
+    {
+      name: 'an http page on its default port',
+      page: 'http://app.test',
+      socket: 'ws://app.test:5173/',
+      expected: { clientPort: 80 },
+    },
+    {
+      name: 'IPv6 hosts compare by hostname',
+      page: 'http://[::1]:8080',
+      socket: 'ws://[::1]:5173/',
+      expected: { clientPort: 8080 },
+    },
+    {
+      name: 'everything differs',
+      page: 'https://app.test',
+      socket: 'ws://localhost:5173/',
+      expected: { protocol: 'wss', host: 'app.test', clientPort: 443 },
+    },
+    {
+      name: "a separate hmr.port: Vite's port, and the page's port for the client",
+      page: 'https://app.test',
+      socket: 'wss://app.test:24678/',
+      facts: viteFacts({ hmr: { port: 24678 } }),
+      expected: { clientPort: 443, port: 5173 },
+    },
+    {
+      name: 'hmr.port in middleware mode (no listen address): nothing to fold into',
+      page: 'http://localhost:8080',
+      socket: 'ws://localhost:24678/',
+      facts: viteFacts({ hmr: { port: 24678 }, listen: null }),
+      expected: { clientPort: 8080 },
+    },
+    { name: 'the same origin', page: 'http://localhost:8080', socket: 'ws://localhost:8080/?token=…', expected: null },
+    {
+      name: 'the same origin, default port written out',
+      page: 'https://app.test',
+      socket: 'wss://app.test:443/',
+      expected: null,
+    },
+    {
+      name: 'the same origin with a separate hmr.port',
+      page: 'http://localhost:8080',
+      socket: 'ws://localhost:8080/',
+      facts: viteFacts({ hmr: { port: 24678 } }),
+      expected: null,
+    },
+    { name: 'an unparsable page origin', page: 'null', socket: 'ws://localhost:5173/', expected: null },
+    { name: 'an unparsable socket URL', page: 'http://localhost:8080', socket: 'ws://', expected: null },
+  ])('$name', ({ page, socket, facts = viteFacts(), expected }) => {
+    expect(settingsTowardPage(page, socket, facts)).toEqual(expected)
+  })
+})
+
+describe('idle-timeout', () => {
+  function close(at: number, idleMs: number, overrides: Partial<CloseRecord> = {}): CloseRecord {
+    return { at, openForMs: idleMs + 2000, idleMs, code: 1006, ...overrides }
+  }
+
+  function closesReport(closes: CloseRecord[], pageOrigin = 'http://localhost:8080'): ClientReport {
+    return { at: 200_000, pageOrigin, sockets: [], closes }
+  }
+
+  /** nginx's default 60 s proxy_read_timeout: each page opens, sits idle a minute, closes, reloads. */
+  const steady = [
+    close(62_000, 60_000, { openForMs: 62_000 }),
+    close(125_000, 60_020, { openForMs: 61_500 }),
+    close(188_000, 59_980, { openForMs: 62_000 }),
+  ]
+
+  test.each<{
+    name: string
+    closes: CloseRecord[]
+    events?: ServerEvent[]
+    context?: Partial<DiagnoseContext>
+    expected: Partial<Extract<Finding, { cause: 'idle-timeout' }>>
+  }>([
+    {
+      name: 'three steady closes: the median idle, the span from the first open to the last close',
+      closes: steady,
+      expected: { proxy: 'unknown', idleMs: 60_000, closes: 3, spanMs: 188_000, code: 1006, keepaliveMs: null },
+    },
+    {
+      name: "the proxy is read from the page's latest socket",
+      closes: steady,
+      events: [hmrSocket(1000, { proxy: 'apache' }), hmrSocket(126_000, { proxy: 'haproxy' })],
+      expected: { proxy: 'haproxy' },
+    },
+    {
+      name: "another page's socket says nothing about this page's proxy",
+      closes: steady,
+      events: [hmrSocket(126_000, { proxy: 'caddy', origin: 'http://localhost:3000' })],
+      expected: { proxy: 'unknown' },
+    },
+    {
+      name: 'the keepalive interval in force is carried',
+      closes: steady,
+      context: { keepaliveMs: 20_000 },
+      expected: { keepaliveMs: 20_000 },
+    },
+    {
+      name: "the close code is the last close's",
+      closes: [close(62_000, 60_000), close(125_000, 60_000, { code: 1001 })],
+      expected: { code: 1001, closes: 2 },
+    },
+    {
+      // Even counts take the upper middle; the span starts when the first socket opened (openForMs before its close).
+      name: 'two closes: the upper median, and span = last.at - (first.at - first.openForMs)',
+      closes: [close(30_000, 2000), close(40_000, 2200)],
+      expected: { idleMs: 2200, closes: 2, spanMs: 40_000 - (30_000 - 4000) },
+    },
+    {
+      name: 'closes before this server started (a restart) are left out, the rest still steady',
+      closes: steady,
+      context: { serverStartedAt: 100_000 },
+      expected: { closes: 2, idleMs: 60_020, spanMs: 188_000 - (125_000 - 61_500) },
+    },
+    {
+      name: 'a close exactly at the server start counts',
+      closes: steady,
+      context: { serverStartedAt: 125_000 },
+      expected: { closes: 2 },
+    },
+    {
+      name: 'within 10 %: 54 s against 60 s',
+      closes: [close(1000, 54_000), close(2000, 60_000)],
+      expected: { idleMs: 60_000 },
+    },
+    {
+      name: 'within 250 ms: 2.0 s against 2.25 s',
+      closes: [close(1000, 2000), close(2000, 2250)],
+      expected: { idleMs: 2250 },
+    },
+  ])('$name', ({ closes, events = [], context: overrides = {}, expected }) => {
+    const findings = diagnose(evidence(200_000, events, [closesReport(closes)]), { ...context, ...overrides })
+    expect(findings).toEqual([
+      expect.objectContaining({ cause: 'idle-timeout', pageOrigin: 'http://localhost:8080', ...expected }),
+    ])
+  })
+
+  test('the whole finding', () => {
+    const events = [hmrSocket(126_000, { proxy: 'nginx' })]
+    const findings = diagnose(evidence(200_000, events, [closesReport(steady, 'http://localhost:8080')]), {
+      ...context,
+      keepaliveMs: 25_000,
+    })
+    expect(findings).toEqual([
+      {
+        cause: 'idle-timeout',
+        proxy: 'nginx',
+        pageOrigin: 'http://localhost:8080',
+        idleMs: 60_000,
+        closes: 3,
+        spanMs: 188_000,
+        code: 1006,
+        keepaliveMs: 25_000,
+      },
+    ])
+  })
+
+  test.each<{ name: string; closes: CloseRecord[]; serverStartedAt?: number }>([
+    { name: 'one close', closes: [close(62_000, 60_000)] },
+    { name: 'no closes', closes: [] },
+    { name: 'every close before this server started (a restart)', closes: steady, serverStartedAt: 190_000 },
+    { name: 'only one close left after a restart', closes: steady, serverStartedAt: 150_000 },
+    { name: 'unsteady idle times: 2 s and 9 s', closes: [close(10_000, 2000), close(30_000, 9000)] },
+    { name: 'just outside 10 %: 53.999 s against 60 s', closes: [close(1000, 53_999), close(2000, 60_000)] },
+    { name: 'just outside 250 ms: 2.0 s against 2.251 s', closes: [close(1000, 2000), close(2000, 2251)] },
+  ])('nothing for $name', ({ closes, serverStartedAt = 0 }) => {
+    const reports = [closesReport(closes)]
+    expect(diagnose(evidence(200_000, [], reports), { ...context, serverStartedAt })).toEqual([])
+  })
+})
