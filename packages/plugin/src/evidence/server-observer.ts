@@ -12,7 +12,7 @@ export interface RequestScope {
 }
 
 function isPath(url: string | undefined, path: string): boolean {
-  return url !== undefined && url.startsWith(path) && (url.length === path.length || url[path.length] === '?')
+  return url?.startsWith(path) === true && (url.length === path.length || url[path.length] === '?')
 }
 
 /**
