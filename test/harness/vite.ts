@@ -106,8 +106,8 @@ export function configWithPrintedFix(
 ): { configFile: string; files: Record<string, string> } {
   return {
     configFile: `import { mergeConfig } from 'vite'
-import fix from './fix.config'
-import user from './user.config'
+import fix from './fix.config.ts'
+import user from './user.config.ts'
 
 export default mergeConfig(user, fix)
 `,

@@ -154,6 +154,11 @@ describe('uri-rewritten', () => {
   const facts = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
   const NOW = 20_000
 
+  test("a handshake at base while hmr.path is set is Vite's own direct fallback (it ignores the path), not the proxy", () => {
+    const withPath = viteFacts({ base: '/', hmrPath: '/hmr' })
+    expect(diagnose(evidence(5000, [handshake(1000, { path: '/' })]), { ...context, facts: withPath })).toEqual([])
+  })
+
   test.each<{ name: string; events: ServerEvent[]; expected: Finding }>([
     {
       name: 'a handshake off the HMR path: the prefix was stripped',

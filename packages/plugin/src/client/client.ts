@@ -120,7 +120,7 @@ export function install(config: ClientConfig): void {
             closeCode: null,
             openedAfterMs: null,
             closedAfterMs: null,
-            error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 120) : 'constructor threw',
+            error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'constructor threw',
           })
           failed()
         }

@@ -57,7 +57,7 @@ function socketRecord(value: unknown): SocketRecord | null {
     closeCode: closeCode as number | null,
     openedAfterMs,
     closedAfterMs,
-    error: error === null ? null : cleanText(error, 120),
+    error: error === null ? null : cleanText(error, 200),
   }
 }
 

@@ -13,7 +13,8 @@ const LOOP_WINDOW_MS = 10_000
 export const uriRewritten: Rule = (evidence, { facts }) => {
   // Any such handshake counts, not just the latest: Vite's direct fallback may have come in after it.
   const handshakes = eventsOf(evidence, 'handshake')
-  const offPath = handshakes.findLast((request) => request.path !== facts.hmrPath)
+  // Vite's direct fallback dials `base` even when `hmr.path` is set (it is never answered): not the proxy.
+  const offPath = handshakes.findLast((request) => request.path !== facts.hmrPath && request.path !== facts.base)
   if (offPath) return { cause: 'uri-rewritten', what: 'prefix', request: offPath, redirects: 0 }
   const tokenless = handshakes.findLast((request) => request.origin !== null && !request.hasToken)
   if (tokenless) return { cause: 'uri-rewritten', what: 'query', request: tokenless, redirects: 0 }
