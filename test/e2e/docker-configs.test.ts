@@ -1,39 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { parse } from 'yaml'
 import {
   freePort,
-  launchBrowser,
   localizeDockerConf,
-  newContext,
   nginxShell,
   openPage,
   PROXY_HOST,
   pasteNginxFix,
   printedBlocks,
   startNginx,
-  startVite,
   testNginxConfig,
-  waitFor,
 } from '../harness/index.js'
+import { useScenario } from '../harness/scenario.js'
 
 const dockerDir = new URL('../../docker/', import.meta.url)
 const read = (path: string) => readFileSync(new URL(path, dockerDir), 'utf8')
 const withoutLeadingComments = (conf: string) => conf.replace(/^(#.*\n)+/, '')
 const confs = readdirSync(new URL('nginx/', dockerDir)).filter((name) => name.endsWith('.conf'))
 
-let browser: Browser
-const cleanup: Array<() => Promise<unknown>> = []
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const scenario = useScenario()
 
 test.each(confs)('docker/nginx/%s passes nginx -t', async (name) => {
   // `vite` resolves only inside compose's network: the test copy points at a loopback address instead.
@@ -42,21 +28,16 @@ test.each(confs)('docker/nginx/%s passes nginx -t', async (name) => {
 })
 
 test('fixed.conf is broken.conf with exactly the lines the doctor prints for it', async () => {
-  const vite = await startVite()
-  cleanup.push(() => vite.stop())
+  const vite = await scenario.vite()
   const port = await freePort(PROXY_HOST)
   const local = { listen: `${PROXY_HOST}:${port}`, upstream: `${vite.host}:${vite.port}` }
   const broken = read('nginx/broken.conf')
   const nginx = await startNginx(nginxShell(localizeDockerConf(broken, local)), { host: PROXY_HOST, port })
-  cleanup.push(() => nginx.stop())
-  const context = await newContext(browser, 'proxy-only')
-  cleanup.push(() => context.close())
+  scenario.defer(() => nginx.stop())
+  const context = await scenario.context('proxy-only')
 
   await openPage(context, `http://${PROXY_HOST}:${port}/`)
-  const output = await waitFor('the diagnosis', () => {
-    const text = vite.logger.text()
-    return text.includes('nginx, inside the server {} that proxies Vite') && text
-  })
+  const output = await scenario.diagnosis(vite, 'nginx, inside the server {} that proxies Vite')
   // The doctor names the upstream as nginx sent it; in compose that is `vite:5173`.
   const pasted = pasteNginxFix(broken, printedBlocks(output)).replaceAll(local.upstream, 'vite:5173')
   expect(withoutLeadingComments(pasted)).toBe(withoutLeadingComments(read('nginx/fixed.conf')))

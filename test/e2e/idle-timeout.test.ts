@@ -1,82 +1,39 @@
-import type { Browser } from 'playwright-core'
-import type { HmrDoctorOptions } from 'vite-plugin-hmr-doctor'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
-  type BrowserMode,
   expectHmrApplies,
-  freePort,
-  launchBrowser,
-  newContext,
   nginxConfig,
   noticeText,
   openPage,
-  PROXY_HOST,
   pasteReplacingDirectives,
   printedBlock,
   type RunningVite,
-  startNginx,
-  startVite,
   type WatchedPage,
-  waitFor,
 } from '../harness/index.js'
+import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
 /** nginx's idle timeout in these tests: short, so a loop shows within seconds. */
 const PROXY_TIMEOUT_S = 2
-const WEBSOCKET_MAP = `map $http_upgrade $connection_upgrade {
-    default upgrade;
-    ''      close;
-}`
-const SHORT_TIMEOUT_LOCATION = `proxy_http_version 1.1;
-proxy_set_header Upgrade $http_upgrade;
-proxy_set_header Connection $connection_upgrade;
+const SHORT_TIMEOUT_LOCATION = `${UPGRADE_HEADERS}
 proxy_set_header Host $host;
 proxy_read_timeout ${PROXY_TIMEOUT_S}s;`
 const SUMMARY = `[hmr-doctor] The proxy closes the HMR socket after ${PROXY_TIMEOUT_S}.`
 const NGINX_FIX =
   "nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there"
 
-let browser: Browser
-const cleanup: Array<() => Promise<unknown>> = []
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const scenario = useScenario()
 
-async function behindShortTimeout(vite: RunningVite, location = SHORT_TIMEOUT_LOCATION) {
-  const port = await freePort(PROXY_HOST)
-  const site = { listen: `${PROXY_HOST}:${port}`, upstream: `${vite.host}:${vite.port}`, http: WEBSOCKET_MAP }
-  const nginx = await startNginx(nginxConfig({ ...site, location }), { host: PROXY_HOST, port })
-  cleanup.push(() => nginx.stop())
-  return { nginx, site, url: `http://${PROXY_HOST}:${port}/` }
+async function behindShortTimeout(vite: RunningVite) {
+  const { nginx, site, origin } = await scenario.nginx({
+    upstream: `${vite.host}:${vite.port}`,
+    http: WEBSOCKET_MAP,
+    location: SHORT_TIMEOUT_LOCATION,
+  })
+  return { nginx, site, url: `${origin}/` }
 }
 
-async function startDoctoredVite(doctor: HmrDoctorOptions, configFile?: string): Promise<RunningVite> {
-  const vite = await startVite(configFile === undefined ? { doctor } : { doctor, configFile })
-  cleanup.push(() => vite.stop())
-  return vite
-}
-
-async function contextFor(mode: BrowserMode) {
-  const context = await newContext(browser, mode)
-  cleanup.push(() => context.close())
-  return context
-}
-
-async function waitForLoopDiagnosis(vite: RunningVite): Promise<string> {
-  return waitFor(
-    'the idle-timeout diagnosis',
-    () => {
-      const text = vite.logger.text()
-      return text.includes(SUMMARY) && text
-    },
-    20_000,
-  )
+function waitForLoopDiagnosis(vite: RunningVite): Promise<string> {
+  return scenario.diagnosis(vite, SUMMARY, 20_000)
 }
 
 /** Several proxy timeouts pass with the page left alone, and it never reloads. */
@@ -88,9 +45,9 @@ async function expectNoReloadWhileIdle(watched: WatchedPage): Promise<void> {
 
 describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S} s, %s browser`, (mode) => {
   test('the reload loop is diagnosed with the measured timeout; the printed nginx lines stop it', async () => {
-    const vite = await startDoctoredVite({ keepalive: false })
+    const vite = await scenario.vite({ doctor: { keepalive: false } })
     const { nginx, site, url } = await behindShortTimeout(vite)
-    const context = await contextFor(mode)
+    const context = await scenario.context(mode)
 
     const looping = await openPage(context, url)
     const output = await waitForLoopDiagnosis(vite)
@@ -114,9 +71,9 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
   })
 
   test('the printed vite.config ping interval, used as the config file, stops the loop without touching nginx', async () => {
-    const diagnosed = await startDoctoredVite({ keepalive: false })
+    const diagnosed = await scenario.vite({ doctor: { keepalive: false } })
     const { url } = await behindShortTimeout(diagnosed)
-    const context = await contextFor(mode)
+    const context = await scenario.context(mode)
     await openPage(context, url)
     const printed = printedBlock(
       await waitForLoopDiagnosis(diagnosed),
@@ -125,7 +82,10 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     // Vite 8.1 renamed server.hmr to server.ws; this workspace runs Vite 8.3.
     expect(printed).toContain('ws: {')
 
-    const vite = await startDoctoredVite({ keepalive: false }, `import { defineConfig } from 'vite'\n\n${printed}\n`)
+    const vite = await scenario.vite({
+      doctor: { keepalive: false },
+      configFile: `import { defineConfig } from 'vite'\n\n${printed}\n`,
+    })
     const { url: fixedUrl } = await behindShortTimeout(vite)
     const idle = await openPage(context, fixedUrl)
     await expectNoReloadWhileIdle(idle)
@@ -134,9 +94,9 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
   })
 
   test("keepalive: 'auto' (the default) stops the loop once diagnosed, and says so", async () => {
-    const vite = await startDoctoredVite({})
+    const vite = await scenario.vite({ doctor: {} })
     const { url } = await behindShortTimeout(vite)
-    const context = await contextFor(mode)
+    const context = await scenario.context(mode)
     const watched = await openPage(context, url)
     const output = await waitForLoopDiagnosis(vite)
     expect(output).toMatch(/Until then the doctor pings each HMR client every [01]\.\d s so pages stop reloading/)
@@ -147,9 +107,9 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
   })
 
   test('keepalive set to an interval below the timeout keeps the page from ever reloading, silently', async () => {
-    const vite = await startDoctoredVite({ keepalive: 1000 })
+    const vite = await scenario.vite({ doctor: { keepalive: 1000 } })
     const { url } = await behindShortTimeout(vite)
-    const context = await contextFor(mode)
+    const context = await scenario.context(mode)
     const watched = await openPage(context, url)
     await expectNoReloadWhileIdle(watched)
     await expectHmrApplies(watched, vite)

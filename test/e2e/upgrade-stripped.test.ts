@@ -1,64 +1,33 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
   expectHmrApplies,
-  freePort,
-  launchBrowser,
-  newContext,
   nginxConfig,
   noticeText,
   openPage,
   PROXY_HOST,
   printedBlock,
-  type RunningNginx,
   type RunningVite,
-  startNginx,
-  startVite,
-  waitFor,
 } from '../harness/index.js'
+import { useScenario } from '../harness/scenario.js'
 
 const SUMMARY = '[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.'
 
-let browser: Browser
-const cleanup: Array<() => Promise<unknown>> = []
+const scenario = useScenario()
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function bareNginxInFrontOf(vite: RunningVite): Promise<{ nginx: RunningNginx; url: string; port: number }> {
-  const port = await freePort(PROXY_HOST)
-  const nginx = await startNginx(
-    nginxConfig({ listen: `${PROXY_HOST}:${port}`, upstream: `${vite.host}:${vite.port}` }),
-    {
-      host: PROXY_HOST,
-      port,
-    },
-  )
-  cleanup.push(() => nginx.stop())
-  return { nginx, url: `http://${PROXY_HOST}:${port}/`, port }
+async function bareNginxInFrontOf(vite: RunningVite) {
+  const { nginx, port, origin, site } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+  return { nginx, url: `${origin}/`, port, site }
 }
 
 describe.each(BROWSER_MODES)('nginx with a bare proxy_pass, %s browser', (mode) => {
   test('is diagnosed, and the printed nginx lines, pasted verbatim, make HMR work through nginx', async () => {
-    const vite = await startVite()
-    cleanup.push(() => vite.stop())
-    const { nginx, url, port } = await bareNginxInFrontOf(vite)
-    const context = await newContext(browser, mode)
-    cleanup.push(() => context.close())
+    const vite = await scenario.vite()
+    const { nginx, url, port, site } = await bareNginxInFrontOf(vite)
+    const context = await scenario.context(mode)
 
     const broken = await openPage(context, url)
-    const output = await waitFor('the diagnosis', () => {
-      const text = vite.logger.text()
-      return text.includes(SUMMARY) && text
-    })
+    const output = await scenario.diagnosis(vite, SUMMARY)
     expect(output).toContain(
       `seen: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://${PROXY_HOST}:${port}`,
     )
@@ -74,8 +43,7 @@ describe.each(BROWSER_MODES)('nginx with a bare proxy_pass, %s browser', (mode) 
 
     await nginx.restart(
       nginxConfig({
-        listen: `${PROXY_HOST}:${port}`,
-        upstream: `${vite.host}:${vite.port}`,
+        ...site,
         http: printedBlock(output, 'nginx, inside http {}'),
         server: printedBlock(output, 'nginx, inside the server {} that proxies Vite'),
       }),
@@ -90,14 +58,12 @@ describe.each(BROWSER_MODES)('nginx with a bare proxy_pass, %s browser', (mode) 
 })
 
 test('a direct page is not mistaken for a proxied one while the proxy is broken for another tab', async () => {
-  const vite = await startVite()
-  cleanup.push(() => vite.stop())
+  const vite = await scenario.vite()
   const { url } = await bareNginxInFrontOf(vite)
-  const context = await newContext(browser, 'direct')
-  cleanup.push(() => context.close())
+  const context = await scenario.context('direct')
 
   await openPage(context, url)
-  await waitFor('the diagnosis', () => vite.logger.text().includes(SUMMARY))
+  await scenario.diagnosis(vite, SUMMARY)
   const direct = await openPage(context, `http://${vite.host}:${vite.port}/`)
   await expectHmrApplies(direct, vite)
   expect(await noticeText(direct.page)).toBeNull()

@@ -19,21 +19,36 @@ export async function noticeText(page: Page): Promise<string | null> {
 
 /**
  * Edits the app's message and waits for the page to show it without a reload: the proof that HMR works.
- * The page is marked before the edit; a full reload would lose the mark.
+ * The page is marked before the edit; a full reload would lose the mark. An edit made while Vite's watcher
+ * or the socket is still settling can pass unseen (Vite keeps no backlog), so it is made again, with new
+ * text, until one shows or the time is up: a broken HMR still fails every time.
  */
 export async function expectHmrApplies(
   watched: WatchedPage,
   vite: Pick<RunningVite, 'edit'>,
-  timeoutMs = 10_000,
+  timeoutMs = 15_000,
 ): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   await waitFor('the app to render', async () => (await messageText(watched.page)) !== '')
+  await waitFor('the HMR socket', () => watched.console.some((line) => line.includes('[vite] connected.')), timeoutMs)
   const reloadsBefore = watched.reloads()
   await watched.page.evaluate(() => {
     ;(window as unknown as { __hmrMark: boolean }).__hmrMark = true
   })
-  const text = `edited ${Date.now()}`
-  vite.edit('src/message.ts', () => `export const message = '${text}'\n`)
-  await waitFor(`the page to show "${text}"`, async () => (await messageText(watched.page)) === text, timeoutMs)
+  let shown = false
+  for (let attempt = 1; !shown && Date.now() < deadline; attempt += 1) {
+    const text = `edited ${Date.now()} #${attempt}`
+    vite.edit('src/message.ts', () => `export const message = '${text}'\n`)
+    shown = await waitFor(
+      `the page to show "${text}"`,
+      async () => (await messageText(watched.page)) === text,
+      Math.min(3000, Math.max(1, deadline - Date.now())),
+    ).then(
+      () => true,
+      () => false,
+    )
+  }
+  if (!shown) throw new Error(`no edit reached the page within ${timeoutMs} ms`)
   const marked = await watched.page.evaluate(() => (window as unknown as { __hmrMark?: boolean }).__hmrMark === true)
   if (!marked || watched.reloads() !== reloadsBefore)
     throw new Error('the page reloaded instead of applying the update')

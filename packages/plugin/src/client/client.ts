@@ -1,16 +1,8 @@
 import { appendClose, type CloseEntry, HISTORY_KEY, isReloadLoop, readHistory, toReported } from './close-history.js'
 import { showNotice } from './notice.js'
-import type { BrowserMessage, ClientConfig } from './protocol.js'
+import type { BrowserMessage, ClientConfig, ReportedSocket } from './protocol.js'
 import { SECRET_HEADER } from './protocol.js'
 
-interface Observed {
-  url: string
-  opened: boolean
-  closeCode: number | null
-  openedAfterMs: number | null
-  closedAfterMs: number | null
-  error: string | null
-}
 
 const MAX_RECORDS = 8
 
@@ -68,7 +60,7 @@ function saveHistory(history: CloseEntry[]): void {
 export function install(config: ClientConfig): void {
   const NativeWebSocket = globalThis.WebSocket
   if (typeof NativeWebSocket !== 'function') return
-  const records: Observed[] = []
+  const records: ReportedSocket[] = []
   let history = loadHistory()
   let reportScheduled = false
 
@@ -104,7 +96,7 @@ export function install(config: ClientConfig): void {
     void report()
   }
 
-  class ObservedWebSocket extends NativeWebSocket {
+  class ReportedSocketWebSocket extends NativeWebSocket {
     #lastFrameAt = 0
 
     constructor(url: string | URL, protocols?: string | string[]) {
@@ -127,7 +119,7 @@ export function install(config: ClientConfig): void {
         throw error
       }
       if (!observe) return
-      const record: Observed = {
+      const record: ReportedSocket = {
         url: withoutToken(url),
         opened: false,
         closeCode: null,
@@ -170,5 +162,5 @@ export function install(config: ClientConfig): void {
     }
   }
 
-  globalThis.WebSocket = ObservedWebSocket
+  globalThis.WebSocket = ReportedSocketWebSocket
 }

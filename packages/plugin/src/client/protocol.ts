@@ -15,6 +15,21 @@ export interface ClientConfig {
   settleMs: number
 }
 
+/** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
+export interface ReportedSocket {
+  /** The URL dialled, token removed. */
+  url: string
+  opened: boolean
+  /** Close code, or null while open. */
+  closeCode: number | null
+  /** Milliseconds from creation to open, or null when it never opened. */
+  openedAfterMs: number | null
+  /** Milliseconds from creation to close, or null while open. */
+  closedAfterMs: number | null
+  /** The constructor threw (mixed content, invalid URL): the browser never dialled. */
+  error: string | null
+}
+
 /** One finding, as the browser shows it. */
 export interface BrowserMessage {
   title: string

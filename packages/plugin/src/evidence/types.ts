@@ -1,3 +1,5 @@
+import type { ReportedSocket } from '../client/protocol.js'
+
 /** A reverse proxy recognised by how it rewrites a request on its way to Vite. */
 export type ProxyKind = 'nginx' | 'apache' | 'haproxy' | 'caddy' | 'unknown'
 
@@ -36,20 +38,9 @@ export type ServerEvent =
   /** A page request for `/` under a non-root `base`, which Vite redirects into it: a stripping proxy loops. */
   | { kind: 'outside-base'; request: RequestSnapshot }
 
-/** One WebSocket the browser opened with the `vite-hmr` subprotocol, as the client snippet saw it. */
-export interface SocketRecord {
-  /** The URL dialled, token removed. */
-  url: string
-  opened: boolean
-  /** Close code, or null while open. */
-  closeCode: number | null
-  /** Milliseconds from creation to open, or null when it never opened. */
-  openedAfterMs: number | null
-  /** Milliseconds from creation to close, or null while open. */
-  closedAfterMs: number | null
-  /** The constructor threw (mixed content, invalid URL): the browser never dialled. */
-  error: string | null
-}
+/** A socket record from the browser, once validated: the same shape the snippet sends. */
+export type SocketRecord = ReportedSocket
+
 
 /** An opened HMR socket that closed, each one followed by Vite's client reloading the page. */
 export interface CloseRecord {

@@ -1,0 +1,92 @@
+import type { Browser, BrowserContext } from 'playwright-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { type BrowserMode, launchBrowser, newContext, PROXY_HOST } from './browser.js'
+import { type NginxSite, nginxConfig, type RunningNginx, startNginx } from './nginx.js'
+import { freePort } from './ports.js'
+import { type RunningVite, startVite } from './vite.js'
+import { waitFor } from './wait.js'
+
+/** The upgrade setup most nginx guides give for Vite: the `map` in `http {}`… */
+export const WEBSOCKET_MAP = `map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}`
+
+/** …and these lines in the proxied location. */
+export const UPGRADE_HEADERS = `proxy_http_version 1.1;
+proxy_set_header Upgrade $http_upgrade;
+proxy_set_header Connection $connection_upgrade;`
+
+export interface Scenario {
+  browser(): Browser
+  /** Runs `step` after the current test, passed or failed, latest first. */
+  defer(step: () => Promise<unknown>): void
+  vite(options?: Parameters<typeof startVite>[0]): Promise<RunningVite>
+  /**
+   * nginx on a free port of PROXY_HOST (or `port`, one reserved earlier); `site` gets the listen address
+   * filled in, with `ssl` when set. The full `site` comes back, to restart nginx with parts of it changed.
+   */
+  nginx(
+    site: Omit<NginxSite, 'listen'>,
+    options?: { port?: number; ssl?: boolean },
+  ): Promise<{ nginx: RunningNginx; port: number; origin: string; site: NginxSite }>
+  context(mode: BrowserMode): Promise<BrowserContext>
+  /** The doctor's output once it contains `summary`. */
+  diagnosis(vite: RunningVite, summary: string, timeoutMs?: number): Promise<string>
+}
+
+/**
+ * One browser per test file, and everything a test starts stopped after it even when an assertion fails.
+ * `names` launches the browser that resolves PROXY_NAME and accepts the test certificate.
+ */
+export function useScenario(options: { names?: boolean } = {}): Scenario {
+  let browser: Browser | undefined
+  const cleanup: Array<() => Promise<unknown>> = []
+  beforeAll(async () => {
+    browser = await launchBrowser(options)
+  })
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  const defer = (step: () => Promise<unknown>) => {
+    cleanup.push(step)
+  }
+  const current = (): Browser => {
+    if (!browser) throw new Error('the browser is not launched yet')
+    return browser
+  }
+  return {
+    browser: current,
+    defer,
+    async vite(viteOptions) {
+      const running = await startVite(viteOptions)
+      defer(() => running.stop())
+      return running
+    },
+    async nginx(site, nginxOptions = {}) {
+      const port = nginxOptions.port ?? (await freePort(PROXY_HOST))
+      const full: NginxSite = { ...site, listen: `${PROXY_HOST}:${port}${nginxOptions.ssl ? ' ssl' : ''}` }
+      const nginx = await startNginx(nginxConfig(full), { host: PROXY_HOST, port })
+      defer(() => nginx.stop())
+      return { nginx, port, origin: `${nginxOptions.ssl ? 'https' : 'http'}://${PROXY_HOST}:${port}`, site: full }
+    },
+    async context(mode) {
+      const created = await newContext(current(), mode)
+      defer(() => created.close())
+      return created
+    },
+    diagnosis(vite, summary, timeoutMs = 10_000) {
+      return waitFor(
+        `"${summary}"`,
+        () => {
+          const text = vite.logger.text()
+          return text.includes(summary) && text
+        },
+        timeoutMs,
+      )
+    },
+  }
+}
