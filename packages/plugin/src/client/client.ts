@@ -3,7 +3,6 @@ import { showNotice } from './notice.js'
 import type { BrowserMessage, ClientConfig, ReportedSocket } from './protocol.js'
 import { SECRET_HEADER } from './protocol.js'
 
-
 const MAX_RECORDS = 8
 
 export function isHmrProtocol(protocols: string | string[] | undefined): boolean {

@@ -41,7 +41,6 @@ export type ServerEvent =
 /** A socket record from the browser, once validated: the same shape the snippet sends. */
 export type SocketRecord = ReportedSocket
 
-
 /** An opened HMR socket that closed, each one followed by Vite's client reloading the page. */
 export interface CloseRecord {
   /** When it closed, on the server's clock (the browser sends how long ago). */
