@@ -9,6 +9,7 @@ const SYSTEM_PACKAGES = {
   nginx: '/usr/sbin/nginx',
   chromium: '/usr/bin/chromium',
   openssl: '/usr/bin/openssl',
+  haproxy: '/usr/sbin/haproxy',
 }
 
 export function fail(message) {

@@ -1,4 +1,5 @@
 export * from './browser.js'
+export * from './haproxy.js'
 export * from './hmr.js'
 export * from './nginx.js'
 export * from './nginx-fix.js'

@@ -286,6 +286,28 @@ describe('idle-timeout', () => {
     expect(terminal(idle('nginx'), viteFacts({ hmrConfigKey: 'hmr' }))).toBe(expected)
   })
 
+  test("HAProxy: its own tunnel timeout, not nginx's directives", () => {
+    expect(terminal(idle('haproxy'))).toBe(`\
+[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+
+  HAProxy, in the defaults section (or the backend that proxies Vite):
+
+    timeout tunnel 1h
+
+  or instead, vite.config, merged into your config:
+
+    export default defineConfig({
+      server: {
+        ws: {
+          timeout: 30000,
+        },
+      },
+    })
+  Then reload HAProxy, or restart Vite after the vite.config change.`)
+  })
+
   test('Apache: no nginx block and no nginx reload, only the vite.config change', () => {
     expect(terminal(idle('apache'))).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.

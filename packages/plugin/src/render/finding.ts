@@ -1,10 +1,11 @@
 import type { Finding } from '../diagnose/types.js'
-import type { RequestSnapshot } from '../evidence/types.js'
+import type { ProxyKind, RequestSnapshot } from '../evidence/types.js'
 import type { ViteFacts } from '../vite-facts.js'
 import { fallbackNote, originHostname, PROXY_NAMES, proxyUpstream, seconds, vitePort } from './common.js'
+import { haproxyTunnelTimeoutFix } from './haproxy.js'
 import { nginxIdleTimeoutFix, nginxUpgradeFix } from './nginx.js'
 import { renderHostRejected, renderSocketMisdirected, renderUriRewritten } from './routing.js'
-import type { RenderedFinding } from './types.js'
+import type { ConfigBlock, RenderedFinding } from './types.js'
 import { allowedHostsFix, pingIntervalFix } from './vite-config.js'
 
 function describeHandshake(handshake: RequestSnapshot, pageOrigin: string | null): string {
@@ -13,8 +14,16 @@ function describeHandshake(handshake: RequestSnapshot, pageOrigin: string | null
   return `${handshake.method} ${handshake.path} HTTP/${handshake.httpVersion} with ${connection} and no Upgrade header${page}`
 }
 
+/** The proxy lines that keep an idle socket open, for the proxies whose lines have an end-to-end test. */
+function idleProxyFix(proxy: ProxyKind): { block: ConfigBlock; reload: string } | null {
+  if (proxy === 'nginx' || proxy === 'unknown')
+    return { block: nginxIdleTimeoutFix(), reload: 'reload nginx (nginx -s reload)' }
+  if (proxy === 'haproxy') return { block: haproxyTunnelTimeoutFix(), reload: 'reload HAProxy' }
+  return null
+}
+
 function renderIdleTimeout(finding: Extract<Finding, { cause: 'idle-timeout' }>, facts: ViteFacts): RenderedFinding {
-  const isNginx = finding.proxy === 'nginx' || finding.proxy === 'unknown'
+  const proxyFix = idleProxyFix(finding.proxy)
   const keepalive =
     finding.keepaliveMs === null
       ? []
@@ -28,10 +37,10 @@ function renderIdleTimeout(finding: Extract<Finding, { cause: 'idle-timeout' }>,
       `Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every ${seconds(finding.idleMs)} (one small frame per interval per open tab).`,
       ...keepalive,
     ],
-    proxy: isNginx ? [nginxIdleTimeoutFix()] : [],
-    vite: pingIntervalFix(finding.idleMs, facts, isNginx),
-    afterwards: isNginx
-      ? 'Then reload nginx (nginx -s reload), or restart Vite after the vite.config change.'
+    proxy: proxyFix ? [proxyFix.block] : [],
+    vite: pingIntervalFix(finding.idleMs, facts, proxyFix !== null),
+    afterwards: proxyFix
+      ? `Then ${proxyFix.reload}, or restart Vite after the vite.config change.`
       : 'Then restart Vite.',
   }
 }

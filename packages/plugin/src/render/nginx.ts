@@ -24,14 +24,14 @@ export function nginxUpgradeFix(hmrPath: string, upstream: string): ConfigBlock[
 }
 
 /** Long enough for any ping interval a browser keeps, even a background tab's throttled one. */
-export const NGINX_TUNNEL_TIMEOUT = '1h'
+export const TUNNEL_TIMEOUT = '1h'
 
 /** The nginx lines that keep an idle HMR socket open; they replace shorter ones in the same block. */
 export function nginxIdleTimeoutFix(): ConfigBlock {
   return {
     where:
       "nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there",
-    text: `proxy_read_timeout ${NGINX_TUNNEL_TIMEOUT};\nproxy_send_timeout ${NGINX_TUNNEL_TIMEOUT};`,
+    text: `proxy_read_timeout ${TUNNEL_TIMEOUT};\nproxy_send_timeout ${TUNNEL_TIMEOUT};`,
   }
 }
 
