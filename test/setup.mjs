@@ -10,6 +10,7 @@ const SYSTEM_PACKAGES = {
   chromium: '/usr/bin/chromium',
   openssl: '/usr/bin/openssl',
   haproxy: '/usr/sbin/haproxy',
+  apache2: '/usr/sbin/apache2',
 }
 
 export function fail(message) {

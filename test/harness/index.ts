@@ -1,3 +1,4 @@
+export * from './apache.js'
 export * from './browser.js'
 export * from './haproxy.js'
 export * from './hmr.js'

@@ -21,11 +21,12 @@ export function pasteNginxFix(conf: string, blocks: ReadonlyMap<string, string>)
 }
 
 /**
- * Pastes printed nginx directives into a block's body "replacing any" of the same name, as the doctor's
- * instructions say: an nginx block may not repeat a directive such as `proxy_read_timeout`.
+ * Pastes printed directives into a block's body "replacing any" of the same name, as the doctor's
+ * instructions say: an nginx block may not repeat `proxy_read_timeout`, an Apache `ProxyPass` for the same
+ * path would be a second rule. Names compare exactly (`ProxyPassReverse` is not `ProxyPass`).
  */
 export function pasteReplacingDirectives(body: string, printed: string): string {
-  const name = (line: string) => /^\s*([a-z_]+)\s/.exec(line)?.[1]
+  const name = (line: string) => /^\s*([A-Za-z_]+)\s/.exec(line)?.[1]
   const replaced = new Set(printed.split('\n').map(name))
   const kept = body.split('\n').filter((line) => !replaced.has(name(line)))
   return [...kept, ...printed.split('\n')].join('\n')

@@ -171,12 +171,30 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
   })
 })
 
-test('Apache gets a sentence, not an nginx block', () => {
-  const finding = upgradeStripped({ proxy: 'apache', handshake: { httpVersion: '1.1', connection: null } })
+test('Caddy, whose lines have no end-to-end test yet, gets a sentence, not an nginx block', () => {
+  const finding = upgradeStripped({ proxy: 'caddy', handshake: { httpVersion: '1.1', connection: null } })
   expect(terminal(finding)).toBe(`\
-[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+[hmr-doctor] Caddy drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
   seen: GET / HTTP/1.1 with no Connection header and no Upgrade header, from the page at http://localhost:8080
-  Make Apache forward the Upgrade and Connection headers to Vite for /.`)
+  Make Caddy forward the Upgrade and Connection headers to Vite for /.`)
+})
+
+test('Apache gets its ProxyPass with upgrade=websocket, under base', () => {
+  const finding = upgradeStripped({
+    proxy: 'apache',
+    handshake: { httpVersion: '1.1', connection: 'Keep-Alive', host: '127.0.0.1:5173', path: '/app/' },
+  })
+  expect(terminal(finding, viteFacts({ base: '/app/', hmrPath: '/app/' }))).toBe(`\
+[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
+  seen: GET /app/ HTTP/1.1 with Connection: Keep-Alive and no Upgrade header, from the page at http://localhost:8080
+  upgrade=websocket needs Apache 2.4.47 or later (older ones: mod_proxy_wstunnel).
+
+  Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for /app/:
+
+    ProxyPass /app/ http://127.0.0.1:5173/app/ upgrade=websocket
+
+  vite.config: nothing to change.
+  Then reload Apache: apachectl graceful`)
 })
 
 test('socket-never-arrived names the socket the browser dialled and the clientPort option of this Vite', () => {
@@ -274,11 +292,11 @@ describe('renderBrowser', () => {
     )
   })
 
-  test('Apache: no block and no vite.config line, since no fix was printed to compare against', () => {
-    const finding = upgradeStripped({ proxy: 'apache' })
+  test('Caddy: no block and no vite.config line, since no fix was printed to compare against', () => {
+    const finding = upgradeStripped({ proxy: 'caddy' })
     expect(renderBrowser(renderFinding(finding, viteFacts())).lines).toEqual([
       'Seen by Vite: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080',
-      'Make Apache forward the Upgrade and Connection headers to Vite for /.',
+      'Make Caddy forward the Upgrade and Connection headers to Vite for /.',
     ])
   })
 })

@@ -1,6 +1,7 @@
 import type { Finding } from '../diagnose/types.js'
 import type { ProxyKind, RequestSnapshot } from '../evidence/types.js'
 import type { ViteFacts } from '../vite-facts.js'
+import { apacheUpgradeFix } from './apache.js'
 import { fallbackNote, originHostname, PROXY_NAMES, proxyUpstream, seconds, vitePort } from './common.js'
 import { haproxyTunnelTimeoutFix } from './haproxy.js'
 import { nginxIdleTimeoutFix, nginxUpgradeFix } from './nginx.js'
@@ -12,6 +13,25 @@ function describeHandshake(handshake: RequestSnapshot, pageOrigin: string | null
   const connection = handshake.connection ? `Connection: ${handshake.connection}` : 'no Connection header'
   const page = pageOrigin ? `, from the page at ${pageOrigin}` : ''
   return `${handshake.method} ${handshake.path} HTTP/${handshake.httpVersion} with ${connection} and no Upgrade header${page}`
+}
+
+/** The proxy lines that carry the upgrade to Vite, for the proxies whose lines have an end-to-end test. */
+function upgradeProxyFix(
+  proxy: ProxyKind,
+  facts: ViteFacts,
+  upstream: string,
+): { blocks: ConfigBlock[]; notes: string[]; reload: string } | null {
+  if (proxy === 'nginx' || proxy === 'unknown') {
+    return { blocks: nginxUpgradeFix(facts.hmrPath, upstream), notes: [], reload: 'reload nginx: nginx -s reload' }
+  }
+  if (proxy === 'apache') {
+    return {
+      blocks: [apacheUpgradeFix(facts.base, upstream)],
+      notes: ['upgrade=websocket needs Apache 2.4.47 or later (older ones: mod_proxy_wstunnel).'],
+      reload: 'reload Apache: apachectl graceful',
+    }
+  }
+  return null
 }
 
 /** The proxy lines that keep an idle socket open, for the proxies whose lines have an end-to-end test. */
@@ -49,18 +69,20 @@ export function renderFinding(finding: Finding, facts: ViteFacts): RenderedFindi
   if (finding.cause === 'idle-timeout') return renderIdleTimeout(finding, facts)
   if (finding.cause === 'upgrade-stripped') {
     const name = PROXY_NAMES[finding.proxy] ?? 'The proxy'
-    const isNginx = finding.proxy === 'nginx' || finding.proxy === 'unknown'
     const hostname = originHostname(finding.pageOrigin)
+    const fix = upgradeProxyFix(finding.proxy, facts, proxyUpstream(finding.handshake, facts))
     return {
       summary: `${name} drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.`,
       evidence: describeHandshake(finding.handshake, finding.pageOrigin),
       notes: [
         ...fallbackNote(finding.fallback, facts),
-        ...(isNginx ? [] : [`Make ${name} forward the Upgrade and Connection headers to Vite for ${facts.hmrPath}.`]),
+        ...(fix
+          ? fix.notes
+          : [`Make ${name} forward the Upgrade and Connection headers to Vite for ${facts.hmrPath}.`]),
       ],
-      proxy: isNginx ? nginxUpgradeFix(facts.hmrPath, proxyUpstream(finding.handshake, facts)) : [],
+      proxy: fix?.blocks ?? [],
       vite: hostname ? allowedHostsFix(hostname, facts) : null,
-      afterwards: isNginx ? 'Then reload nginx: nginx -s reload' : null,
+      afterwards: fix ? `Then ${fix.reload}` : null,
     }
   }
   if (finding.cause === 'host-rejected') return renderHostRejected(finding, facts)
