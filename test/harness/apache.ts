@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { waitFor } from './wait.js'
+import { foreground } from './foreground.js'
 
 export const APACHE = process.env.APACHE_BIN ?? '/usr/sbin/apache2'
 
@@ -38,17 +36,6 @@ ${site.virtualHost
 `
 }
 
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port })
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
-
 export interface RunningApache {
   restart(site: ApacheSite): Promise<void>
   stop(): Promise<void>
@@ -60,46 +47,32 @@ export async function startApache(site: ApacheSite, listen: { host: string; port
   // Workers drop root to `nobody`, which must still reach the runtime files.
   chmodSync(dir, 0o777)
   const file = join(dir, 'httpd.conf')
-  let child: ChildProcess | undefined
-  let output = ''
-
-  const errorLog = () => {
-    try {
-      return readFileSync(join(dir, 'error.log'), 'utf8')
-    } catch {
-      return ''
-    }
-  }
-
-  const launch = async (current: ApacheSite): Promise<void> => {
+  const server = foreground({
+    name: 'apache',
+    command: APACHE,
+    args: ['-f', file, '-DFOREGROUND'],
+    listen,
+    diagnostics: () => {
+      try {
+        return readFileSync(join(dir, 'error.log'), 'utf8')
+      } catch {
+        return ''
+      }
+    },
+  })
+  const launch = (current: ApacheSite): Promise<void> => {
     writeFileSync(file, apacheConfig(current, dir))
-    const proc = spawn(APACHE, ['-f', file, '-DFOREGROUND'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    child = proc
-    proc.stdout?.on('data', (chunk) => (output += chunk))
-    proc.stderr?.on('data', (chunk) => (output += chunk))
-    await waitFor(`apache on ${listen.host}:${listen.port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`apache exited: ${output}\n${errorLog()}`)
-      return portOpen(listen.host, listen.port)
-    })
-  }
-
-  const halt = async (): Promise<void> => {
-    const proc = child
-    child = undefined
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
-    const exited = new Promise((resolve) => proc.once('exit', resolve))
-    proc.kill('SIGTERM')
-    await exited
+    return server.launch()
   }
 
   await launch(site)
   return {
     async restart(next) {
-      await halt()
+      await server.halt()
       await launch(next)
     },
     async stop() {
-      await halt()
+      await server.halt()
       rmSync(dir, { recursive: true, force: true })
     },
   }

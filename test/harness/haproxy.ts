@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { waitFor } from './wait.js'
+import { foreground } from './foreground.js'
 
 export const HAPROXY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy'
 
@@ -39,17 +37,6 @@ backend vite
 `
 }
 
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port })
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
-
 export interface RunningHaproxy {
   restart(config: string): Promise<void>
   stop(): Promise<void>
@@ -59,38 +46,20 @@ export interface RunningHaproxy {
 export async function startHaproxy(config: string, listen: { host: string; port: number }): Promise<RunningHaproxy> {
   const dir = mkdtempSync(join(tmpdir(), 'hmr-doctor-haproxy-'))
   const file = join(dir, 'haproxy.cfg')
-  let child: ChildProcess | undefined
-  let output = ''
-
-  const launch = async (text: string): Promise<void> => {
+  const server = foreground({ name: 'haproxy', command: HAPROXY, args: ['-db', '-f', file], listen })
+  const launch = (text: string): Promise<void> => {
     writeFileSync(file, text)
-    const proc = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] })
-    child = proc
-    proc.stdout?.on('data', (chunk) => (output += chunk))
-    proc.stderr?.on('data', (chunk) => (output += chunk))
-    await waitFor(`haproxy on ${listen.host}:${listen.port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`haproxy exited: ${output}`)
-      return portOpen(listen.host, listen.port)
-    })
-  }
-
-  const halt = async (): Promise<void> => {
-    const proc = child
-    child = undefined
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
-    const exited = new Promise((resolve) => proc.once('exit', resolve))
-    proc.kill('SIGTERM')
-    await exited
+    return server.launch()
   }
 
   await launch(config)
   return {
     async restart(text) {
-      await halt()
+      await server.halt()
       await launch(text)
     },
     async stop() {
-      await halt()
+      await server.halt()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -1,10 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { waitFor } from './wait.js'
+import { foreground } from './foreground.js'
 
 export const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx'
 
@@ -72,17 +71,6 @@ export function localizeDockerConf(conf: string, local: { listen: string; upstre
   return conf.replace(/listen 80;/g, `listen ${local.listen};`).replace(/vite:5173/g, local.upstream)
 }
 
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port })
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
-
 export interface RunningNginx {
   dir: string
   config: string
@@ -111,30 +99,7 @@ export async function startNginx(config: string, listen: { host: string; port: n
   mkdirSync(join(dir, 'tmp'), { recursive: true })
   // Workers drop root to `nobody`, which must still write proxy buffers.
   chmodSync(join(dir, 'tmp'), 0o777)
-  let child: ChildProcess | undefined
   let current = config
-  let output = ''
-
-  const launch = async (): Promise<void> => {
-    writeFileSync(join(dir, 'nginx.conf'), current)
-    const proc = spawn(NGINX, ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child = proc
-    proc.stdout?.on('data', (chunk) => (output += chunk))
-    proc.stderr?.on('data', (chunk) => (output += chunk))
-    let exited = false
-    proc.once('exit', () => (exited = true))
-    await waitFor(
-      `nginx on ${listen.host}:${listen.port}`,
-      async () => {
-        if (exited) throw new Error(`nginx exited: ${output}\n${readErrorLog()}`)
-        return portOpen(listen.host, listen.port)
-      },
-      10_000,
-    )
-  }
-
   const readErrorLog = (): string => {
     try {
       return readFileSync(join(dir, 'error.log'), 'utf8')
@@ -142,15 +107,16 @@ export async function startNginx(config: string, listen: { host: string; port: n
       return ''
     }
   }
-
-  const halt = async (): Promise<void> => {
-    const proc = child
-    child = undefined
-    // Already gone (a signal counts: Ctrl+C reaches nginx too), so no 'exit' is coming to wait for.
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
-    const exited = new Promise((resolve) => proc.once('exit', resolve))
-    proc.kill('SIGTERM')
-    await exited
+  const server = foreground({
+    name: 'nginx',
+    command: NGINX,
+    args: ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'],
+    listen,
+    diagnostics: readErrorLog,
+  })
+  const launch = (): Promise<void> => {
+    writeFileSync(join(dir, 'nginx.conf'), current)
+    return server.launch()
   }
 
   await launch()
@@ -159,14 +125,14 @@ export async function startNginx(config: string, listen: { host: string; port: n
     get config() {
       return current
     },
-    async restart(config) {
-      await halt()
-      current = config
+    async restart(next) {
+      await server.halt()
+      current = next
       await launch()
     },
     errorLog: readErrorLog,
     async stop() {
-      await halt()
+      await server.halt()
       rmSync(dir, { recursive: true, force: true })
     },
   }
