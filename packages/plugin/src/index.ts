@@ -21,11 +21,17 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   const resolved = resolveOptions(options)
   // Known only to the client snippet this server serves; the report endpoint refuses anyone else.
   const secret = randomBytes(18).toString('base64url')
+  // With the WebSocket server turned off there is no socket to doctor, and a missing one is no symptom.
+  let socketsOff = false
 
   return {
     name: 'vite-plugin-hmr-doctor',
     apply: 'serve',
+    configResolved(config) {
+      socketsOff = (config.server as { ws?: unknown }).ws === false
+    },
     configureServer(server) {
+      if (socketsOff) return
       const viteConfig = server.config
       const facts = () => readViteFacts(viteConfig, viteVersion, server.httpServer?.address())
       const serverStartedAt = Date.now()
@@ -65,7 +71,7 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       })
     },
     transform(code, id) {
-      if (!isViteClient(id)) return null
+      if (socketsOff || !isViteClient(id)) return null
       return { code: clientSnippet({ secret, notice: resolved.notice, settleMs: 1500 }) + code, map: null }
     },
   }
