@@ -1,7 +1,7 @@
 // The whole test suite, as CI runs it: installs what it needs, then checks, unit tests, end-to-end tests.
 import { ensureSystemPackages, ensureWorkspace, pnpm } from './setup.mjs'
 
-ensureSystemPackages(['nginx', 'chromium', 'openssl', 'haproxy', 'apache2'])
+ensureSystemPackages(['nginx', 'chromium', 'openssl', 'haproxy', 'apache2', 'caddy'])
 ensureWorkspace()
 pnpm(['exec', 'biome', 'check', '.'])
 pnpm(['exec', 'tsc', '-p', 'packages/plugin/tsconfig.json'])

@@ -11,6 +11,7 @@ const SYSTEM_PACKAGES = {
   openssl: '/usr/bin/openssl',
   haproxy: '/usr/sbin/haproxy',
   apache2: '/usr/sbin/apache2',
+  caddy: '/usr/bin/caddy',
 }
 
 export function fail(message) {

@@ -31,12 +31,17 @@ export function foreground(options: {
   listen: { host: string; port: number }
   /** More to show when it fails to start, such as its error log. */
   diagnostics?: () => string
+  /** Extra environment, on top of this process's. */
+  env?: Record<string, string>
 }): Foreground {
   let child: ChildProcess | undefined
   return {
     async launch() {
       let output = ''
-      const proc = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      const proc = spawn(options.command, options.args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...options.env },
+      })
       child = proc
       proc.stdout?.on('data', (chunk) => (output += chunk))
       proc.stderr?.on('data', (chunk) => (output += chunk))

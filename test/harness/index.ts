@@ -1,5 +1,6 @@
 export * from './apache.js'
 export * from './browser.js'
+export * from './caddy.js'
 export * from './haproxy.js'
 export * from './hmr.js'
 export * from './nginx.js'
