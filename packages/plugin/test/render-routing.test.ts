@@ -247,6 +247,7 @@ describe('idle-timeout', () => {
       spanMs: 188_000,
       code: 1006,
       keepaliveMs,
+      seenByVite: 0,
     }
   }
 

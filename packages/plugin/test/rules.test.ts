@@ -637,8 +637,27 @@ describe('idle-timeout', () => {
         spanMs: 188_000,
         code: 1006,
         keepaliveMs: 25_000,
+        seenByVite: 0,
       },
     ])
+  })
+
+  test("Vite's own view of the closes is counted: same page, within a second of the browser's loop", () => {
+    const closedAt = (at: number, origin = 'http://localhost:8080'): ServerEvent => ({
+      kind: 'hmr-socket-closed',
+      request: { ...hmrSocket(at, { origin }).request },
+      openForMs: 60_000,
+      code: 1006,
+    })
+    const events = [
+      closedAt(62_300),
+      closedAt(124_100),
+      closedAt(188_900),
+      closedAt(40_000),
+      closedAt(125_000, 'http://elsewhere.test'),
+    ]
+    const findings = diagnose(evidence(200_000, events, [closesReport(steady)]), context)
+    expect(findings).toEqual([expect.objectContaining({ cause: 'idle-timeout', seenByVite: 3 })])
   })
 
   test.each<{ name: string; closes: CloseRecord[]; serverStartedAt?: number }>([

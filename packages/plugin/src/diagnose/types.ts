@@ -35,6 +35,8 @@ export type Finding =
       code: number
       /** The interval at which the doctor pings clients now, or null when it doesn't. */
       keepaliveMs: number | null
+      /** How many of these closes Vite saw from its side too. */
+      seenByVite: number
     }
 
   /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */

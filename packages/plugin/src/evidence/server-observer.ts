@@ -75,7 +75,12 @@ export function observeServer(server: ViteDevServer, scope: RequestScope, onEven
       next()
     })
   }
-  server.ws.on('connection', (_socket, req) => {
-    onEvent({ kind: 'hmr-socket', request: snapshotRequest(req, Date.now()) })
+  server.ws.on('connection', (socket, req) => {
+    const request = snapshotRequest(req, Date.now())
+    onEvent({ kind: 'hmr-socket', request })
+    socket.once('close', (code: number) => {
+      const at = Date.now()
+      onEvent({ kind: 'hmr-socket-closed', request: { ...request, at }, openForMs: at - request.at, code })
+    })
   })
 }

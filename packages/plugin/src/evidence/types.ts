@@ -29,6 +29,8 @@ export type ServerEvent =
   | { kind: 'stripped-handshake'; request: RequestSnapshot }
   /** An HMR socket Vite accepted. */
   | { kind: 'hmr-socket'; request: RequestSnapshot }
+  /** An accepted HMR socket that closed (`request.at` is when); 1006 means the connection was cut. */
+  | { kind: 'hmr-socket-closed'; request: RequestSnapshot; openForMs: number; code: number }
   /** A browser loaded `/@vite/client` as a script. */
   | { kind: 'client-served'; request: RequestSnapshot }
   /** An HMR handshake that reached Vite as an upgrade (accepted or not: `hmr-socket` follows when accepted). */

@@ -52,7 +52,7 @@ function renderIdleTimeout(finding: Extract<Finding, { cause: 'idle-timeout' }>,
         ]
   return {
     summary: `The proxy closes the HMR socket after ${seconds(finding.idleMs)} idle, and Vite reloads the page every time.`,
-    evidence: `closed after ${seconds(finding.idleMs)} idle, ${finding.closes} times in ${seconds(finding.spanMs)} (close code ${finding.code}), on the page at ${finding.pageOrigin}`,
+    evidence: `closed after ${seconds(finding.idleMs)} idle, ${finding.closes} times in ${seconds(finding.spanMs)} (close code ${finding.code}), on the page at ${finding.pageOrigin}${finding.seenByVite > 0 ? `; Vite saw ${finding.seenByVite} of them drop too` : ''}`,
     notes: [
       `Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every ${seconds(finding.idleMs)} (one small frame per interval per open tab).`,
       ...keepalive,

@@ -22,6 +22,14 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) =>
   const steady = closes.every((close) => Math.abs(close.idleMs - idleMs) <= Math.max(IDLE_TOLERANCE_MS, idleMs / 10))
   if (!steady) return null
   const socket = eventsOf(evidence, 'hmr-socket').findLast((request) => request.origin === report.pageOrigin)
+  // The browser's clock and Vite's agree only roughly: a second of slack either side of the loop.
+  const seenByVite = evidence.events.filter(
+    (event) =>
+      event.kind === 'hmr-socket-closed' &&
+      event.request.origin === report.pageOrigin &&
+      event.request.at >= first.at - 1000 &&
+      event.request.at <= last.at + 1000,
+  ).length
   return {
     cause: 'idle-timeout',
     proxy: socket?.proxy ?? 'unknown',
@@ -31,5 +39,6 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) =>
     spanMs: last.at - (first.at - first.openForMs),
     code: last.code,
     keepaliveMs,
+    seenByVite,
   }
 }
