@@ -10,6 +10,7 @@ import { renderTerminal } from './render/terminal.js'
 
 /** How long after a suspicious request to wait (for Vite's direct fallback, a browser report) before diagnosing. */
 const FALLBACK_SETTLE_MS = 2500
+const MAX_PRINTED = 32
 
 export interface DoctorOptions {
   logger: Pick<Logger, 'warn'>
@@ -23,7 +24,9 @@ export interface DoctorOptions {
 export function createDoctor({ logger, context, act, now = Date.now }: DoctorOptions) {
   const store = new EvidenceStore()
   const printed = new Set<string>()
-  const timers = new Set<ReturnType<typeof setTimeout>>()
+  // One timer, however many requests ask for a diagnosis: it runs once the last of them has settled.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let dueAt = 0
 
   const findings = (): Finding[] => {
     const found = diagnose(store.snapshot(now()), context())
@@ -33,19 +36,24 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
   const printNew = (): void => {
     for (const finding of findings()) {
       const key = findingKey(finding)
-      if (printed.has(key)) continue
+      // A bounded memory of what was said: past it, requests made up to vary a finding go unprinted.
+      if (printed.has(key) || printed.size >= MAX_PRINTED) continue
       printed.add(key)
       logger.warn(renderTerminal(renderFinding(finding, context().facts)))
     }
   }
 
   const later = (delayMs: number): void => {
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      printNew()
-    }, delayMs)
+    dueAt = Math.max(dueAt, Date.now() + delayMs)
+    if (timer !== undefined) return
+    const fire = (): void => {
+      const wait = dueAt - Date.now()
+      timer = wait > 0 ? setTimeout(fire, wait) : undefined
+      timer?.unref()
+      if (timer === undefined) printNew()
+    }
+    timer = setTimeout(fire, delayMs)
     timer.unref()
-    timers.add(timer)
   }
 
   return {
@@ -64,8 +72,8 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
       return { messages }
     },
     close(): void {
-      for (const timer of timers) clearTimeout(timer)
-      timers.clear()
+      clearTimeout(timer)
+      timer = undefined
     },
   }
 }

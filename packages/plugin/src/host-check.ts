@@ -32,3 +32,10 @@ export function createHostCheck(allowedHosts: true | readonly string[]): (host: 
     return verdict
   }
 }
+
+/** A hostname as DNS spells it (letters, digits, dots, hyphens): the only kind worth suggesting to allow. */
+export function isPlainHostname(hostname: string): boolean {
+  return /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(
+    hostname,
+  )
+}

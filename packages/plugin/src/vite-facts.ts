@@ -26,6 +26,8 @@ export interface ViteFacts {
   allowedHosts: true | readonly string[]
   /** Vite skips its HTTP host check (not the WebSocket one) when it serves https itself. */
   httpHostCheck: boolean
+  /** Whether Vite refuses a handshake that carries an Origin but no token (`legacy.skipWebSocketTokenCheck`). */
+  tokenCheck: boolean
 }
 
 export function hmrConfigKeyFor(viteVersion: string): 'hmr' | 'ws' {
@@ -78,5 +80,6 @@ export function readViteFacts(
         ? true
         : [...config.server.allowedHosts],
     httpHostCheck: !config.server.https,
+    tokenCheck: (config as { legacy?: { skipWebSocketTokenCheck?: boolean } }).legacy?.skipWebSocketTokenCheck !== true,
   }
 }

@@ -13,6 +13,7 @@ export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
     listen: { host: '127.0.0.1', port: 5173 },
     allowedHosts: [],
     httpHostCheck: true,
+    tokenCheck: true,
     ...overrides,
   }
 }
@@ -37,6 +38,8 @@ export function request(overrides: Partial<RequestSnapshot> = {}): RequestSnapsh
     forwardedHost: null,
     proxy: 'nginx',
     localPort: 5173,
+    fetchSite: null,
+    refererOrigin: null,
     ...overrides,
   }
 }

@@ -26,6 +26,7 @@ describe('host-rejected', () => {
 [hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403, and Vite logs nothing.
   seen: GET /about with Host: app.test:8080
   Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.
+  If you don't recognise this name, don't allow it: someone may be reaching your dev server under a name of theirs.
 
   vite.config, merged into your config (add to any allowedHosts you already have):
 
@@ -48,6 +49,7 @@ describe('host-rejected', () => {
 [hmr-doctor] Vite's host check refuses the HMR handshake's Host "app.test" with a silent 400.
   seen: GET / with Host: app.test, from the page at https://app.test
   Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.
+  If you don't recognise this name, don't allow it: someone may be reaching your dev server under a name of theirs.
 
   vite.config, merged into your config (add to any allowedHosts you already have):
 
@@ -67,7 +69,7 @@ describe('uri-rewritten', () => {
     const finding: Finding = {
       cause: 'uri-rewritten',
       what: 'query',
-      request: request({ hasToken: false, host: 'localhost:5173', origin: 'http://localhost:8080' }),
+      request: request({ hasToken: false, host: 'vite:5173', origin: 'http://localhost:8080' }),
       redirects: 0,
     }
     expect(terminal(finding)).toBe(`\
@@ -77,7 +79,7 @@ describe('uri-rewritten', () => {
 
   nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
-    proxy_pass http://localhost:5173;
+    proxy_pass http://vite:5173;
 
   vite.config: nothing to change.
   Then reload nginx: nginx -s reload`)

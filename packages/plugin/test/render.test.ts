@@ -45,7 +45,7 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
   nginx, inside the server {} that proxies Vite:
 
     location = / {
-        proxy_pass http://localhost:5173;
+        proxy_pass http://127.0.0.1:5173;
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
@@ -72,7 +72,7 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
   nginx, inside the server {} that proxies Vite:
 
     location = / {
-        proxy_pass http://localhost:5173;
+        proxy_pass http://127.0.0.1:5173;
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
@@ -98,7 +98,7 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
   nginx, inside the server {} that proxies Vite:
 
     location = / {
-        proxy_pass http://localhost:5173;
+        proxy_pass http://127.0.0.1:5173;
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
@@ -229,6 +229,16 @@ test.each<{ name: string; handshake: Partial<RequestSnapshot>; facts?: ViteFacts
   },
   { name: 'no Host', handshake: { host: null }, upstream: '127.0.0.1:5173' },
   { name: 'no Origin', handshake: { host: 'vite:5173', origin: null }, upstream: '127.0.0.1:5173' },
+  {
+    name: "the browser's own Host passed on (Host $host): the page's name, so where Vite listens",
+    handshake: { host: 'app.test', origin: 'http://app.test:8080' },
+    upstream: '127.0.0.1:5173',
+  },
+  {
+    name: 'a Host that could not stand in a config (quotes, spaces): where Vite listens',
+    handshake: { host: "evil'; x", origin: 'http://localhost:8080' },
+    upstream: '127.0.0.1:5173',
+  },
   { name: 'an unparsable Origin', handshake: { host: 'vite:5173', origin: 'null' }, upstream: '127.0.0.1:5173' },
   {
     name: 'no listen address (middleware mode): the port the handshake arrived on',

@@ -125,6 +125,8 @@ describe('snapshotRequest', () => {
       forwardedHost: 'app.test',
       proxy: 'nginx',
       localPort: null,
+      fetchSite: null,
+      refererOrigin: null,
     })
   })
 

@@ -4,7 +4,7 @@ import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
 import type { Cause, Finding } from '../src/diagnose/types.js'
 import type { ClientReport, CloseRecord, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
 import type { ViteFacts } from '../src/vite-facts.js'
-import { evidence, hmrSocket, report, request, socket, viteFacts } from './fixtures.js'
+import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0, keepaliveMs: null }
 
@@ -248,6 +248,14 @@ describe('uri-rewritten', () => {
   })
 })
 
+/** The page loaded Vite's client from its own origin (through the proxy), as a browser says with Sec-Fetch-Site. */
+function clientThrough(pageOrigin: string): ServerEvent {
+  return {
+    kind: 'client-served',
+    request: request({ at: 900, fetchSite: 'same-origin', refererOrigin: `${pageOrigin}` }),
+  }
+}
+
 describe('socket-misdirected', () => {
   const separatePort = viteFacts({ hmr: { port: 24678 } })
 
@@ -332,7 +340,10 @@ describe('socket-misdirected', () => {
     {
       // Vite's client dials the page's hostname with hmr.port when no clientPort is set: this browser reached it.
       name: 'server side: a socket straight to the HMR port from a page served elsewhere',
-      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' })],
+      events: [
+        clientThrough('http://localhost:8080'),
+        hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' }),
+      ],
       facts: separatePort,
       expected: {
         cause: 'socket-misdirected',
@@ -346,7 +357,10 @@ describe('socket-misdirected', () => {
     },
     {
       name: 'server side: an https page gets a wss: URL on the HMR path',
-      events: [hmrSocket(1000, { host: 'app.test:24678', origin: 'https://app.test' })],
+      events: [
+        clientThrough('https://app.test'),
+        hmrSocket(1000, { host: 'app.test:24678', origin: 'https://app.test' }),
+      ],
       facts: viteFacts({ hmr: { port: 24678 }, base: '/app/', hmrPath: '/app/' }),
       expected: {
         cause: 'socket-misdirected',
@@ -361,6 +375,8 @@ describe('socket-misdirected', () => {
     {
       name: 'server side: the latest such socket is the one named',
       events: [
+        clientThrough('http://localhost:8080'),
+        clientThrough('http://app.test:3000'),
         hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' }),
         hmrSocket(2000, { host: 'app.test:24678', origin: 'http://app.test:3000' }),
       ],
@@ -394,7 +410,10 @@ describe('socket-misdirected', () => {
     {
       // With clientPort set the user already chose where the browser dials; a socket on hmr.port came via the proxy.
       name: 'hmr.clientPort is set',
-      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' })],
+      events: [
+        clientThrough('http://localhost:8080'),
+        hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' }),
+      ],
       facts: viteFacts({ hmr: { port: 24678, clientPort: 8080 } }),
     },
     {
@@ -404,7 +423,10 @@ describe('socket-misdirected', () => {
     },
     {
       name: 'middleware mode (no listen address)',
-      events: [hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' })],
+      events: [
+        clientThrough('http://localhost:8080'),
+        hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8080' }),
+      ],
       facts: viteFacts({ hmr: { port: 24678 }, listen: null }),
     },
     {
@@ -672,4 +694,38 @@ describe('idle-timeout', () => {
     const reports = [closesReport(closes)]
     expect(diagnose(evidence(200_000, [], reports), { ...context, serverStartedAt })).toEqual([])
   })
+})
+
+describe('made-up input stays unprinted', () => {
+  // Anyone who reaches the dev server can send any Host: only a name that could be allowed as written counts.
+  test.each(["evil'.test", 'a b', 'x"y', 'under_score.test', '-lead.test'])(
+    'a Host of %j is no host-rejected finding',
+    (host) => {
+      expect(diagnose(evidence(5000, [page('host-blocked', 1000, { host })]), context)).toEqual([])
+      expect(diagnose(evidence(5000, [handshake(1000, { host })]), context)).toEqual([])
+    },
+  )
+})
+
+test('with legacy.skipWebSocketTokenCheck Vite takes token-less handshakes, so a dropped query is no finding', () => {
+  const lenient = viteFacts({ tokenCheck: false })
+  expect(diagnose(evidence(5000, [handshake(1000, { hasToken: false })]), { ...context, facts: lenient })).toEqual([])
+})
+
+test('a fallback socket still dialling when the report left is not a failed fallback', () => {
+  const dialling = socket({ url: 'ws://localhost:5173/?token=…', closeCode: null, closedAfterMs: null })
+  const reports = [report(2000, [socket({ url: 'ws://localhost:8080/?token=…' }), dialling])]
+  const findings = diagnose(evidence(5000, [stripped(1000)], reports), context)
+  expect(findings).toEqual([expect.objectContaining({ cause: 'upgrade-stripped', fallback: 'unknown' })])
+})
+
+test("a backend-rendered page loads Vite's client from Vite's own port: its separate HMR port is healthy", () => {
+  const events: ServerEvent[] = [
+    {
+      kind: 'client-served',
+      request: request({ at: 900, fetchSite: 'same-site', refererOrigin: 'http://localhost:8000' }),
+    },
+    hmrSocket(1000, { host: 'localhost:24678', origin: 'http://localhost:8000' }),
+  ]
+  expect(diagnose(evidence(5000, events), { ...context, facts: viteFacts({ hmr: { port: 24678 } }) })).toEqual([])
 })

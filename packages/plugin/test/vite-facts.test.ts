@@ -64,6 +64,7 @@ describe('readViteFacts', () => {
       listen: { host: '127.0.0.1', port: 5173 },
       allowedHosts: [],
       httpHostCheck: true,
+      tokenCheck: true,
     })
   })
 

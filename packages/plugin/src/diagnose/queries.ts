@@ -13,7 +13,9 @@ export function failedSocketReports(evidence: Evidence): ClientReport[] {
 export function fallbackFromReports(reports: readonly ClientReport[]): FallbackState {
   const last = reports.at(-1)
   if (!last || last.sockets.length < 2) return 'unknown'
-  return last.sockets.some((socket) => socket.opened) ? 'works' : 'fails'
+  if (last.sockets.some((socket) => socket.opened)) return 'works'
+  // A socket neither open nor closed when the report left is still dialling: not a failure yet.
+  return last.sockets.some((socket) => socket.closeCode === null && socket.error === null) ? 'unknown' : 'fails'
 }
 
 /** Every sign that a handshake from the browser reached Vite, in any shape. */

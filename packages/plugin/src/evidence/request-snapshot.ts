@@ -17,6 +17,16 @@ function header(request: RequestLike, name: string): string | null {
   return first === undefined ? null : cleanText(first)
 }
 
+function originOf(url: string | null): string | null {
+  if (!url) return null
+  try {
+    const origin = new URL(url).origin
+    return origin === 'null' ? null : origin
+  } catch {
+    return null
+  }
+}
+
 function rawHeaderNames(request: RequestLike): string[] {
   return request.rawHeaders.filter((_, index) => index % 2 === 0)
 }
@@ -57,5 +67,7 @@ export function snapshotRequest(request: RequestLike, at: number): RequestSnapsh
     forwardedHost: header(request, 'x-forwarded-host'),
     proxy: fingerprintProxy(request),
     localPort: request.socket?.localPort ?? null,
+    fetchSite: header(request, 'sec-fetch-site'),
+    refererOrigin: originOf(header(request, 'referer')),
   }
 }

@@ -21,6 +21,10 @@ export interface RequestSnapshot {
   proxy: ProxyKind
   /** The port the request arrived on: where Vite listens, even in middleware mode. */
   localPort: number | null
+  /** `Sec-Fetch-Site`: whether the page loading this came from the same origin (trustworthy origins only). */
+  fetchSite: string | null
+  /** The origin of `Referer`: the page that asked for this. */
+  refererOrigin: string | null
 }
 
 /** What the server side saw. */

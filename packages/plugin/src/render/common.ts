@@ -1,5 +1,6 @@
 import type { FallbackState } from '../diagnose/types.js'
 import type { RequestSnapshot } from '../evidence/types.js'
+import { hostnameOf } from '../host-check.js'
 import type { ViteFacts } from '../vite-facts.js'
 
 export function vitePort(facts: ViteFacts): string {
@@ -17,20 +18,22 @@ export function fallbackNote(fallback: FallbackState, facts: ViteFacts): string[
   return []
 }
 
+/** A Host header that can stand in a config as an upstream: a name or address, an optional port, nothing else. */
+const UPSTREAM = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
+
 /**
  * Where the proxy sends Vite's traffic. A bare nginx `proxy_pass` sets Host to its upstream (`$proxy_host`),
- * so a Host that differs from the page's origin names the upstream exactly as the user's config writes it.
+ * so a Host naming another machine than the page names the upstream exactly as the user's config writes it.
+ * A Host with the page's own name is the browser's, passed on (`Host $host`): then where Vite listens.
  */
 export function proxyUpstream(handshake: RequestSnapshot, facts: ViteFacts): string {
   const listening = facts.listen
     ? `${facts.listen.host}:${facts.listen.port}`
     : `127.0.0.1:${handshake.localPort ?? vitePort(facts)}`
-  if (!handshake.host) return listening
-  try {
-    return handshake.origin && new URL(handshake.origin).host !== handshake.host ? handshake.host : listening
-  } catch {
-    return listening
-  }
+  const host = handshake.host
+  if (!host || !UPSTREAM.test(host)) return listening
+  const pageHostname = originHostname(handshake.origin)
+  return pageHostname !== null && pageHostname !== hostnameOf(host) ? host : listening
 }
 
 export function originHostname(origin: string | null): string | null {

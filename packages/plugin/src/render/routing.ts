@@ -8,6 +8,8 @@ import { allowedHostsFix, socketSettingsFix } from './vite-config.js'
 type FindingOf<C extends Finding['cause']> = Extract<Finding, { cause: C }>
 
 const NEVER_TRUE = 'Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.'
+const UNKNOWN_HOST =
+  "If you don't recognise this name, don't allow it: someone may be reaching your dev server under a name of theirs."
 
 export function renderHostRejected(finding: FindingOf<'host-rejected'>, facts: ViteFacts): RenderedFinding {
   const { request, hostname } = finding
@@ -17,7 +19,7 @@ export function renderHostRejected(finding: FindingOf<'host-rejected'>, facts: V
       ? `Vite's host check refuses "${hostname}": every page through the proxy gets 403, and Vite logs nothing.`
       : `Vite's host check refuses the HMR handshake's Host "${hostname}" with a silent 400.`,
     evidence: `${request.method} ${request.path} with Host: ${request.host ?? hostname}${request.origin ? `, from the page at ${request.origin}` : ''}`,
-    notes: [NEVER_TRUE],
+    notes: [NEVER_TRUE, UNKNOWN_HOST],
     proxy: [],
     vite: allowedHostsFix(hostname, { ...facts, allowedHosts: [] }),
     afterwards: 'Then restart Vite.',

@@ -1,4 +1,4 @@
-import { hostnameOf, isHostAllowedByVite } from '../../host-check.js'
+import { hostnameOf, isHostAllowedByVite, isPlainHostname } from '../../host-check.js'
 import { eventsOf } from '../queries.js'
 import type { Rule } from '../types.js'
 
@@ -7,12 +7,14 @@ import type { Rule } from '../types.js'
  * handshake on the right path (which Vite answers 400, silently). The WebSocket check runs even over https.
  */
 export const hostRejected: Rule = (evidence, { facts }) => {
-  const page = eventsOf(evidence, 'host-blocked').at(-1)
+  // Only names that could be allowed as they are: anything else is no proxy setup, and not worth a fix.
+  const page = eventsOf(evidence, 'host-blocked').findLast((request) => isPlainHostname(hostnameOf(request.host ?? '')))
   if (page?.host) return { cause: 'host-rejected', via: 'page', request: page, hostname: hostnameOf(page.host) }
   const handshake = eventsOf(evidence, 'handshake').findLast(
     (request) =>
       request.path === facts.hmrPath &&
       request.host !== null &&
+      isPlainHostname(hostnameOf(request.host)) &&
       !isHostAllowedByVite(hostnameOf(request.host), facts.allowedHosts),
   )
   if (!handshake?.host) return null

@@ -16,14 +16,19 @@ function originUrl(origin: string): URL | null {
 /**
  * A socket that reached a separate HMR port straight from the browser, skipping the proxy that served its
  * page: Vite's client dials the page's hostname with the HMR port when no `clientPort` is set, and the page
- * itself came from another port than Vite's. Through a proxy route the browser would dial the page's port.
+ * itself came from another port than Vite's. It counts only when the page also loaded Vite's client from
+ * its own origin: a backend-rendered page (Laravel, Rails) loads it from Vite's port, and there a separate
+ * HMR port is a healthy setup.
  */
-function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts): boolean {
+function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts, clientLoads: readonly RequestSnapshot[]): boolean {
   const { port, clientPort } = facts.hmr
   if (port === undefined || clientPort !== undefined || !facts.listen || port === facts.listen.port) return false
   const page = socket.origin ? originUrl(socket.origin) : null
   if (!page || effectivePort(page) === facts.listen.port) return false
-  return socket.host === `${page.hostname}:${port}`
+  const clientThroughPage = clientLoads.some(
+    (load) => load.fetchSite === 'same-origin' && load.refererOrigin === page.origin,
+  )
+  return clientThroughPage && socket.host === `${page.hostname}:${port}`
 }
 
 function effectivePort(url: URL): number {
@@ -81,7 +86,8 @@ export const socketMisdirected: Rule = (evidence, { facts }) => {
       }
     }
   }
-  const bypass = eventsOf(evidence, 'hmr-socket').findLast((socket) => bypassesProxy(socket, facts))
+  const clientLoads = eventsOf(evidence, 'client-served')
+  const bypass = eventsOf(evidence, 'hmr-socket').findLast((socket) => bypassesProxy(socket, facts, clientLoads))
   if (!bypass?.origin || !bypass.host) return null
   const socketUrl = `${bypass.origin.startsWith('https:') ? 'wss' : 'ws'}://${bypass.host}${facts.hmrPath}`
   const settings = settingsTowardPage(bypass.origin, socketUrl, facts)

@@ -16,7 +16,9 @@ export const uriRewritten: Rule = (evidence, { facts }) => {
   // Vite's direct fallback dials `base` even when `hmr.path` is set (it is never answered): not the proxy.
   const offPath = handshakes.findLast((request) => request.path !== facts.hmrPath && request.path !== facts.base)
   if (offPath) return { cause: 'uri-rewritten', what: 'prefix', request: offPath, redirects: 0 }
-  const tokenless = handshakes.findLast((request) => request.origin !== null && !request.hasToken)
+  const tokenless = facts.tokenCheck
+    ? handshakes.findLast((request) => request.origin !== null && !request.hasToken)
+    : undefined
   if (tokenless) return { cause: 'uri-rewritten', what: 'query', request: tokenless, redirects: 0 }
   const outside = eventsOf(evidence, 'outside-base').filter((request) => evidence.now - request.at <= LOOP_WINDOW_MS)
   const last = outside.at(-1)
