@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs'
 import type { ClientConfig } from './client/protocol.js'
 import { REPORT_PATH } from './client/protocol.js'
 
-/** Vite's browser client, whichever package manager laid it out. */
-const VITE_CLIENT_ID = /[/\\]vite[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
+/** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
+const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
 
-export function isViteClient(id: string): boolean {
-  return VITE_CLIENT_ID.test(id)
+/** The file's path and the subprotocol only Vite's client dials: both, so no other `client.mjs` matches. */
+export function isViteClient(id: string, code: string): boolean {
+  return VITE_CLIENT_ID.test(id) && code.includes('vite-hmr')
 }
 
 let bundle: string | undefined

@@ -71,7 +71,7 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       })
     },
     transform(code, id) {
-      if (socketsOff || !isViteClient(id)) return null
+      if (socketsOff || !isViteClient(id, code)) return null
       return { code: clientSnippet({ secret, notice: resolved.notice, settleMs: 1500 }) + code, map: null }
     },
   }
