@@ -1,5 +1,5 @@
 import type { Logger } from 'vite'
-import type { BrowserMessage, ReportResponse } from './client/protocol.js'
+import type { ReportResponse } from './client/protocol.js'
 import { type DiagnoseContext, diagnose, findingKey } from './diagnose/diagnose.js'
 import type { Finding } from './diagnose/types.js'
 import { EvidenceStore } from './evidence/store.js'
@@ -7,6 +7,7 @@ import type { ClientReport, ServerEvent } from './evidence/types.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
+import type { RenderedFinding } from './render/types.js'
 
 /** How long after a suspicious request to wait (for Vite's direct fallback, a browser report) before diagnosing. */
 const FALLBACK_SETTLE_MS = 2500
@@ -28,18 +29,24 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
   let timer: ReturnType<typeof setTimeout> | undefined
   let dueAt = 0
 
-  const findings = (): Finding[] => {
-    const found = diagnose(store.snapshot(now()), context())
-    return act?.(found) ? diagnose(store.snapshot(now()), context()) : found
+  /** One diagnosis, rendered: what both the terminal and the browser are told. */
+  const examine = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
+    let current = context()
+    let found = diagnose(store.snapshot(now()), current)
+    if (act?.(found)) {
+      current = context()
+      found = diagnose(store.snapshot(now()), current)
+    }
+    return found.map((finding) => ({ finding, rendered: renderFinding(finding, current.facts) }))
   }
 
-  const printNew = (): void => {
-    for (const finding of findings()) {
+  const printNew = (results: ReturnType<typeof examine>): void => {
+    for (const { finding, rendered } of results) {
       const key = findingKey(finding)
       // A bounded memory of what was said: past it, requests made up to vary a finding go unprinted.
       if (printed.has(key) || printed.size >= MAX_PRINTED) continue
       printed.add(key)
-      logger.warn(renderTerminal(renderFinding(finding, context().facts)))
+      logger.warn(renderTerminal(rendered))
     }
   }
 
@@ -50,7 +57,7 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
       const wait = dueAt - Date.now()
       timer = wait > 0 ? setTimeout(fire, wait) : undefined
       timer?.unref()
-      if (timer === undefined) printNew()
+      if (timer === undefined) printNew(examine())
     }
     timer = setTimeout(fire, delayMs)
     timer.unref()
@@ -65,11 +72,9 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)
-      printNew()
-      const messages: BrowserMessage[] = findings().map((finding) =>
-        renderBrowser(renderFinding(finding, context().facts)),
-      )
-      return { messages }
+      const results = examine()
+      printNew(results)
+      return { messages: results.map(({ rendered }) => renderBrowser(rendered)) }
     },
     close(): void {
       clearTimeout(timer)

@@ -1,3 +1,4 @@
+import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
 import type { ClientReport, CloseRecord, SocketRecord } from './types.js'
 
@@ -14,24 +15,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function url(value: unknown, protocols: readonly string[]): string | null {
   if (typeof value !== 'string' || value.length > 2048) return null
-  try {
-    const parsed = new URL(value)
-    return protocols.includes(parsed.protocol) ? cleanText(redactToken(parsed.href), 300) : null
-  } catch {
-    return null
-  }
+  const parsed = parseUrl(value)
+  return parsed && protocols.includes(parsed.protocol) ? cleanText(redactToken(parsed.href), 300) : null
 }
 
 /** Only the origin is kept: a path, query or credentials in it are the browser's business, not the log's. */
 function origin(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 2048) return null
-  try {
-    const parsed = new URL(value)
-    const ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin.length <= 300
-    return ok ? cleanText(parsed.origin, 300) : null
-  } catch {
-    return null
-  }
+  const parsed = parseUrl(value)
+  const ok = parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin.length <= 300
+  return ok ? cleanText(parsed.origin, 300) : null
 }
 
 function milliseconds(value: unknown): number | null | undefined {

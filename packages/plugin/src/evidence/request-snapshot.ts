@@ -1,3 +1,4 @@
+import { parseUrl } from '../parse-url.js'
 import { cleanText } from '../sanitize.js'
 import type { ProxyKind, RequestSnapshot } from './types.js'
 
@@ -18,13 +19,8 @@ function header(request: RequestLike, name: string): string | null {
 }
 
 function originOf(url: string | null): string | null {
-  if (!url) return null
-  try {
-    const origin = new URL(url).origin
-    return origin === 'null' ? null : origin
-  } catch {
-    return null
-  }
+  const origin = parseUrl(url)?.origin
+  return origin === undefined || origin === 'null' ? null : origin
 }
 
 function rawHeaderNames(request: RequestLike): string[] {

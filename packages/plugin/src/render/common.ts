@@ -1,6 +1,7 @@
 import type { FallbackState } from '../diagnose/types.js'
 import type { RequestSnapshot } from '../evidence/types.js'
 import { hostnameOf } from '../host-check.js'
+import { parseUrl } from '../parse-url.js'
 import type { ViteFacts } from '../vite-facts.js'
 
 export function vitePort(facts: ViteFacts): string {
@@ -37,12 +38,7 @@ export function proxyUpstream(handshake: RequestSnapshot, facts: ViteFacts): str
 }
 
 export function originHostname(origin: string | null): string | null {
-  if (!origin) return null
-  try {
-    return new URL(origin).hostname
-  } catch {
-    return null
-  }
+  return parseUrl(origin)?.hostname ?? null
 }
 
 export const PROXY_NAMES: Record<string, string> = {

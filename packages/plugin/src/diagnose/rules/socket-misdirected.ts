@@ -1,17 +1,10 @@
 import type { RequestSnapshot } from '../../evidence/types.js'
+import { parseUrl } from '../../parse-url.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
 import type { Finding, Rule } from '../types.js'
 
 type Settings = Extract<Finding, { cause: 'socket-misdirected' }>['settings']
-
-function originUrl(origin: string): URL | null {
-  try {
-    return new URL(origin)
-  } catch {
-    return null
-  }
-}
 
 /**
  * A socket that reached a separate HMR port straight from the browser, skipping the proxy that served its
@@ -23,7 +16,7 @@ function originUrl(origin: string): URL | null {
 function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts, clientLoads: readonly RequestSnapshot[]): boolean {
   const { port, clientPort } = facts.hmr
   if (port === undefined || clientPort !== undefined || !facts.listen || port === facts.listen.port) return false
-  const page = socket.origin ? originUrl(socket.origin) : null
+  const page = parseUrl(socket.origin)
   if (!page || effectivePort(page) === facts.listen.port) return false
   const clientThroughPage = clientLoads.some(
     (load) => load.fetchSite === 'same-origin' && load.refererOrigin === page.origin,
@@ -42,14 +35,9 @@ function effectivePort(url: URL): number {
  * page carries the socket too. Null when the socket already dials the page's origin.
  */
 export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts: ViteFacts): Settings | null {
-  let page: URL
-  let socket: URL
-  try {
-    page = new URL(pageOrigin)
-    socket = new URL(socketUrl)
-  } catch {
-    return null
-  }
+  const page = parseUrl(pageOrigin)
+  const socket = parseUrl(socketUrl)
+  if (!page || !socket) return null
   const settings: Settings = {}
   const protocol = page.protocol === 'https:' ? 'wss' : 'ws'
   if (socket.protocol !== `${protocol}:`) settings.protocol = protocol

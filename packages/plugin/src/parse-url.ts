@@ -1,0 +1,12 @@
+/**
+ * A URL from untrusted text, or null: headers, reports and configs all hold strings that may not parse,
+ * and none of them may throw on the request path. (`URL.parse` needs Node 22.)
+ */
+export function parseUrl(value: string | null | undefined): URL | null {
+  if (!value) return null
+  try {
+    return new URL(value)
+  } catch {
+    return null
+  }
+}
