@@ -8,9 +8,8 @@ import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
 import type { RenderedFinding } from './render/types.js'
+import { timing } from './timing.js'
 
-/** How long after a suspicious request to wait (for Vite's direct fallback, a browser report) before diagnosing. */
-const FALLBACK_SETTLE_MS = 2500
 const MAX_PRINTED = 32
 
 export interface DoctorOptions {
@@ -68,7 +67,7 @@ export function createDoctor({ logger, context, act, now = Date.now }: DoctorOpt
       store.addEvent(event)
       // An accepted socket is the healthy end of a story; everything else may start one worth telling.
       if (event.kind === 'client-served') later(context().socketGraceMs)
-      else if (event.kind !== 'hmr-socket') later(FALLBACK_SETTLE_MS)
+      else if (event.kind !== 'hmr-socket') later(timing.fallbackSettleMs)
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)

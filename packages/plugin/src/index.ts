@@ -9,9 +9,11 @@ import { createHostCheck } from './host-check.js'
 import { createKeepalive } from './keepalive.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
 import { pingIntervalBelow } from './render/vite-config.js'
+import { timing } from './timing.js'
 import { readViteFacts } from './vite-facts.js'
 
 export type { HmrDoctorOptions } from './options.js'
+export { silenceWindowMs, timing } from './timing.js'
 
 /**
  * Finds out why Vite's HMR socket fails behind a reverse proxy and prints the exact fix, in the terminal
@@ -72,7 +74,10 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
     },
     transform(code, id) {
       if (socketsOff || !isViteClient(id, code)) return null
-      return { code: clientSnippet({ secret, notice: resolved.notice, settleMs: 1500 }) + code, map: null }
+      return {
+        code: clientSnippet({ secret, notice: resolved.notice, settleMs: timing.reportCapMs }) + code,
+        map: null,
+      }
     },
   }
 }

@@ -1,3 +1,5 @@
+import { timing } from './timing.js'
+
 /** Options of `hmrDoctor()`. */
 export interface HmrDoctorOptions {
   /**
@@ -9,7 +11,7 @@ export interface HmrDoctorOptions {
   /**
    * How long after the page loaded `/@vite/client` Vite must have seen its HMR socket before the
    * doctor looks for the reason, in milliseconds.
-   * @default 3000
+   * @default 5000 (`timing.socketGraceMs`)
    */
   socketGraceMs?: number
   /**
@@ -31,7 +33,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: HmrDoctorOptions = {}): ResolvedOptions {
-  const socketGraceMs = options.socketGraceMs ?? 3000
+  const socketGraceMs = options.socketGraceMs ?? timing.socketGraceMs
   if (!Number.isFinite(socketGraceMs) || socketGraceMs <= 0) {
     throw new TypeError(`[hmr-doctor] socketGraceMs must be a positive number of milliseconds, got ${socketGraceMs}`)
   }

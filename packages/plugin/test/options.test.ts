@@ -1,12 +1,13 @@
 import { expect, test } from 'vitest'
 import { hmrDoctor } from '../src/index.js'
 import { type HmrDoctorOptions, type ResolvedOptions, resolveOptions } from '../src/options.js'
+import { timing } from '../src/timing.js'
 
 // Only the options this file covers; the keepalive option is resolved alongside and tested with keepalive.
 test.each<{ options: HmrDoctorOptions | undefined; resolved: Pick<ResolvedOptions, 'notice' | 'socketGraceMs'> }>([
-  { options: undefined, resolved: { notice: true, socketGraceMs: 3000 } },
-  { options: {}, resolved: { notice: true, socketGraceMs: 3000 } },
-  { options: { notice: false }, resolved: { notice: false, socketGraceMs: 3000 } },
+  { options: undefined, resolved: { notice: true, socketGraceMs: timing.socketGraceMs } },
+  { options: {}, resolved: { notice: true, socketGraceMs: timing.socketGraceMs } },
+  { options: { notice: false }, resolved: { notice: false, socketGraceMs: timing.socketGraceMs } },
   { options: { socketGraceMs: 1 }, resolved: { notice: true, socketGraceMs: 1 } },
   { options: { socketGraceMs: 0.5 }, resolved: { notice: true, socketGraceMs: 0.5 } },
 ])('resolveOptions($options)', ({ options, resolved }) => {
