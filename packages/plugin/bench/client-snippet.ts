@@ -1,9 +1,11 @@
 // What the doctor adds to every page: the snippet it prepends to /@vite/client, next to Vite's client itself.
+
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { clientSnippet } from '../dist/client-inject.js'
 import hmrDoctor from '../dist/index.js'
+import { timing } from '../src/timing.js'
 import { createProject, get, printHeader, printTable, type RunningServer, signed, startServer } from './support.js'
 
 interface Sizes {
@@ -33,7 +35,15 @@ async function main(): Promise<void> {
     '24-character secret), and /@vite/client as two real dev servers serve it, without and with the plugin,',
     'split into code and the inline source map Vite appends. Bytes are UTF-8; gzip is node:zlib at level 6.',
   ])
-  const snippet = sizes(clientSnippet({ secret: randomBytes(18).toString('base64url'), notice: true, settleMs: 1500 }))
+  const snippet = sizes(
+    clientSnippet({
+      secret: randomBytes(18).toString('base64url'),
+      serverId: randomBytes(6).toString('base64url'),
+      notice: true,
+      directFallback: true,
+      reportCapMs: timing.reportCapMs,
+    }),
+  )
 
   const project = createProject()
   const servers: RunningServer[] = []

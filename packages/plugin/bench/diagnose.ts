@@ -19,7 +19,6 @@ const context: DiagnoseContext = {
   facts: viteFacts(),
   socketGraceMs: 4000,
   serverStartedAt: 0,
-  keepaliveMs: null,
 }
 
 /** A store at its bounds, holding a story every rule has to read through: nginx flattening handshakes,

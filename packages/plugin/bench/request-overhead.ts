@@ -95,7 +95,12 @@ const cases: Array<{ name: string; req: IncomingMessage }> = [
 ]
 
 // The scope the plugin builds for a default config: base '/', host check on with no extra allowed hosts.
-const scope: RequestScope = { clientPath: '/@vite/client', base: '/', hostAllowed: createHostCheck([]) }
+const scope: RequestScope = {
+  clientPath: '/@vite/client',
+  base: '/',
+  hostAllowed: createHostCheck([]),
+  token: 'bench-token',
+}
 
 /** Returns how many calls produced an event, so the optimiser can't drop the loop. */
 function loop(req: IncomingMessage, iterations: number): number {

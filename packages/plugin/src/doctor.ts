@@ -1,83 +1,114 @@
 import type { Logger } from 'vite'
 import type { ReportResponse } from './client/protocol.js'
-import { type DiagnoseContext, diagnose, findingKey } from './diagnose/diagnose.js'
+import { type DiagnoseContext, diagnose, findingKey, isUnverified } from './diagnose/diagnose.js'
 import type { Finding } from './diagnose/types.js'
+import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
 import type { ClientReport, ServerEvent } from './evidence/types.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
 import type { RenderedFinding } from './render/types.js'
-import { timing } from './timing.js'
 
-const MAX_PRINTED = 32
+/** How many distinct findings the terminal hears about, per provenance. */
+const MAX_SAID = 64
+const MAX_SAID_UNVERIFIED = 8
+/** An unverified finding said this long ago may be said again, so made-up ones can't crowd out a real one for good. */
+const UNVERIFIED_MEMORY_MS = 10 * 60_000
 
 export interface DoctorOptions {
   logger: Pick<Logger, 'warn'>
+  errors: ErrorSink
   context: () => DiagnoseContext
-  /** Acts on fresh findings before they are shown; returns true when that changed the context. */
-  act?: (findings: Finding[]) => boolean
+  /** The keepalive in force (rendered into the idle-timeout message), and what may start it on a finding. */
+  keepalive: { readonly intervalMs: number | null; onIdleTimeout(idleMs: number): void }
   now?: () => number
 }
 
-/** Joins evidence, diagnosis and rendering; prints each distinct finding once per server. */
-export function createDoctor({ logger, context, act, now = Date.now }: DoctorOptions) {
+/**
+ * Joins evidence, diagnosis and rendering, once per event: each observation or report runs one diagnosis.
+ * A finding is shown once its verdict is settled (see `Finding.pendingUntil`); one timer wakes the doctor
+ * for the earliest finding still pending, and none runs while nothing is. Each distinct finding is printed
+ * once per server.
+ */
+export function createDoctor({ logger, errors, context, keepalive, now = Date.now }: DoctorOptions) {
   const store = new EvidenceStore()
-  const printed = new Set<string>()
-  // One timer, however many requests ask for a diagnosis: it runs once the last of them has settled.
+  const said = new Set<string>()
+  const saidUnverified = new Map<string, number>()
   let timer: ReturnType<typeof setTimeout> | undefined
-  let dueAt = 0
+  let timerAt = Number.POSITIVE_INFINITY
 
-  /** One diagnosis, rendered: what both the terminal and the browser are told. */
-  const examine = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
-    let current = context()
-    let found = diagnose(store.snapshot(now()), current)
-    if (act?.(found)) {
-      current = context()
-      found = diagnose(store.snapshot(now()), current)
-    }
-    return found.map((finding) => ({ finding, rendered: renderFinding(finding, current.facts) }))
-  }
-
-  const printNew = (results: ReturnType<typeof examine>): void => {
-    for (const { finding, rendered } of results) {
-      const key = findingKey(finding)
-      // A bounded memory of what was said: past it, requests made up to vary a finding go unprinted.
-      if (printed.has(key) || printed.size >= MAX_PRINTED) continue
-      printed.add(key)
-      logger.warn(renderTerminal(rendered))
-    }
-  }
-
-  const later = (delayMs: number): void => {
-    dueAt = Math.max(dueAt, Date.now() + delayMs)
-    if (timer !== undefined) return
-    const fire = (): void => {
-      const wait = dueAt - Date.now()
-      timer = wait > 0 ? setTimeout(fire, wait) : undefined
-      timer?.unref()
-      if (timer === undefined) printNew(examine())
-    }
-    timer = setTimeout(fire, delayMs)
+  const wakeAt = (at: number): void => {
+    if (at === timerAt) return
+    clearTimeout(timer)
+    timer = undefined
+    timerAt = at
+    if (at === Number.POSITIVE_INFINITY) return
+    timer = setTimeout(
+      () => {
+        timer = undefined
+        timerAt = Number.POSITIVE_INFINITY
+        run()
+      },
+      Math.max(0, at - now()),
+    )
     timer.unref()
+  }
+
+  /** Whether this finding is news to the terminal; remembers it when it is. */
+  const isNew = (finding: Finding, at: number): boolean => {
+    const key = findingKey(finding)
+    if (!isUnverified(finding)) {
+      if (said.has(key) || said.size >= MAX_SAID) return false
+      said.add(key)
+      return true
+    }
+    for (const [old, saidAt] of saidUnverified) if (at - saidAt > UNVERIFIED_MEMORY_MS) saidUnverified.delete(old)
+    if (saidUnverified.has(key) || saidUnverified.size >= MAX_SAID_UNVERIFIED) return false
+    saidUnverified.set(key, at)
+    return true
+  }
+
+  /**
+   * One diagnosis: prints what is settled and new, schedules the rest, returns what is settled. A bug in a
+   * rule or renderer is logged, and the doctor carries on with the next event.
+   */
+  const run = (): RenderedFinding[] => {
+    try {
+      return diagnoseAndPrint()
+    } catch (error) {
+      errors('the diagnosis', error)
+      return []
+    }
+  }
+
+  const diagnoseAndPrint = (): RenderedFinding[] => {
+    const at = now()
+    const current = context()
+    const findings = diagnose(store.snapshot(at), current)
+    const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
+    wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
+    const settled = findings.filter((finding) => (finding.pendingUntil ?? 0) <= at)
+    for (const finding of settled) if (finding.cause === 'idle-timeout') keepalive.onIdleTimeout(finding.idleMs)
+    const state = { keepaliveMs: keepalive.intervalMs }
+    return settled.map((finding) => {
+      const rendered = renderFinding(finding, current.facts, state)
+      if (isNew(finding, at)) logger.warn(renderTerminal(rendered))
+      return rendered
+    })
   }
 
   return {
     observe(event: ServerEvent): void {
       store.addEvent(event)
-      // An accepted socket is the healthy end of a story; everything else may start one worth telling.
-      if (event.kind === 'client-served') later(context().socketGraceMs)
-      else if (event.kind !== 'hmr-socket') later(timing.fallbackSettleMs)
+      run()
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)
-      const results = examine()
-      printNew(results)
-      return { messages: results.map(({ rendered }) => renderBrowser(rendered)) }
+      return { messages: run().map(renderBrowser) }
     },
     close(): void {
-      clearTimeout(timer)
-      timer = undefined
+      wakeAt(Number.POSITIVE_INFINITY)
     },
   }
 }

@@ -3,6 +3,7 @@ import { type Plugin, version as viteVersion } from 'vite'
 import { REPORT_PATH } from './client/protocol.js'
 import { clientSnippet, isViteClient } from './client-inject.js'
 import { createDoctor } from './doctor.js'
+import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
 import { observeServer } from './evidence/server-observer.js'
 import { createHostCheck } from './host-check.js'
@@ -23,34 +24,43 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   const resolved = resolveOptions(options)
   // Known only to the client snippet this server serves; the report endpoint refuses anyone else.
   const secret = randomBytes(18).toString('base64url')
+  // Names the running server in the page's close history: closes under another name were a restart, not
+  // a loop. Per server, not per plugin: a restart may reuse this plugin object.
+  let serverId = ''
   // With the WebSocket server turned off there is no socket to doctor, and a missing one is no symptom.
   let socketsOff = false
+  let directFallback = true
 
   return {
     name: 'vite-plugin-hmr-doctor',
     apply: 'serve',
     configResolved(config) {
       socketsOff = (config.server as { ws?: unknown }).ws === false
+      directFallback = readViteFacts(config, viteVersion, null).directFallback
     },
     configureServer(server) {
       if (socketsOff) return
+      serverId = randomBytes(6).toString('base64url')
       const viteConfig = server.config
-      const facts = () => readViteFacts(viteConfig, viteVersion, server.httpServer?.address())
+      const errors = createErrorSink(viteConfig.logger)
       const serverStartedAt = Date.now()
       const keepalive = createKeepalive(server.ws, typeof resolved.keepalive === 'number' ? resolved.keepalive : null)
       const doctor = createDoctor({
         logger: viteConfig.logger,
+        errors,
         context: () => ({
-          facts: facts(),
+          facts: readViteFacts(viteConfig, viteVersion, server.httpServer?.address()),
           socketGraceMs: resolved.socketGraceMs,
           serverStartedAt,
-          keepaliveMs: keepalive.intervalMs,
         }),
-        act: (findings) => {
-          const idle = findings.find((finding) => finding.cause === 'idle-timeout')
-          if (resolved.keepalive !== 'auto' || keepalive.intervalMs !== null || !idle) return false
-          keepalive.enable(pingIntervalBelow(idle.idleMs))
-          return true
+        keepalive: {
+          get intervalMs() {
+            return keepalive.intervalMs
+          },
+          onIdleTimeout(idleMs) {
+            if (resolved.keepalive === 'auto' && keepalive.intervalMs === null)
+              keepalive.enable(pingIntervalBelow(idleMs))
+          },
         },
       })
       const base = readViteFacts(viteConfig, viteVersion, null)
@@ -58,12 +68,14 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         clientPath: base.clientPath,
         base: base.base,
         hostAllowed: createHostCheck(base.httpHostCheck ? base.allowedHosts : true),
+        token: (viteConfig as { webSocketToken?: string }).webSocketToken,
       }
-      observeServer(server, scope, (event) => doctor.observe(event))
+      observeServer(server, scope, (event) => doctor.observe(event), errors)
       server.middlewares.use(
         createReportEndpoint({
           path: `${base.base}${REPORT_PATH}`,
           secret,
+          errors,
           onReport: (report) => doctor.report(report),
         }),
       )
@@ -74,10 +86,14 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
     },
     transform(code, id) {
       if (socketsOff || !isViteClient(id, code)) return null
-      return {
-        code: clientSnippet({ secret, notice: resolved.notice, settleMs: timing.reportCapMs }) + code,
-        map: null,
-      }
+      const snippet = clientSnippet({
+        secret,
+        serverId,
+        notice: resolved.notice,
+        directFallback,
+        reportCapMs: timing.reportCapMs,
+      })
+      return { code: snippet + code, map: null }
     },
   }
 }

@@ -9,6 +9,8 @@ export interface HmrSettings {
   host?: string
   protocol?: string
   path?: string
+  /** The user gave Vite an HTTP server to attach the socket to (`hmr.server` / `ws.server`). */
+  server?: boolean
 }
 
 /** What the doctor needs to know about the running Vite server: plain data, so diagnosis stays pure. */
@@ -28,6 +30,13 @@ export interface ViteFacts {
   httpHostCheck: boolean
   /** Whether Vite refuses a handshake that carries an Origin but no token (`legacy.skipWebSocketTokenCheck`). */
   tokenCheck: boolean
+  /** Whether this Vite bakes an HMR token into its client (5.4.12 / 6.0.9 on): what vouches for a page. */
+  issuesToken: boolean
+  /**
+   * Whether Vite's client retries straight at Vite after a first failed socket: only when the socket's port
+   * is inferred (no `clientPort`/`port`, and not middleware mode's own HMR port).
+   */
+  directFallback: boolean
 }
 
 export function hmrConfigKeyFor(viteVersion: string): 'hmr' | 'ws' {
@@ -49,6 +58,7 @@ export function readHmrSettings(server: ResolvedConfig['server']): HmrSettings {
   if (typeof raw.host === 'string') settings.host = raw.host
   if (typeof raw.protocol === 'string') settings.protocol = raw.protocol
   if (typeof raw.path === 'string') settings.path = raw.path
+  if (raw.server !== undefined && raw.server !== null) settings.server = true
   return settings
 }
 
@@ -81,5 +91,10 @@ export function readViteFacts(
         : [...config.server.allowedHosts],
     httpHostCheck: !config.server.https,
     tokenCheck: (config as { legacy?: { skipWebSocketTokenCheck?: boolean } }).legacy?.skipWebSocketTokenCheck !== true,
+    issuesToken: typeof (config as { webSocketToken?: unknown }).webSocketToken === 'string',
+    directFallback:
+      hmr.clientPort === undefined &&
+      hmr.port === undefined &&
+      !(config.server.middlewareMode && hmr.server === undefined),
   }
 }

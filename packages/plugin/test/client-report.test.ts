@@ -1,6 +1,17 @@
 import { describe, expect, test } from 'vitest'
 import { parseClientReport } from '../src/evidence/client-report.js'
 
+/** As the endpoint calls it for a browser, whose POST carries the page's own origin as its Origin header. */
+function parse(text: string, at: number) {
+  let origin = 'http://localhost:8080'
+  try {
+    origin = new URL(JSON.parse(text).pageOrigin).origin
+  } catch {
+    // Not a report a browser would send; the default origin is as good as any.
+  }
+  return parseClientReport(text, at, origin)
+}
+
 const failed = {
   url: 'ws://localhost:8080/?token=SECRET123',
   opened: false,
@@ -27,15 +38,13 @@ function withSocket(overrides: Record<string, unknown>): string {
 }
 
 test('a valid report is accepted: origin only, times rounded, the token redacted', () => {
-  const result = parseClientReport(
-    body({ pageOrigin: 'http://localhost:8080/some/page?q=1', sockets: [failed, opened] }),
-    77,
-  )
+  const result = parse(body({ pageOrigin: 'http://localhost:8080/some/page?q=1', sockets: [failed, opened] }), 77)
   expect(result).toEqual({
     ok: true,
     report: {
       at: 77,
       pageOrigin: 'http://localhost:8080',
+      clientOrigin: null,
       sockets: [
         {
           url: 'ws://localhost:8080/?token=…',
@@ -72,7 +81,7 @@ test.each([
   },
   { name: 'eight sockets', body: body({ sockets: Array.from({ length: 8 }, () => failed) }) },
 ])('accepted at the edge: $name', ({ body }) => {
-  expect(parseClientReport(body, 0).ok).toBe(true)
+  expect(parse(body, 0).ok).toBe(true)
 })
 
 test.each([
@@ -114,7 +123,7 @@ test.each([
   { name: 'error an object', body: withSocket({ error: { message: 'x' } }) },
   { name: 'error missing', body: withSocket({ error: undefined }) },
 ])('refused: $name', ({ body }) => {
-  const result = parseClientReport(body, 0)
+  const result = parse(body, 0)
   expect(result.ok).toBe(false)
   expect(result).toEqual({ ok: false, error: expect.any(String) })
 })
@@ -127,27 +136,27 @@ describe('untrusted strings are made safe to print', () => {
     { name: 'a newline that would forge a log line', error: 'x\n[vite] ok', cleaned: 'x[vite] ok' },
     { name: 'a long error', error: 'e'.repeat(500), cleaned: `${'e'.repeat(199)}…` },
   ])('in the error: $name', ({ error, cleaned }) => {
-    const result = parseClientReport(withSocket({ error }), 0)
+    const result = parse(withSocket({ error }), 0)
     expect(result.ok && result.report.sockets[0]?.error).toBe(cleaned)
   })
 
   test('in the socket URL', () => {
-    const result = parseClientReport(withSocket({ url: 'ws://a.test/\u202ex?y=\u001b[31m&token=t\u001b' }), 0)
+    const result = parse(withSocket({ url: 'ws://a.test/\u202ex?y=\u001b[31m&token=t\u001b' }), 0)
     expect(result.ok && result.report.sockets[0]?.url).toBe('ws://a.test/%E2%80%AEx?y=%1B[31m&token=…')
   })
 
   test('a long socket URL is capped', () => {
-    const result = parseClientReport(withSocket({ url: `ws://a.test/${'p'.repeat(1000)}` }), 0)
+    const result = parse(withSocket({ url: `ws://a.test/${'p'.repeat(1000)}` }), 0)
     const url = result.ok ? result.report.sockets[0]?.url : undefined
     expect(url).toBe(`ws://a.test/${'p'.repeat(287)}…`)
   })
 
   test('a pageOrigin whose origin is over 300 characters is refused, not thrown', () => {
-    expect(parseClientReport(body({ pageOrigin: `http://${'a'.repeat(350)}.test/` }), 0).ok).toBe(false)
+    expect(parse(body({ pageOrigin: `http://${'a'.repeat(350)}.test/` }), 0).ok).toBe(false)
   })
 
   test('credentials and path in pageOrigin are dropped: only the origin is kept', () => {
-    const result = parseClientReport(body({ pageOrigin: `http://user:${'p'.repeat(300)}@a.test/x?y` }), 0)
+    const result = parse(body({ pageOrigin: `http://user:${'p'.repeat(300)}@a.test/x?y` }), 0)
     expect(result.ok && result.report.pageOrigin).toBe('http://a.test')
   })
 })
@@ -160,11 +169,12 @@ describe('closes', () => {
       { msAgo: 65_000.4, openForMs: 61_999.6, idleMs: 60_000.2, code: 1001 },
       { ...close, msAgo: 0 },
     ]
-    expect(parseClientReport(body({ sockets: [], closes }), 100_000)).toEqual({
+    expect(parse(body({ sockets: [], closes }), 100_000)).toEqual({
       ok: true,
       report: {
         at: 100_000,
         pageOrigin: 'http://localhost:8080',
+        clientOrigin: null,
         sockets: [],
         closes: [
           { at: 35_000, openForMs: 62_000, idleMs: 60_000, code: 1001 },
@@ -175,12 +185,13 @@ describe('closes', () => {
   })
 
   test('sockets may be left out when there are closes', () => {
-    const result = parseClientReport(JSON.stringify({ pageOrigin: 'http://localhost:8080', closes: [close] }), 10_000)
+    const result = parse(JSON.stringify({ pageOrigin: 'http://localhost:8080', closes: [close] }), 10_000)
     expect(result).toEqual({
       ok: true,
       report: {
         at: 10_000,
         pageOrigin: 'http://localhost:8080',
+        clientOrigin: null,
         sockets: [],
         closes: [{ at: 5000, openForMs: 62_000, idleMs: 60_000, code: 1006 }],
       },
@@ -191,8 +202,10 @@ describe('closes', () => {
     { name: 'eight closes', closes: Array.from({ length: 8 }, () => close) },
     { name: 'close code 4999', closes: [{ ...close, code: 4999 }] },
     { name: 'zero idle', closes: [{ ...close, idleMs: 0 }] },
+    { name: 'idle as long as open', closes: [{ ...close, idleMs: close.openForMs }] },
+    { name: 'two closes at the same moment', closes: [close, close] },
   ])('accepted at the edge: $name', ({ closes }) => {
-    expect(parseClientReport(body({ closes }), 10_000).ok).toBe(true)
+    expect(parse(body({ closes }), 10_000).ok).toBe(true)
   })
 
   test.each([
@@ -206,8 +219,9 @@ describe('closes', () => {
     { name: 'idleMs over a day', closes: [{ ...close, idleMs: 24 * 60 * 60 * 1000 + 1 }] },
     { name: 'a close that is not an object', closes: [close, 'close'] },
     { name: 'closes not a list', closes: close },
+    { name: 'idle longer than open', closes: [{ ...close, idleMs: close.openForMs + 1 }] },
   ])('refused: $name', ({ closes }) => {
-    expect(parseClientReport(body({ closes }), 10_000)).toEqual({
+    expect(parse(body({ closes }), 10_000)).toEqual({
       ok: false,
       error: 'closes must be a list of at most 8 close records',
     })
@@ -218,6 +232,47 @@ describe('closes', () => {
     { name: 'empty sockets, no closes', value: { sockets: [] } },
     { name: 'neither sockets nor closes', value: { sockets: undefined } },
   ])('nothing to report: $name', ({ value }) => {
-    expect(parseClientReport(body(value), 10_000)).toEqual({ ok: false, error: 'nothing to report' })
+    expect(parse(body(value), 10_000)).toEqual({ ok: false, error: 'nothing to report' })
   })
+})
+
+test('closes that run backwards in time are refused', () => {
+  const closes = [
+    { msAgo: 1000, openForMs: 3000, idleMs: 2000, code: 1006 },
+    { msAgo: 5000, openForMs: 3000, idleMs: 2000, code: 1006 },
+  ]
+  expect(parse(body({ closes }), 10_000)).toEqual({ ok: false, error: 'closes must be oldest first' })
+})
+
+describe("the page is the one the browser's Origin names", () => {
+  test.each([
+    { name: 'another origin', origin: 'http://evil.test' },
+    { name: 'another port', origin: 'http://localhost:8081' },
+    { name: 'no Origin header', origin: undefined },
+    { name: "the literal 'null' origin", origin: 'null' },
+  ])('refused: $name', ({ origin }) => {
+    expect(parseClientReport(body(), 0, origin)).toEqual({
+      ok: false,
+      error: 'pageOrigin does not match the Origin header',
+    })
+  })
+
+  test('the origin the client came from is kept, as an origin', () => {
+    const result = parseClientReport(
+      body({ clientOrigin: 'http://localhost:5173/@vite/x' }),
+      0,
+      'http://localhost:8080',
+    )
+    expect(result.ok && result.report.clientOrigin).toBe('http://localhost:5173')
+  })
+
+  test.each([{ value: 'javascript:alert(1)' }, { value: 42 }, { value: null }, { value: 'ws://localhost:5173' }])(
+    'a clientOrigin that is no http(s) origin is refused: $value',
+    ({ value }) => {
+      expect(parseClientReport(body({ clientOrigin: value }), 0, 'http://localhost:8080')).toEqual({
+        ok: false,
+        error: 'clientOrigin is not an http(s) URL',
+      })
+    },
+  )
 })

@@ -64,9 +64,10 @@ test.each<{ name: string; data: unknown; expected: unknown[] }>([
 
 describe('close history', () => {
   const NOW = 1_000_000
+  const SERVER = 's1'
 
   function entry(at: number, overrides: Partial<CloseEntry> = {}): CloseEntry {
-    return { at, openForMs: 62_000, idleMs: 60_000, code: 1006, ...overrides }
+    return { at, serverId: SERVER, openForMs: 62_000, idleMs: 60_000, code: 1006, ...overrides }
   }
 
   test.each<{ name: string; raw: string | null; expected: CloseEntry[] }>([
@@ -90,6 +91,7 @@ describe('close history', () => {
         { at: NOW, openForMs: 1, idleMs: 1 },
         { at: NOW, openForMs: '1', idleMs: 1, code: 1006 },
         { at: NOW, openForMs: 1, idleMs: null, code: 1006 },
+        { at: NOW, openForMs: 1, idleMs: 1, code: 1006 },
         entry(NOW - 1000),
       ]),
       expected: [entry(NOW - 3000), entry(NOW - 1000)],
@@ -127,8 +129,21 @@ describe('close history', () => {
       isReloadLoop(
         ats.map((at) => entry(at)),
         NOW,
+        SERVER,
       ),
     ).toBe(expected)
+  })
+
+  // Each restart of Vite closes the socket and reloads the page, like a proxy's timeout would; but each
+  // page after a restart comes from a new server, so its closes are not this server's loop.
+  test.each<{ name: string; servers: string[]; expected: boolean }>([
+    { name: 'two closes under this server', servers: [SERVER, SERVER], expected: true },
+    { name: 'two closes, each under an earlier server (two restarts)', servers: ['s0', 's-1'], expected: false },
+    { name: 'one under an earlier server, one under this one', servers: ['s0', SERVER], expected: false },
+    { name: 'twenty restarts', servers: Array.from({ length: 20 }, (_, index) => `r${index}`), expected: false },
+  ])('isReloadLoop across restarts: $name', ({ servers, expected }) => {
+    const history = servers.map((serverId, index) => entry(NOW - 1000 * (servers.length - index), { serverId }))
+    expect(isReloadLoop(history, NOW, SERVER)).toBe(expected)
   })
 
   test.each<{ name: string; history: CloseEntry[]; expected: ReportedClose[] }>([
@@ -147,7 +162,12 @@ describe('close history', () => {
       history: [entry(NOW + 5000)],
       expected: [{ msAgo: 0, openForMs: 62_000, idleMs: 60_000, code: 1006 }],
     },
+    {
+      name: "closes under another server (before a restart) are not this server's to report",
+      history: [entry(NOW - 3000, { serverId: 's0' }), entry(NOW - 1000)],
+      expected: [{ msAgo: 1000, openForMs: 62_000, idleMs: 60_000, code: 1006 }],
+    },
   ])('toReported: $name', ({ history, expected }) => {
-    expect(toReported(history, NOW)).toEqual(expected)
+    expect(toReported(history, NOW, SERVER)).toEqual(expected)
   })
 })

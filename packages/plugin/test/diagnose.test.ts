@@ -2,10 +2,11 @@ import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose, findingKey } from '../src/diagnose/diagnose.js'
 import type { FallbackState, Finding } from '../src/diagnose/types.js'
 import type { ClientReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import { timing } from '../src/timing.js'
 import { clientServed, evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const GRACE_MS = 3000
-const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: GRACE_MS, serverStartedAt: 0, keepaliveMs: null }
+const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: GRACE_MS, serverStartedAt: 0 }
 
 const failedProxied = socket()
 const failedDirect = socket({ url: 'ws://localhost:5173/?token=…', closedAfterMs: 3 })
@@ -25,6 +26,7 @@ describe('upgrade-stripped', () => {
     handshake?: Partial<RequestSnapshot>
     pageOrigin: string | null
     fallback: FallbackState
+    upstream?: string | null
   }>([
     {
       name: 'a later socket from the same page means the direct fallback works',
@@ -91,15 +93,22 @@ describe('upgrade-stripped', () => {
       handshake: { origin: null },
       pageOrigin: 'https://app.test',
       fallback: 'unknown',
+      // With no page hostname to tell it from, the vouched-for Host is taken as the upstream nginx dials.
+      upstream: 'localhost:5173',
     },
-  ])('$name', ({ events, reports = [], handshake = {}, pageOrigin, fallback }) => {
+  ])('$name', ({ events, reports = [], handshake = {}, pageOrigin, fallback, upstream = null }) => {
     expect(diagnose(evidence(5000, events, reports), context)).toEqual([
       {
         cause: 'upgrade-stripped',
         proxy: 'nginx',
         handshake: request({ at: 1000, ...handshake }),
+        lost: ['Upgrade', 'Connection'],
         pageOrigin,
         fallback,
+        upstream,
+        pageHostname: pageOrigin ? new URL(pageOrigin).hostname : null,
+        // Vite's client falls back straight to Vite: until that settles (or its window ends) the verdict may change.
+        ...(fallback === 'unknown' ? { pendingUntil: 1000 + timing.fallbackSettleMs } : {}),
       },
     ])
   })
@@ -124,14 +133,26 @@ describe('socket-never-arrived', () => {
       },
     },
     {
-      name: 'the page origin comes from X-Forwarded-* when the proxy sets them',
-      events: [clientServed(1000, { forwardedProto: 'https', forwardedHost: 'app.test' })],
-      expected: { cause: 'socket-never-arrived', pageOrigin: 'https://app.test', socketUrl: null, fallback: 'unknown' },
+      name: 'without Sec-Fetch headers, a load whose Referer is the host it reached is same-origin',
+      events: [clientServed(1000, { fetchSite: null, host: 'app.test', refererOrigin: 'http://app.test' })],
+      expected: { cause: 'socket-never-arrived', pageOrigin: 'http://app.test', socketUrl: null, fallback: 'unknown' },
     },
     {
-      name: 'no Host leaves the page origin unknown',
-      events: [clientServed(1000, { host: null })],
+      name: 'no Referer leaves the page origin unknown',
+      events: [clientServed(1000, { refererOrigin: null })],
       expected: { cause: 'socket-never-arrived', pageOrigin: null, socketUrl: null, fallback: 'unknown' },
+    },
+    {
+      name: 'before the grace period has passed, the finding waits for it',
+      events: [clientServed(1000)],
+      now: 1000 + GRACE_MS - 1,
+      expected: {
+        cause: 'socket-never-arrived',
+        pageOrigin: 'http://localhost:8080',
+        socketUrl: null,
+        fallback: 'unknown',
+        pendingUntil: 1000 + GRACE_MS,
+      },
     },
     {
       name: 'a socket from before the client was served does not count',
@@ -191,9 +212,21 @@ describe('no finding', () => {
     { name: 'a stripped handshake without a subprotocol', events: [stripped(1000, { wsProtocol: null })] },
     { name: 'healthy: the client was served, then its socket arrived', events: [clientServed(1000), hmrSocket(1200)] },
     {
-      name: 'the grace period has not elapsed yet',
-      events: [clientServed(1000)],
-      now: 1000 + GRACE_MS - 1,
+      // Any site can load the client with a script tag; that says nothing about a page of this setup.
+      name: 'a cross-site page loaded the client',
+      events: [clientServed(1000, { fetchSite: 'cross-site', origin: 'http://evil.test' })],
+    },
+    {
+      name: 'a load with an Origin and no Sec-Fetch headers (a cross-origin module load)',
+      events: [clientServed(1000, { fetchSite: null, origin: 'http://evil.test' })],
+    },
+    {
+      name: 'a load whose Referer names another host than it reached (forged, or another site)',
+      events: [clientServed(1000, { fetchSite: null, refererOrigin: 'http://evil.test' })],
+    },
+    {
+      name: "a token-less flattened handshake (anyone's) is no sign the page's socket arrived, nor a finding",
+      events: [stripped(1000, { vouched: false, hasToken: false, origin: 'http://evil.test' })],
     },
     {
       name: 'a report in which every socket opened',
@@ -222,6 +255,20 @@ test('a specific finding suppresses the generic one for the same failure', () =>
   ).toEqual(['upgrade-stripped'])
 })
 
+function upgradeStripped(overrides: Partial<Extract<Finding, { cause: 'upgrade-stripped' }>>): Finding {
+  return {
+    cause: 'upgrade-stripped',
+    proxy: 'nginx',
+    handshake: request(),
+    lost: ['Upgrade', 'Connection'],
+    pageOrigin: null,
+    fallback: 'unknown',
+    upstream: null,
+    pageHostname: null,
+    ...overrides,
+  }
+}
+
 describe('findingKey', () => {
   // The doctor prints once per key: a fallback that settles later must not print the same fix twice.
   test('upgrade-stripped keeps one key whatever the fallback turned out to be', () => {
@@ -235,7 +282,7 @@ describe('findingKey', () => {
       'fails',
       'unknown',
     ])
-    expect(new Set(findings.map(findingKey))).toEqual(new Set(['upgrade-stripped /']))
+    expect(new Set(findings.map(findingKey))).toEqual(new Set(['upgrade-stripped / null localhost']))
   })
 
   test('socket-never-arrived keeps one key whatever the fallback turned out to be', () => {
@@ -255,14 +302,18 @@ describe('findingKey', () => {
   test.each<{ name: string; a: Finding; b: Finding }>([
     {
       name: 'handshakes at different paths',
-      a: { cause: 'upgrade-stripped', proxy: 'nginx', handshake: request(), pageOrigin: null, fallback: 'unknown' },
-      b: {
-        cause: 'upgrade-stripped',
-        proxy: 'nginx',
-        handshake: request({ path: '/app/' }),
-        pageOrigin: null,
-        fallback: 'unknown',
-      },
+      a: upgradeStripped({}),
+      b: upgradeStripped({ handshake: request({ path: '/app/' }) }),
+    },
+    {
+      name: 'different upstreams to print',
+      a: upgradeStripped({ upstream: 'vite:5173' }),
+      b: upgradeStripped({ upstream: null }),
+    },
+    {
+      name: 'different hostnames to allow',
+      a: upgradeStripped({ pageHostname: 'a.test' }),
+      b: upgradeStripped({ pageHostname: 'b.test' }),
     },
     {
       name: 'pages at different origins',

@@ -14,6 +14,8 @@ export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
     allowedHosts: [],
     httpHostCheck: true,
     tokenCheck: true,
+    issuesToken: true,
+    directFallback: true,
     ...overrides,
   }
 }
@@ -28,14 +30,13 @@ export function request(overrides: Partial<RequestSnapshot> = {}): RequestSnapsh
     method: 'GET',
     path: '/',
     hasToken: true,
+    vouched: true,
     httpVersion: '1.0',
     host: 'localhost:5173',
     origin: 'http://localhost:8080',
     connection: 'close',
     upgrade: null,
     wsProtocol: 'vite-hmr',
-    forwardedProto: null,
-    forwardedHost: null,
     proxy: 'nginx',
     localPort: 5173,
     fetchSite: null,
@@ -71,11 +72,15 @@ export function clientServed(at: number, overrides: Partial<RequestSnapshot> = {
       at,
       path: '/@vite/client',
       hasToken: false,
+      vouched: false,
       httpVersion: '1.1',
       host: 'localhost:8080',
+      origin: null,
       connection: 'keep-alive',
       wsProtocol: null,
       proxy: 'unknown',
+      fetchSite: 'same-origin',
+      refererOrigin: 'http://localhost:8080',
       ...overrides,
     }),
   }
@@ -94,7 +99,7 @@ export function socket(overrides: Partial<SocketRecord> = {}): SocketRecord {
 }
 
 export function report(at: number, sockets: SocketRecord[], pageOrigin = 'http://localhost:8080'): ClientReport {
-  return { at, pageOrigin, sockets, closes: [] }
+  return { at, pageOrigin, clientOrigin: pageOrigin, sockets, closes: [] }
 }
 
 export function evidence(now: number, events: ServerEvent[], reports: ClientReport[] = []): Evidence {

@@ -9,33 +9,24 @@ import type { ViteFacts } from '../src/vite-facts.js'
 import { request, viteFacts } from './fixtures.js'
 
 /** What the user reads in the terminal. */
-function terminal(finding: Finding, facts: ViteFacts = viteFacts()): string {
-  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts)))
+function terminal(finding: Finding, facts: ViteFacts = viteFacts(), keepaliveMs: number | null = null): string {
+  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts, { keepaliveMs })))
 }
 
 describe('host-rejected', () => {
-  test('a refused page: 403, the allowedHosts block with just that hostname', () => {
+  test('a refused page: 403, the name said as seen, nothing to paste (any client can send any Host)', () => {
     const finding: Finding = {
       cause: 'host-rejected',
       via: 'page',
       request: request({ path: '/about', host: 'app.test:8080', origin: null, wsProtocol: null }),
       hostname: 'app.test',
+      verified: false,
     }
-    // The user's existing list must not leak into the block: it says "add to any allowedHosts you already have".
     expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toBe(`\
 [hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403, and Vite logs nothing.
   seen: GET /about with Host: app.test:8080
-  Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.
-  If you don't recognise this name, don't allow it: someone may be reaching your dev server under a name of theirs.
-
-  vite.config, merged into your config (add to any allowedHosts you already have):
-
-    export default defineConfig({
-      server: {
-        allowedHosts: ['app.test'],
-      },
-    })
-  Then restart Vite.`)
+  If "app.test" is the name your proxy or tunnel serves the app under, add it to server.allowedHosts in vite.config and restart Vite.
+  Nothing is printed to paste: any client can send any Host, and this one was not seen from a page of this server. Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.`)
   })
 
   test('a refused handshake: the silent 400, and the page it came from', () => {
@@ -44,12 +35,12 @@ describe('host-rejected', () => {
       via: 'handshake',
       request: request({ host: 'app.test', origin: 'https://app.test', httpVersion: '1.1', upgrade: 'websocket' }),
       hostname: 'app.test',
+      verified: true,
     }
-    expect(terminal(finding)).toBe(`\
+    // The user's existing list must not leak into the block: it says "add to any allowedHosts you already have".
+    expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toBe(`\
 [hmr-doctor] Vite's host check refuses the HMR handshake's Host "app.test" with a silent 400.
   seen: GET / with Host: app.test, from the page at https://app.test
-  Never allowedHosts: true: it lets any website read this dev server through DNS rebinding.
-  If you don't recognise this name, don't allow it: someone may be reaching your dev server under a name of theirs.
 
   vite.config, merged into your config (add to any allowedHosts you already have):
 
@@ -58,6 +49,8 @@ describe('host-rejected', () => {
         allowedHosts: ['app.test'],
       },
     })
+
+  Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
   Then restart Vite.`)
   })
 })
@@ -65,12 +58,13 @@ describe('host-rejected', () => {
 describe('uri-rewritten', () => {
   const underApp = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
 
-  test("the query dropped: the token's 400; the upstream is the Host nginx sent", () => {
+  test("the query dropped: the token's 400; a token-less request vouches for no Host, so the upstream is where Vite listens", () => {
     const finding: Finding = {
       cause: 'uri-rewritten',
       what: 'query',
-      request: request({ hasToken: false, host: 'vite:5173', origin: 'http://localhost:8080' }),
+      request: request({ hasToken: false, vouched: false, host: 'vite:5173', origin: 'http://localhost:8080' }),
       redirects: 0,
+      upstream: null,
     }
     expect(terminal(finding)).toBe(`\
 [hmr-doctor] The proxy drops the query string: the HMR handshake reaches Vite without its token, and Vite refuses it (400).
@@ -79,7 +73,7 @@ describe('uri-rewritten', () => {
 
   nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
-    proxy_pass http://vite:5173;
+    proxy_pass http://127.0.0.1:5173;
 
   vite.config: nothing to change.
   Then reload nginx: nginx -s reload`)
@@ -91,6 +85,7 @@ describe('uri-rewritten', () => {
       what: 'prefix',
       request: request({ path: '/', host: 'vite:5173', origin: 'http://localhost:8080' }),
       redirects: 0,
+      upstream: 'vite:5173',
     }
     expect(terminal(finding, underApp)).toBe(`\
 [hmr-doctor] The proxy strips the path prefix: Vite serves under /app/, but requests arrive without it.
@@ -105,12 +100,13 @@ describe('uri-rewritten', () => {
   Then reload nginx: nginx -s reload`)
   })
 
-  test('the prefix stripped, seen as a redirect loop; no Origin, so the upstream is where Vite listens', () => {
+  test('the prefix stripped, seen as a redirect loop (unauthenticated page loads): the upstream is where Vite listens', () => {
     const finding: Finding = {
       cause: 'uri-rewritten',
       what: 'prefix',
       request: request({ path: '/', host: 'localhost:5173', origin: null, hasToken: false, wsProtocol: null }),
       redirects: 4,
+      upstream: null,
     }
     expect(terminal(finding, underApp)).toBe(`\
 [hmr-doctor] The proxy strips the path prefix: Vite serves under /app/, but requests arrive without it.
@@ -130,7 +126,7 @@ describe('socket-misdirected', () => {
   function misdirected(overrides: Partial<Extract<Finding, { cause: 'socket-misdirected' }>> = {}): Finding {
     return {
       cause: 'socket-misdirected',
-      pageOrigin: 'http://localhost:8080',
+      clientOrigin: 'http://localhost:8080',
       socketUrl: 'ws://localhost:5173/?token=…',
       opened: false,
       error: null,
@@ -187,7 +183,7 @@ describe('socket-misdirected', () => {
 
   test('the browser refused the socket: its error, every setting quoted or not by type', () => {
     const finding = misdirected({
-      pageOrigin: 'https://app.test',
+      clientOrigin: 'https://app.test',
       socketUrl: 'ws://localhost:5173/?token=…',
       error: 'SecurityError: insecure WebSocket',
       settings: { protocol: 'wss', host: 'app.test', clientPort: 443 },
@@ -236,10 +232,24 @@ describe('socket-misdirected', () => {
     })
   Then restart Vite.`)
   })
+
+  test('a hostname no config can hold: described, nothing to paste', () => {
+    const finding = misdirected({
+      clientOrigin: "http://x'+y.test:8080",
+      socketUrl: 'ws://localhost:8080/',
+      settings: null,
+    })
+    const text = terminal(finding)
+    expect(text).toContain(
+      "Nothing to paste: http://x'+y.test:8080's hostname is not one a config can hold as it is; set server.ws.host and clientPort to the name and port the browser uses for this page.",
+    )
+    expect(text).not.toContain('defineConfig')
+    expect(text).not.toContain('Then restart Vite.')
+  })
 })
 
 describe('idle-timeout', () => {
-  function idle(proxy: ProxyKind, keepaliveMs: number | null = null): Finding {
+  function idle(proxy: ProxyKind): Finding {
     return {
       cause: 'idle-timeout',
       proxy,
@@ -248,7 +258,6 @@ describe('idle-timeout', () => {
       closes: 3,
       spanMs: 188_000,
       code: 1006,
-      keepaliveMs,
       seenByVite: 0,
     }
   }
@@ -330,7 +339,7 @@ describe('idle-timeout', () => {
   })
 
   test("the doctor's keepalive in force is said after the advice", () => {
-    expect(terminal(idle('caddy', 25_000))).toBe(`\
+    expect(terminal(idle('caddy'), viteFacts(), 25_000)).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
   Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).

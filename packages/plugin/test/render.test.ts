@@ -1,10 +1,11 @@
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
+import { lostHopHeaders, vouchedUpstream } from '../src/diagnose/queries.js'
 import type { FallbackState, Finding } from '../src/diagnose/types.js'
 import type { ProxyKind, RequestSnapshot } from '../src/evidence/types.js'
 import { isHostAllowedByVite } from '../src/host-check.js'
 import { renderBrowser } from '../src/render/browser.js'
-import { proxyUpstream } from '../src/render/common.js'
+import { upstreamFor } from '../src/render/common.js'
 import { renderFinding } from '../src/render/finding.js'
 import { renderTerminal } from '../src/render/terminal.js'
 import type { ViteFacts } from '../src/vite-facts.js'
@@ -14,12 +15,16 @@ function upgradeStripped(
   options: { fallback?: FallbackState; proxy?: ProxyKind; handshake?: Partial<RequestSnapshot> } = {},
 ): Finding {
   const handshake = request({ proxy: options.proxy ?? 'nginx', ...options.handshake })
+  // As the rule makes it from this handshake: it carried the token, so its Host and Origin are vouched for.
   return {
     cause: 'upgrade-stripped',
     proxy: handshake.proxy,
     handshake,
+    lost: lostHopHeaders(handshake),
     pageOrigin: handshake.origin,
     fallback: options.fallback ?? 'unknown',
+    upstream: vouchedUpstream(handshake),
+    pageHostname: handshake.origin === null ? null : new URL(handshake.origin).hostname,
   }
 }
 
@@ -167,6 +172,8 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
         allowedHosts: ['app.test'],
       },
     })
+
+  Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
   Then reload nginx: nginx -s reload`)
   })
 })
@@ -211,49 +218,67 @@ test('socket-never-arrived names the socket the browser dialled and the clientPo
   Make the proxy forward / to Vite (port 5173) as a WebSocket, or point the browser at a port it can reach with server.hmr.clientPort.`)
 })
 
-test.each<{ name: string; handshake: Partial<RequestSnapshot>; facts?: ViteFacts; upstream: string }>([
+test.each<{ name: string; handshake: Partial<RequestSnapshot>; upstream: string | null }>([
   {
     name: "Host differs from the Origin's host: it is nginx's $proxy_host",
     handshake: { host: 'vite:5173', origin: 'http://localhost:8080' },
     upstream: 'vite:5173',
   },
   {
-    name: "Host equals the Origin's host: where Vite listens",
+    name: "an nginx upstream block's name has no port",
+    handshake: { host: 'vite_upstream', origin: 'http://localhost:8080' },
+    upstream: 'vite_upstream',
+  },
+  {
+    name: "Host equals the Origin's host: the browser's, passed on",
     handshake: { host: 'localhost:8080', origin: 'http://localhost:8080' },
-    upstream: '127.0.0.1:5173',
+    upstream: null,
   },
   {
     name: 'default port dropped from the Origin still compares equal',
     handshake: { host: 'app.test', origin: 'https://app.test' },
-    upstream: '127.0.0.1:5173',
+    upstream: null,
   },
-  { name: 'no Host', handshake: { host: null }, upstream: '127.0.0.1:5173' },
-  { name: 'no Origin', handshake: { host: 'vite:5173', origin: null }, upstream: '127.0.0.1:5173' },
+  { name: 'no Host', handshake: { host: null }, upstream: null },
+  { name: 'no Origin: nothing to tell it from', handshake: { host: 'vite:5173', origin: null }, upstream: 'vite:5173' },
   {
-    name: "the browser's own Host passed on (Host $host): the page's name, so where Vite listens",
-    handshake: { host: 'app.test', origin: 'http://app.test:8080' },
-    upstream: '127.0.0.1:5173',
+    name: "a handshake without this server's token vouches for no Host",
+    handshake: { host: 'attacker-upstream.evil.test:6666', vouched: false },
+    upstream: null,
   },
+  ...["evil'; x", 'a b:80', 'x{y}:1', 'vite:99999', 'vite:0', '[zz]:80', 'a..b:80', '-a:80', '1.2.3:80'].map(
+    (host) => ({ name: `a Host no config can hold: ${host}`, handshake: { host }, upstream: null }),
+  ),
+  { name: 'an IPv6 upstream', handshake: { host: '[::1]:5173' }, upstream: '[::1]:5173' },
+])('vouchedUpstream: $name', ({ handshake, upstream }) => {
+  expect(vouchedUpstream(request(handshake))).toBe(upstream)
+})
+
+test.each<{
+  name: string
+  vouched: string | null
+  facts?: ViteFacts
+  localPort?: number | null
+  upstream: string | null
+}>([
+  { name: 'a vouched-for Host wins', vouched: 'vite:5173', upstream: 'vite:5173' },
+  { name: 'otherwise where Vite listens', vouched: null, upstream: '127.0.0.1:5173' },
   {
-    name: 'a Host that could not stand in a config (quotes, spaces): where Vite listens',
-    handshake: { host: "evil'; x", origin: 'http://localhost:8080' },
-    upstream: '127.0.0.1:5173',
-  },
-  { name: 'an unparsable Origin', handshake: { host: 'vite:5173', origin: 'null' }, upstream: '127.0.0.1:5173' },
-  {
-    name: 'no listen address (middleware mode): the port the handshake arrived on',
-    handshake: { host: null, localPort: 3000 },
-    facts: viteFacts({ listen: null, hmr: { port: 24678 } }),
+    name: 'no listen address (middleware mode): the port the request arrived on',
+    vouched: null,
+    facts: viteFacts({ listen: null }),
+    localPort: 3000,
     upstream: '127.0.0.1:3000',
   },
   {
-    name: 'no listen address and no arrival port: the HMR port',
-    handshake: { host: null, localPort: null },
-    facts: viteFacts({ listen: null, hmr: { port: 24678 } }),
-    upstream: '127.0.0.1:24678',
+    name: 'nothing known: no upstream, so no proxy block',
+    vouched: null,
+    facts: viteFacts({ listen: null }),
+    localPort: null,
+    upstream: null,
   },
-])('proxyUpstream: $name', ({ handshake, facts = viteFacts(), upstream }) => {
-  expect(proxyUpstream(request(handshake), facts)).toBe(upstream)
+])('upstreamFor: $name', ({ vouched, facts = viteFacts(), localPort = null, upstream }) => {
+  expect(upstreamFor(vouched, facts, localPort)).toBe(upstream)
 })
 
 test.each<[string, true | readonly string[], boolean]>([
@@ -297,9 +322,11 @@ describe('renderBrowser', () => {
     const finding = upgradeStripped({ handshake: { origin: 'http://app.test' } })
     const { lines } = renderBrowser(renderFinding(finding, viteFacts()))
     expect(lines).not.toContain('vite.config: nothing to change.')
-    expect(lines.at(-2)).toBe(
+    expect(lines.at(-3)).toBe(
       "vite.config, merged into your config (add to any allowedHosts you already have):\nexport default defineConfig({\n  server: {\n    allowedHosts: ['app.test'],\n  },\n})",
     )
+    // The warning travels with the block, wherever it is shown.
+    expect(lines.at(-2)).toMatch(/^Allow only a name you recognise/)
   })
 
   test('Caddy: no block and no vite.config line, since no fix was printed to compare against', () => {

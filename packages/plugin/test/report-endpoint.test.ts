@@ -64,8 +64,10 @@ async function startVite(): Promise<RunningVite> {
   }
 }
 
+const PAGE_ORIGIN = 'http://127.0.0.1:1'
+
 const VALID_REPORT = JSON.stringify({
-  pageOrigin: 'http://127.0.0.1:1',
+  pageOrigin: PAGE_ORIGIN,
   sockets: [
     {
       url: 'ws://127.0.0.1:1/?token=x',
@@ -81,7 +83,8 @@ const VALID_REPORT = JSON.stringify({
 function post(vite: RunningVite, body: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${vite.origin}/${REPORT_PATH}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SECRET_HEADER]: vite.secret, ...headers },
+    // A browser's POST carries the page's origin; the report must name the same page.
+    headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret, ...headers },
     body,
   })
 }
@@ -91,7 +94,10 @@ function postChunked(vite: RunningVite, chunks: string[]): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       `${vite.origin}/${REPORT_PATH}`,
-      { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_HEADER]: vite.secret } },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
+      },
       (response) => {
         let body = ''
         response.setEncoding('utf8')
@@ -247,7 +253,7 @@ describe('the report endpoint on a real Vite dev server', () => {
         },
       ],
     })
-    const response = await post(vite, hostile)
+    const response = await post(vite, hostile, { origin: 'http://127.0.0.1:2' })
     expect(response.status).toBe(200)
     const { messages } = (await response.json()) as { messages: { title: string; lines: string[] }[] }
     expect(messages.length).toBeGreaterThan(0)

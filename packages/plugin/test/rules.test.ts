@@ -6,7 +6,7 @@ import type { ClientReport, CloseRecord, RequestSnapshot, ServerEvent } from '..
 import type { ViteFacts } from '../src/vite-facts.js'
 import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
-const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0, keepaliveMs: null }
+const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0 }
 
 /** A handshake that reached Vite as a real upgrade (a proxy that forwards it right, or the browser itself). */
 function handshakeRequest(at: number, overrides: Partial<RequestSnapshot> = {}): RequestSnapshot {
@@ -29,6 +29,7 @@ function pageRequest(at: number, overrides: Partial<RequestSnapshot> = {}): Requ
   return request({
     at,
     hasToken: false,
+    vouched: false,
     httpVersion: '1.1',
     origin: null,
     connection: 'keep-alive',
@@ -60,6 +61,7 @@ describe('host-rejected', () => {
         via: 'page',
         request: pageRequest(1000, { host: 'app.test:8080' }),
         hostname: 'app.test',
+        verified: false,
       },
     },
     {
@@ -70,17 +72,36 @@ describe('host-rejected', () => {
         via: 'page',
         request: pageRequest(2000, { host: 'new.test' }),
         hostname: 'new.test',
+        verified: false,
       },
     },
     {
-      // The page check wins: with it failing, the page never loaded, so the handshake is beside the point.
-      name: 'a refused page outranks a refused handshake',
-      events: [handshake(900, { host: 'ws.test' }), page('host-blocked', 1000, { host: 'app.test' })],
+      // One name asked for again and again (a user reloading) outweighs one-off made-up names.
+      name: 'the refused name asked for most is the one named',
+      events: [
+        page('host-blocked', 1000, { host: 'app.test' }),
+        page('host-blocked', 1100, { host: 'app.test' }),
+        page('host-blocked', 1200, { host: 'junk1.test' }),
+        page('host-blocked', 1300, { host: 'junk2.test' }),
+      ],
       expected: {
         cause: 'host-rejected',
         via: 'page',
-        request: pageRequest(1000, { host: 'app.test' }),
+        request: pageRequest(1100, { host: 'app.test' }),
         hostname: 'app.test',
+        verified: false,
+      },
+    },
+    {
+      // A handshake with this server's token proves its page; a refused page request proves nothing.
+      name: 'a refused handshake with the token outranks refused pages',
+      events: [handshake(900, { host: 'ws.test' }), page('host-blocked', 1000, { host: 'app.test' })],
+      expected: {
+        cause: 'host-rejected',
+        via: 'handshake',
+        request: handshakeRequest(900, { host: 'ws.test' }),
+        hostname: 'ws.test',
+        verified: true,
       },
     },
     {
@@ -91,6 +112,7 @@ describe('host-rejected', () => {
         via: 'handshake',
         request: handshakeRequest(1000, { host: 'app.test' }),
         hostname: 'app.test',
+        verified: true,
       },
     },
     {
@@ -102,6 +124,7 @@ describe('host-rejected', () => {
         via: 'handshake',
         request: handshakeRequest(1000, { path: '/app/', host: 'app.test:8443' }),
         hostname: 'app.test',
+        verified: true,
       },
     },
     {
@@ -113,6 +136,7 @@ describe('host-rejected', () => {
         via: 'handshake',
         request: handshakeRequest(1000, { host: 'badexample.com' }),
         hostname: 'badexample.com',
+        verified: true,
       },
     },
   ])('$name', ({ events, facts = viteFacts(), expected }) => {
@@ -139,6 +163,10 @@ describe('host-rejected', () => {
       facts: viteFacts({ allowedHosts: true }),
     },
     { name: 'a handshake without Host', events: [handshake(1000, { host: null })] },
+    {
+      name: "a handshake without this server's token (anyone can send one)",
+      events: [handshake(1000, { host: 'app.test', vouched: false })],
+    },
   ])('nothing for $name', ({ events, facts = viteFacts() }) => {
     expect(diagnose(evidence(5000, events), { ...context, facts })).toEqual([])
   })
@@ -168,6 +196,7 @@ describe('uri-rewritten', () => {
         what: 'prefix',
         request: handshakeRequest(1000, { path: '/' }),
         redirects: 0,
+        upstream: null,
       },
     },
     {
@@ -178,16 +207,32 @@ describe('uri-rewritten', () => {
         what: 'prefix',
         request: handshakeRequest(1000, { path: '/' }),
         redirects: 0,
+        upstream: null,
       },
     },
     {
-      name: 'a handshake with an Origin and no token: the query was dropped',
-      events: [handshake(1000, { path: '/app/', hasToken: false })],
+      name: 'a bare proxy_pass with a path sends its upstream as Host: that is the upstream to keep',
+      events: [handshake(1000, { path: '/', host: 'vite:5173' })],
+      expected: {
+        cause: 'uri-rewritten',
+        what: 'prefix',
+        request: handshakeRequest(1000, { path: '/', host: 'vite:5173' }),
+        redirects: 0,
+        upstream: 'vite:5173',
+      },
+    },
+    {
+      name: "a handshake with an Origin and no token, whose page's direct fallback came with the token: the query was dropped",
+      events: [
+        handshake(1000, { path: '/app/', hasToken: false, vouched: false }),
+        handshake(1050, { path: '/app/', host: '127.0.0.1:5173' }),
+      ],
       expected: {
         cause: 'uri-rewritten',
         what: 'query',
-        request: handshakeRequest(1000, { path: '/app/', hasToken: false }),
+        request: handshakeRequest(1000, { path: '/app/', hasToken: false, vouched: false }),
         redirects: 0,
+        upstream: null,
       },
     },
     {
@@ -202,6 +247,7 @@ describe('uri-rewritten', () => {
         what: 'prefix',
         request: pageRequest(NOW - 1000, { path: '/' }),
         redirects: 3,
+        upstream: null,
       },
     },
     {
@@ -218,6 +264,7 @@ describe('uri-rewritten', () => {
         what: 'prefix',
         request: pageRequest(NOW - 100, { path: '/index.html' }),
         redirects: 4,
+        upstream: null,
       },
     },
   ])('$name', ({ events, expected }) => {
@@ -231,6 +278,15 @@ describe('uri-rewritten', () => {
       events: [handshake(1000, { path: '/app/', hasToken: false, origin: null })],
     },
     { name: 'a handshake on the path with its token', events: [handshake(1000, { path: '/app/' })] },
+    {
+      // Any web page can dial Vite with the subprotocol and no token; nothing legitimate vouches for it.
+      name: 'a token-less handshake from an origin nothing vouches for',
+      events: [handshake(1000, { path: '/app/', hasToken: false, vouched: false, origin: 'http://evil.test' })],
+    },
+    {
+      name: 'an off-path handshake without the token (a made-up path from anyone)',
+      events: [handshake(1000, { path: '/x', hasToken: false, vouched: false })],
+    },
     {
       name: 'two pages outside base: a typo, not a loop',
       events: [page('outside-base', NOW - 2000), page('outside-base', NOW - 1000)],
@@ -265,7 +321,7 @@ describe('socket-misdirected', () => {
       reports: [report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })])],
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'http://localhost:8080',
+        clientOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:5173/?token=…',
         opened: false,
         error: null,
@@ -278,7 +334,7 @@ describe('socket-misdirected', () => {
       reports: [report(2000, [socket({ url: 'ws://127.0.0.1:8080/?token=…' })])],
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'http://localhost:8080',
+        clientOrigin: 'http://localhost:8080',
         socketUrl: 'ws://127.0.0.1:8080/?token=…',
         opened: false,
         error: null,
@@ -297,7 +353,7 @@ describe('socket-misdirected', () => {
       ],
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'https://app.test',
+        clientOrigin: 'https://app.test',
         socketUrl: 'ws://app.test:443/?token=…',
         opened: false,
         error: 'SecurityError: insecure WebSocket',
@@ -315,7 +371,7 @@ describe('socket-misdirected', () => {
       ],
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'http://localhost:8080',
+        clientOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:3000/?token=…',
         opened: false,
         error: null,
@@ -329,7 +385,7 @@ describe('socket-misdirected', () => {
       facts: separatePort,
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'http://localhost:8080',
+        clientOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:24678/?token=…',
         opened: false,
         error: null,
@@ -347,7 +403,7 @@ describe('socket-misdirected', () => {
       facts: separatePort,
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'http://localhost:8080',
+        clientOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:24678/',
         opened: true,
         error: null,
@@ -364,7 +420,7 @@ describe('socket-misdirected', () => {
       facts: viteFacts({ hmr: { port: 24678 }, base: '/app/', hmrPath: '/app/' }),
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'https://app.test',
+        clientOrigin: 'https://app.test',
         socketUrl: 'wss://app.test:24678/app/',
         opened: true,
         error: null,
@@ -383,7 +439,7 @@ describe('socket-misdirected', () => {
       facts: separatePort,
       expected: {
         cause: 'socket-misdirected',
-        pageOrigin: 'http://app.test:3000',
+        clientOrigin: 'http://app.test:3000',
         socketUrl: 'ws://app.test:24678/',
         opened: true,
         error: null,
@@ -391,8 +447,35 @@ describe('socket-misdirected', () => {
         fallback: 'unknown',
       },
     },
+    {
+      // A backend page at :8000 loaded the client from :5173: only the client's origin is the socket's measure.
+      name: 'a backend-rendered page: the socket aimed at the origin the client came from, whose host fails its grammar, gets no settings',
+      reports: [
+        {
+          ...report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'http://localhost:8000'),
+          clientOrigin: "http://x'+y.test:8080",
+        },
+      ],
+      expected: {
+        cause: 'socket-misdirected',
+        clientOrigin: "http://x'+y.test:8080",
+        socketUrl: 'ws://localhost:5173/?token=…',
+        opened: false,
+        error: null,
+        settings: null,
+        fallback: 'unknown',
+      },
+    },
   ])('$name', ({ events = [], reports = [], facts = viteFacts(), expected }) => {
     expect(diagnose(evidence(5000, events, reports), { ...context, facts })).toEqual([expected])
+  })
+
+  test("a backend-rendered page's socket to the origin its client came from is not misdirected", () => {
+    const backend = {
+      ...report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'http://localhost:8000'),
+      clientOrigin: 'http://localhost:5173',
+    }
+    expect(causes(diagnose(evidence(5000, [], [backend]), context))).toEqual(['socket-never-arrived'])
   })
 
   test.each<{ name: string; events: ServerEvent[]; facts: ViteFacts }>([
@@ -563,7 +646,7 @@ describe('idle-timeout', () => {
   }
 
   function closesReport(closes: CloseRecord[], pageOrigin = 'http://localhost:8080'): ClientReport {
-    return { at: 200_000, pageOrigin, sockets: [], closes }
+    return { at: 200_000, pageOrigin, clientOrigin: pageOrigin, sockets: [], closes }
   }
 
   /** nginx's default 60 s proxy_read_timeout: each page opens, sits idle a minute, closes, reloads. */
@@ -583,7 +666,7 @@ describe('idle-timeout', () => {
     {
       name: 'three steady closes: the median idle, the span from the first open to the last close',
       closes: steady,
-      expected: { proxy: 'unknown', idleMs: 60_000, closes: 3, spanMs: 188_000, code: 1006, keepaliveMs: null },
+      expected: { proxy: 'unknown', idleMs: 60_000, closes: 3, spanMs: 188_000, code: 1006 },
     },
     {
       name: "the proxy is read from the page's latest socket",
@@ -596,12 +679,6 @@ describe('idle-timeout', () => {
       closes: steady,
       events: [hmrSocket(126_000, { proxy: 'caddy', origin: 'http://localhost:3000' })],
       expected: { proxy: 'unknown' },
-    },
-    {
-      name: 'the keepalive interval in force is carried',
-      closes: steady,
-      context: { keepaliveMs: 20_000 },
-      expected: { keepaliveMs: 20_000 },
     },
     {
       name: "the close code is the last close's",
@@ -645,10 +722,7 @@ describe('idle-timeout', () => {
 
   test('the whole finding', () => {
     const events = [hmrSocket(126_000, { proxy: 'nginx' })]
-    const findings = diagnose(evidence(200_000, events, [closesReport(steady, 'http://localhost:8080')]), {
-      ...context,
-      keepaliveMs: 25_000,
-    })
+    const findings = diagnose(evidence(200_000, events, [closesReport(steady, 'http://localhost:8080')]), context)
     expect(findings).toEqual([
       {
         cause: 'idle-timeout',
@@ -658,7 +732,6 @@ describe('idle-timeout', () => {
         closes: 3,
         spanMs: 188_000,
         code: 1006,
-        keepaliveMs: 25_000,
         seenByVite: 0,
       },
     ])
@@ -690,6 +763,9 @@ describe('idle-timeout', () => {
     { name: 'unsteady idle times: 2 s and 9 s', closes: [close(10_000, 2000), close(30_000, 9000)] },
     { name: 'just outside 10 %: 53.999 s against 60 s', closes: [close(1000, 53_999), close(2000, 60_000)] },
     { name: 'just outside 250 ms: 2.0 s against 2.251 s', closes: [close(1000, 2000), close(2000, 2251)] },
+    // A ping interval derived from these would flood every client: no proxy times out that fast.
+    { name: 'steady closes under a second idle', closes: [close(1000, 900), close(2000, 900), close(3000, 900)] },
+    { name: 'steady closes at zero idle', closes: [close(1000, 0), close(2000, 0)] },
   ])('nothing for $name', ({ closes, serverStartedAt = 0 }) => {
     const reports = [closesReport(closes)]
     expect(diagnose(evidence(200_000, [], reports), { ...context, serverStartedAt })).toEqual([])

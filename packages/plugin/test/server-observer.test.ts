@@ -13,8 +13,14 @@ function incoming(url: string, raw: [string, string][], httpVersion = '1.1'): In
 }
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
-const root: RequestScope = { clientPath: '/@vite/client', base: '/', hostAllowed: createHostCheck([]) }
-const underApp: RequestScope = { clientPath: '/app/@vite/client', base: '/app/', hostAllowed: createHostCheck([]) }
+const TOKEN = 'tok3n'
+const root: RequestScope = { clientPath: '/@vite/client', base: '/', hostAllowed: createHostCheck([]), token: TOKEN }
+const underApp: RequestScope = {
+  clientPath: '/app/@vite/client',
+  base: '/app/',
+  hostAllowed: createHostCheck([]),
+  token: TOKEN,
+}
 
 function documentLoad(url: string, host = 'localhost:5173'): IncomingMessage {
   return incoming(url, [
@@ -59,14 +65,27 @@ test.each<{
     path: '/',
   },
   {
-    name: 'a WebSocket key with its Upgrade: a real handshake, not a request',
+    // Node hands a full upgrade to `request` listeners only when no `upgrade` listener exists on that server.
+    name: 'a whole handshake that reached a request listener: no WebSocket server takes it on this port',
     req: incoming('/?token=abc', [
       ['Host', 'localhost:5173'],
       ['Connection', 'Upgrade'],
       ['Upgrade', 'websocket'],
       ['Sec-WebSocket-Key', KEY],
     ]),
-    kind: null,
+    kind: 'stripped-handshake',
+    path: '/',
+  },
+  {
+    name: 'Upgrade kept, Connection emptied (a keepalive recipe): flattened all the same',
+    req: incoming('/?token=abc', [
+      ['Host', 'localhost:5173'],
+      ['Upgrade', 'websocket'],
+      ['Sec-WebSocket-Key', KEY],
+      ['Sec-WebSocket-Protocol', 'vite-hmr'],
+    ]),
+    kind: 'stripped-handshake',
+    path: '/',
   },
   {
     name: 'the client loaded as a script',
@@ -194,4 +213,25 @@ test.each<{
   const event = classifyRequest(req, scope, 4242)
   expect(event?.kind ?? null).toBe(kind)
   if (kind !== null) expect(event?.request).toMatchObject({ at: 4242, path })
+})
+
+test.each<{ name: string; url: string; scope?: RequestScope; vouched: boolean }>([
+  { name: "this server's token vouches for the request", url: `/?token=${TOKEN}`, vouched: true },
+  { name: 'no token', url: '/', vouched: false },
+  { name: 'another token', url: '/?token=forged', vouched: false },
+  { name: 'a longer token that starts with it', url: `/?token=${TOKEN}x`, vouched: false },
+  { name: 'an empty token', url: '/?token=', vouched: false },
+  {
+    name: 'a Vite that issues no token vouches for nothing',
+    url: '/?token=',
+    scope: { ...root, token: undefined },
+    vouched: false,
+  },
+])('provenance: $name', ({ url, scope = root, vouched }) => {
+  const req = incoming(url, [
+    ['Host', 'localhost:5173'],
+    ['Sec-WebSocket-Key', KEY],
+    ['Sec-WebSocket-Protocol', 'vite-hmr'],
+  ])
+  expect(classifyRequest(req, scope, 1)?.request.vouched).toBe(vouched)
 })

@@ -65,7 +65,28 @@ describe('readViteFacts', () => {
       allowedHosts: [],
       httpHostCheck: true,
       tokenCheck: true,
+      issuesToken: false,
+      directFallback: true,
     })
+  })
+
+  test('a Vite that bakes a token into its client issues tokens', () => {
+    const config = { ...resolvedConfig('/'), webSocketToken: 'abc' } as ResolvedConfig
+    expect(readViteFacts(config, '8.3.8', null).issuesToken).toBe(true)
+  })
+
+  test.each<{ name: string; server: Record<string, unknown>; directFallback: boolean }>([
+    { name: 'no port set: the client infers it and falls back', server: {}, directFallback: true },
+    { name: 'hmr.port set', server: { hmr: { port: 24678 } }, directFallback: false },
+    { name: 'ws.clientPort set', server: { ws: { clientPort: 443 } }, directFallback: false },
+    { name: 'middleware mode uses its own HMR port', server: { middlewareMode: true }, directFallback: false },
+    {
+      name: 'middleware mode with hmr.server shares that server',
+      server: { middlewareMode: true, hmr: { server: {} } },
+      directFallback: true,
+    },
+  ])('direct fallback: $name', ({ server, directFallback }) => {
+    expect(readViteFacts(resolvedConfig('/', server), '8.3.8', null).directFallback).toBe(directFallback)
   })
 
   test.each([

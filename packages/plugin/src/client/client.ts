@@ -1,12 +1,13 @@
 import { appendClose, type CloseEntry, HISTORY_KEY, isReloadLoop, readHistory, toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import type { BrowserMessage, ClientConfig, ReportedSocket } from './protocol.js'
-import { SECRET_HEADER } from './protocol.js'
+import { HMR_PROTOCOL, SECRET_HEADER } from './protocol.js'
+import { createReportGate } from './report-gate.js'
 
 const MAX_RECORDS = 8
 
 export function isHmrProtocol(protocols: string | string[] | undefined): boolean {
-  return protocols === 'vite-hmr' || (Array.isArray(protocols) && protocols.includes('vite-hmr'))
+  return protocols === HMR_PROTOCOL || (Array.isArray(protocols) && protocols.includes(HMR_PROTOCOL))
 }
 
 function withoutToken(url: string | URL): string {
@@ -52,16 +53,15 @@ function saveHistory(history: CloseEntry[]): void {
 
 /**
  * Watches the `vite-hmr` sockets Vite's client opens. It must run before Vite's client creates its first
- * socket, so the server prepends it to `/@vite/client`. Healthy pages send nothing: a report goes out only
- * after a socket failed (once Vite's direct fallback has had its chance), or when this load is one more
- * turn of a close-and-reload loop.
+ * socket, so the server prepends it to `/@vite/client`. Healthy pages send nothing and start no timer: a
+ * report goes out only once a socket failed and Vite's direct fallback has opened or failed too, or when
+ * this load is one more turn of a close-and-reload loop under the same server.
  */
 export function install(config: ClientConfig): void {
   const NativeWebSocket = globalThis.WebSocket
   if (typeof NativeWebSocket !== 'function') return
   const records: ReportedSocket[] = []
   let history = loadHistory()
-  let reportScheduled = false
 
   const report = async (): Promise<void> => {
     try {
@@ -70,8 +70,9 @@ export function install(config: ClientConfig): void {
         headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },
         body: JSON.stringify({
           pageOrigin: location.origin,
+          clientOrigin: new URL(config.endpoint).origin,
           sockets: records.slice(-MAX_RECORDS),
-          closes: toReported(history, Date.now()),
+          closes: toReported(history, Date.now(), config.serverId),
         }),
       })
       if (!response.ok) return
@@ -84,16 +85,14 @@ export function install(config: ClientConfig): void {
     }
   }
 
-  const failed = (): void => {
-    if (reportScheduled) return
-    reportScheduled = true
-    setTimeout(() => void report(), config.settleMs)
-  }
+  const gate = createReportGate({
+    sockets: records,
+    directFallback: config.directFallback,
+    capMs: config.reportCapMs,
+    send: () => void report(),
+  })
 
-  if (isReloadLoop(history, Date.now())) {
-    reportScheduled = true
-    void report()
-  }
+  if (isReloadLoop(history, Date.now(), config.serverId)) gate.fire()
 
   class ReportedSocketWebSocket extends NativeWebSocket {
     #lastFrameAt = 0
@@ -113,7 +112,7 @@ export function install(config: ClientConfig): void {
             closedAfterMs: null,
             error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'constructor threw',
           })
-          failed()
+          gate.check()
         }
         throw error
       }
@@ -133,6 +132,7 @@ export function install(config: ClientConfig): void {
         record.opened = true
         record.openedAfterMs = elapsed()
         this.#lastFrameAt = performance.now()
+        gate.check()
       })
       this.addEventListener('message', () => {
         this.#lastFrameAt = performance.now()
@@ -141,12 +141,13 @@ export function install(config: ClientConfig): void {
         record.closeCode = event.code
         record.closedAfterMs = elapsed()
         if (!record.opened) {
-          failed()
+          gate.check()
           return
         }
         // Saved now: Vite's client answers this close with a reload, and the next page needs to know.
         history = appendClose(history, {
           at: Date.now(),
+          serverId: config.serverId,
           openForMs: record.closedAfterMs - (record.openedAfterMs ?? 0),
           idleMs: Math.round(performance.now() - this.#lastFrameAt),
           code: event.code,

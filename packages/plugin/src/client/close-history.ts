@@ -12,6 +12,8 @@ const RELOAD_WINDOW_MS = 10_000
 export interface CloseEntry {
   /** `Date.now()` at the close: only ever compared with the same browser's clock. */
   at: number
+  /** The server that served the page whose socket closed: a new one since means a restart. */
+  serverId: string
   openForMs: number
   /** Milliseconds since the last frame in either direction. */
   idleMs: number
@@ -29,7 +31,10 @@ export interface ReportedClose {
 function isEntry(value: unknown): value is CloseEntry {
   if (typeof value !== 'object' || value === null) return false
   const entry = value as Record<string, unknown>
-  return ['at', 'openForMs', 'idleMs', 'code'].every((key) => Number.isFinite(entry[key]))
+  return (
+    typeof entry.serverId === 'string' &&
+    ['at', 'openForMs', 'idleMs', 'code'].every((key) => Number.isFinite(entry[key]))
+  )
 }
 
 export function readHistory(raw: string | null, now: number): CloseEntry[] {
@@ -46,12 +51,26 @@ export function appendClose(history: CloseEntry[], entry: CloseEntry): CloseEntr
   return [...history, entry].slice(-MAX_ENTRIES)
 }
 
-/** This page load follows a close that reloaded the page, and it is not the first: a loop to report. */
-export function isReloadLoop(history: readonly CloseEntry[], now: number): boolean {
-  const last = history.at(-1)
-  return history.length >= 2 && last !== undefined && now - last.at <= RELOAD_WINDOW_MS
+/** The closes of pages this same server served: closes under another server were a restart's. */
+export function closesOf(history: readonly CloseEntry[], serverId: string): CloseEntry[] {
+  return history.filter((entry) => entry.serverId === serverId)
 }
 
-export function toReported(history: readonly CloseEntry[], now: number): ReportedClose[] {
-  return history.map(({ at, openForMs, idleMs, code }) => ({ msAgo: Math.max(0, now - at), openForMs, idleMs, code }))
+/**
+ * This page load follows a close that reloaded the page, and it is not the first, all under the server
+ * that served this page: a loop to report. Restarts of Vite in between are no loop.
+ */
+export function isReloadLoop(history: readonly CloseEntry[], now: number, serverId: string): boolean {
+  const own = closesOf(history, serverId)
+  const last = own.at(-1)
+  return own.length >= 2 && last !== undefined && now - last.at <= RELOAD_WINDOW_MS
+}
+
+export function toReported(history: readonly CloseEntry[], now: number, serverId: string): ReportedClose[] {
+  return closesOf(history, serverId).map(({ at, openForMs, idleMs, code }) => ({
+    msAgo: Math.max(0, now - at),
+    openForMs,
+    idleMs,
+    code,
+  }))
 }

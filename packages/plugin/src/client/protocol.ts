@@ -6,13 +6,20 @@ export const SECRET_HEADER = 'x-hmr-doctor-secret'
 /** Where the report endpoint lives, under `config.base`. */
 export const REPORT_PATH = '__hmr_doctor/report'
 
+/** The subprotocol of Vite's HMR socket (Vite's client dials it; `vite-ping` is its restart probe). */
+export const HMR_PROTOCOL = 'vite-hmr'
+
 /** What the inline snippet is given by the server that served it. */
 export interface ClientConfig {
   endpoint: string
   secret: string
+  /** Names the server that served this page: the close history tells a restart from a loop by it. */
+  serverId: string
   notice: boolean
-  /** How long to wait after a failed socket before reporting, so Vite's direct fallback has settled. */
-  settleMs: number
+  /** Whether Vite's client retries straight at Vite after a first failed socket (no port configured). */
+  directFallback: boolean
+  /** How long to wait for that fallback to open or fail before reporting what there is. */
+  reportCapMs: number
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */

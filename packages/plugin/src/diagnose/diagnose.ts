@@ -19,20 +19,32 @@ export function diagnose(evidence: Evidence, context: DiagnoseContext): Finding[
   return specific.length > 0 ? specific : run(GENERIC)
 }
 
-/** One key per distinct cause and place, so the terminal says each thing once. */
+/** One key per distinct cause, place and printed value, so the terminal says each thing once. */
 export function findingKey(finding: Finding): string {
   switch (finding.cause) {
     case 'upgrade-stripped':
-      return `${finding.cause} ${finding.handshake.path}`
+      return `${finding.cause} ${finding.handshake.path} ${finding.upstream} ${finding.pageHostname}`
     case 'idle-timeout':
       return `${finding.cause} ${finding.pageOrigin} ${Math.round(finding.idleMs / 1000)}`
     case 'host-rejected':
-      return `${finding.cause} ${finding.hostname}`
+      return `${finding.cause} ${finding.hostname} ${finding.verified}`
     case 'uri-rewritten':
-      return `${finding.cause} ${finding.what}`
+      return `${finding.cause} ${finding.what} ${finding.upstream}`
     case 'socket-misdirected':
       return `${finding.cause} ${finding.socketUrl}`
     case 'socket-never-arrived':
       return `${finding.cause} ${finding.socketUrl ?? finding.pageOrigin ?? ''}`
   }
+}
+
+/**
+ * Whether anything legitimate stands behind a finding. Refused page loads, redirect loops and a client
+ * load nobody followed up are unauthenticated requests: anyone can send them, so they get a budget of
+ * their own and can never use up what genuine findings may say.
+ */
+export function isUnverified(finding: Finding): boolean {
+  if (finding.cause === 'host-rejected') return !finding.verified
+  if (finding.cause === 'uri-rewritten') return finding.redirects > 0
+  if (finding.cause === 'socket-never-arrived') return finding.socketUrl === null
+  return false
 }

@@ -1,5 +1,9 @@
 import type { ClientReport, Evidence, RequestSnapshot, ServerEvent } from '../evidence/types.js'
-import type { FallbackState } from './types.js'
+import { parseUpstream } from '../grammar.js'
+import { hostnameOf } from '../host-check.js'
+import { parseUrl } from '../parse-url.js'
+import type { ViteFacts } from '../vite-facts.js'
+import type { FallbackState, HopHeader } from './types.js'
 
 export function eventsOf(evidence: Evidence, kind: ServerEvent['kind']): RequestSnapshot[] {
   return evidence.events.filter((event) => event.kind === kind).map((event) => event.request)
@@ -18,11 +22,49 @@ export function fallbackFromReports(reports: readonly ClientReport[]): FallbackS
   return last.sockets.some((socket) => socket.closeCode === null && socket.error === null) ? 'unknown' : 'fails'
 }
 
-/** Every sign that a handshake from the browser reached Vite, in any shape. */
-export function handshakesSeen(evidence: Evidence): RequestSnapshot[] {
-  return [
-    ...eventsOf(evidence, 'hmr-socket'),
-    ...eventsOf(evidence, 'stripped-handshake'),
-    ...eventsOf(evidence, 'handshake'),
-  ]
+/**
+ * Every sign that a handshake from a page of this server reached Vite, in any shape. With a Vite that
+ * issues tokens, only handshakes that carried it: anyone can send one that looks like a page's.
+ */
+export function handshakesSeen(evidence: Evidence, facts: ViteFacts): RequestSnapshot[] {
+  return evidence.events
+    .filter((event) => event.kind === 'hmr-socket' || event.kind === 'stripped-handshake' || event.kind === 'handshake')
+    .map((event) => event.request)
+    .filter((request) => !facts.issuesToken || request.vouched)
+}
+
+/**
+ * The page origins something legitimate vouches for: a request that carried this server's HMR token, or a
+ * report that carried the snippet's secret from that same origin. Only these may shape a printed fix.
+ */
+export function vouchedOrigins(evidence: Evidence): Set<string> {
+  const origins = new Set<string>(evidence.reports.map((report) => report.pageOrigin))
+  for (const event of evidence.events) {
+    if (event.request.vouched && event.request.origin) origins.add(event.request.origin)
+  }
+  return origins
+}
+
+/** Whether a handshake's Origin is one a legitimate page vouches for. */
+export function fromVouchedOrigin(request: RequestSnapshot, origins: ReadonlySet<string>): boolean {
+  return request.vouched || (request.origin !== null && origins.has(request.origin))
+}
+
+/** The headers a browser's handshake carries that this one lacks: what a proxy on the way dropped. */
+export function lostHopHeaders(request: RequestSnapshot): HopHeader[] {
+  const lost: HopHeader[] = []
+  if (!/(^|,)\s*websocket\s*($|,)/i.test(request.upgrade ?? '')) lost.push('Upgrade')
+  if (!/(^|,)\s*upgrade\s*($|,)/i.test(request.connection ?? '')) lost.push('Connection')
+  return lost
+}
+
+/**
+ * The Host header as the proxy's upstream, when it can be one: it carried this server's token (so a page
+ * that loaded this server's client sent it), it fits an upstream's grammar, and it names another host than
+ * the page (a Host equal to the page's is the browser's, passed on, and says nothing about the upstream).
+ */
+export function vouchedUpstream(request: RequestSnapshot): string | null {
+  if (!request.vouched || request.host === null || parseUpstream(request.host) === null) return null
+  const pageHostname = parseUrl(request.origin)?.hostname
+  return pageHostname !== undefined && pageHostname === hostnameOf(request.host) ? null : request.host
 }

@@ -4,14 +4,27 @@ import type { ViteFacts } from '../vite-facts.js'
 /** Whether Vite's direct fallback socket (browser straight to Vite's port) saved HMR. */
 export type FallbackState = 'works' | 'fails' | 'unknown'
 
-export type Finding =
-  /** The proxy forwarded the HMR handshake without its `Upgrade`/`Connection` headers. */
+/** The WebSocket hop-by-hop headers a proxy can lose on the way to Vite. */
+export type HopHeader = 'Upgrade' | 'Connection'
+
+type FindingBody =
+  /** The proxy forwarded the HMR handshake without its `Upgrade` and/or `Connection: upgrade`. */
   | {
       cause: 'upgrade-stripped'
       proxy: ProxyKind
       handshake: RequestSnapshot
+      /** Which of the headers that make a request an upgrade did not arrive as a browser sends them. */
+      lost: HopHeader[]
       pageOrigin: string | null
       fallback: FallbackState
+      /**
+       * The proxy's upstream as its Host header spells it (a bare `proxy_pass` sends `$proxy_host`), only
+       * when the handshake carried this server's token and the Host fits an upstream's grammar; otherwise
+       * null, and the fix names the address Vite listens on.
+       */
+      upstream: string | null
+      /** The page's hostname, only when a page that loaded this server's client vouches for it. */
+      pageHostname: string | null
     }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
@@ -33,8 +46,6 @@ export type Finding =
       /** From the first of these sockets opening to the last close. */
       spanMs: number
       code: number
-      /** The interval at which the doctor pings clients now, or null when it doesn't. */
-      keepaliveMs: number | null
       /** How many of these closes Vite saw from its side too. */
       seenByVite: number
     }
@@ -45,6 +56,11 @@ export type Finding =
       via: 'page' | 'handshake'
       request: RequestSnapshot
       hostname: string
+      /**
+       * A handshake with this server's token vouches for its Host; a refused page request can't (Vite
+       * served nothing to prove it), so its name is reported, never put into a fix.
+       */
+      verified: boolean
     }
   /** The proxy rewrites the request URI: the query (with the token) or the `base` prefix is lost. */
   | {
@@ -53,20 +69,42 @@ export type Finding =
       request: RequestSnapshot
       /** How many page requests looped through Vite's redirect into `base`. */
       redirects: number
+      /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
+      upstream: string | null
     }
-  /** The browser dials the socket somewhere other than the page's origin, and it fails (or works only there). */
+  /**
+   * The browser dials the socket somewhere other than the origin it loaded Vite's client from (the page's,
+   * unless a backend rendered it), and it fails (or works only there).
+   */
   | {
       cause: 'socket-misdirected'
-      pageOrigin: string
+      clientOrigin: string
       socketUrl: string
       /** The named socket opened after all (straight to Vite, bypassing the proxy). */
       opened: boolean
       /** Why the browser's socket failed, when it said (a blocked constructor), or null. */
       error: string | null
-      /** The HMR settings that point the browser at the page's origin instead. */
-      settings: { protocol?: 'ws' | 'wss'; host?: string; clientPort?: number; port?: number }
+      /**
+       * The HMR settings that point the browser at the page's origin instead, or null when the page's
+       * hostname is not one a config can hold (it is then described, not suggested).
+       */
+      settings: SocketSettings | null
       fallback: FallbackState
     }
+
+export interface SocketSettings {
+  protocol?: 'ws' | 'wss'
+  host?: string
+  clientPort?: number
+  port?: number
+}
+
+/**
+ * A verdict, and until when later evidence (Vite's direct fallback, the browser's report) could still change
+ * it. The doctor shows a finding only once that moment has passed: the wait is counted from the evidence,
+ * so later requests never extend it.
+ */
+export type Finding = FindingBody & { pendingUntil?: number }
 
 export type Cause = Finding['cause']
 
@@ -76,8 +114,6 @@ export interface DiagnoseContext {
   socketGraceMs: number
   /** Closes before this server started are its predecessor's shutdown (a restart), not the proxy. */
   serverStartedAt: number
-  /** The doctor's keepalive interval in force, or null. */
-  keepaliveMs: number | null
 }
 
 /** One cause's test over the evidence: a finding, or null when the evidence doesn't show it. */

@@ -60,7 +60,8 @@ function closeRecord(value: unknown, at: number): CloseRecord | null {
   const openForMs = milliseconds(value.openForMs)
   const idleMs = milliseconds(value.idleMs)
   const code = value.code
-  if (msAgo == null || openForMs == null || idleMs == null) return null
+  // Idle is counted from the last frame, which is at the earliest the open: never longer than open.
+  if (msAgo == null || openForMs == null || idleMs == null || idleMs > openForMs) return null
   if (!Number.isInteger(code) || Number(code) < 1000 || Number(code) > 4999) return null
   return { at: at - msAgo, openForMs, idleMs, code: code as number }
 }
@@ -77,8 +78,16 @@ function list<T>(value: unknown, max: number, read: (item: unknown) => T | null)
   return items
 }
 
-/** Validates what the browser posted. Anything off-shape is refused whole: a partial report misleads. */
-export function parseClientReport(body: string, at: number): ParseResult {
+/** Oldest first, each at or after the one before: a history that runs backwards is made up. */
+function inOrder(closes: readonly CloseRecord[]): boolean {
+  return closes.every((close, index) => index === 0 || close.at >= (closes[index - 1]?.at ?? 0))
+}
+
+/**
+ * Validates what the browser posted. Anything off-shape is refused whole: a partial report misleads.
+ * `origin` is the request's own Origin header: the page must say it is the page the browser says it is.
+ */
+export function parseClientReport(body: string, at: number, requestOrigin: string | undefined): ParseResult {
   let data: unknown
   try {
     data = JSON.parse(body)
@@ -88,10 +97,18 @@ export function parseClientReport(body: string, at: number): ParseResult {
   if (!isRecord(data)) return { ok: false, error: 'body is not an object' }
   const pageOrigin = origin(data.pageOrigin)
   if (pageOrigin === null) return { ok: false, error: 'pageOrigin is not an http(s) URL' }
+  if (requestOrigin === undefined || pageOrigin !== requestOrigin) {
+    return { ok: false, error: 'pageOrigin does not match the Origin header' }
+  }
+  const clientOrigin = data.clientOrigin === undefined ? null : origin(data.clientOrigin)
+  if (data.clientOrigin !== undefined && clientOrigin === null) {
+    return { ok: false, error: 'clientOrigin is not an http(s) URL' }
+  }
   const sockets = list(data.sockets, MAX_SOCKETS, socketRecord)
   if (sockets === null) return { ok: false, error: `sockets must be a list of at most ${MAX_SOCKETS} socket records` }
   const closes = list(data.closes, MAX_CLOSES, (item) => closeRecord(item, at))
   if (closes === null) return { ok: false, error: `closes must be a list of at most ${MAX_CLOSES} close records` }
+  if (!inOrder(closes)) return { ok: false, error: 'closes must be oldest first' }
   if (sockets.length === 0 && closes.length === 0) return { ok: false, error: 'nothing to report' }
-  return { ok: true, report: { at, pageOrigin, sockets, closes } }
+  return { ok: true, report: { at, pageOrigin, clientOrigin, sockets, closes } }
 }

@@ -1,15 +1,22 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SECRET_HEADER } from '../client/protocol.js'
+import type { ErrorSink } from '../errors.js'
 import { MAX_REPORT_BYTES, parseClientReport } from './client-report.js'
 import { createRateLimit } from './rate-limit.js'
 import type { ClientReport } from './types.js'
+
+/** A browser posts a few hundred bytes at once; a body still arriving after this is someone stalling. */
+export const BODY_TIMEOUT_MS = 2000
+/** Reports being read at once: stalled bodies past this are turned away, not queued. */
+const MAX_IN_FLIGHT = 4
 
 export interface ReportEndpointOptions {
   path: string
   secret: string
   /** Takes a valid report and answers with what the browser should show. */
   onReport: (report: ClientReport) => unknown
+  errors: ErrorSink
   now?: () => number
 }
 
@@ -18,6 +25,11 @@ function sameSecret(given: string | string[] | undefined, expected: string): boo
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** `application/json`, optionally with parameters: the media type itself must match exactly. */
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json'
 }
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
@@ -33,21 +45,67 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * The middleware behind the client snippet's reports. Everything arriving here is untrusted: it checks
- * method, secret, type and size before reading, drops what is off-shape with a 4xx, and never throws.
+ * method, secret, type and size before reading, reads with a deadline, charges the rate limit only for
+ * whole bodies, drops what is off-shape with a 4xx, and never throws.
  */
 export function createReportEndpoint(options: ReportEndpointOptions) {
   const now = options.now ?? Date.now
   const allow = createRateLimit(20, 10_000)
+  let inFlight = 0
   const refusal = (req: IncomingMessage): [number, string] | null => {
     if (req.method !== 'POST') return [405, 'method not allowed']
     // A custom header also forces a CORS preflight, so Vite's CORS policy (the one that guards the client
     // module holding this secret) decides which other origins may post at all.
     if (!sameSecret(req.headers[SECRET_HEADER], options.secret)) return [403, 'forbidden']
-    if (!allow(now())) return [429, 'too many reports']
-    if (!req.headers['content-type']?.startsWith('application/json')) return [415, 'expected application/json']
+    if (!isJson(req.headers['content-type'])) return [415, 'expected application/json']
     if (Number(req.headers['content-length'] ?? 0) > MAX_REPORT_BYTES) return [413, 'report too large']
+    if (inFlight >= MAX_IN_FLIGHT) return [503, 'busy']
     return null
   }
+
+  const read = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight += 1
+    const chunks: Buffer[] = []
+    let size = 0
+    let done = false
+    const finish = (status: number, body: unknown): void => {
+      if (done) return
+      done = true
+      inFlight -= 1
+      clearTimeout(deadline)
+      req.removeAllListeners('data')
+      answer(res, status, body)
+      // Whatever is still coming is read and dropped, so the connection can close cleanly.
+      req.resume()
+    }
+    const deadline = setTimeout(() => finish(408, { error: 'report too slow' }), BODY_TIMEOUT_MS)
+    deadline.unref()
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_REPORT_BYTES) finish(413, { error: 'report too large' })
+      else chunks.push(chunk)
+    })
+    req.on('error', () => finish(400, { error: 'request aborted' }))
+    req.on('end', () => {
+      if (done) return
+      if (!allow(now())) {
+        finish(429, { error: 'too many reports' })
+        return
+      }
+      const parsed = parseClientReport(Buffer.concat(chunks).toString('utf8'), now(), req.headers.origin)
+      if (!parsed.ok) {
+        finish(400, { error: parsed.error })
+        return
+      }
+      try {
+        finish(200, options.onReport(parsed.report))
+      } catch (error) {
+        options.errors('the report endpoint', error)
+        finish(500, { error: 'could not diagnose' })
+      }
+    })
+  }
+
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     if (req.url?.split('?', 1)[0] !== options.path) {
       next()
@@ -59,31 +117,6 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
       req.resume()
       return
     }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_REPORT_BYTES) {
-        answer(res, 413, { error: 'report too large' })
-        req.removeAllListeners('data')
-        req.resume()
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('error', () => answer(res, 400, { error: 'request aborted' }))
-    req.on('end', () => {
-      if (size > MAX_REPORT_BYTES) return
-      const parsed = parseClientReport(Buffer.concat(chunks).toString('utf8'), now())
-      if (!parsed.ok) {
-        answer(res, 400, { error: parsed.error })
-        return
-      }
-      try {
-        answer(res, 200, options.onReport(parsed.report))
-      } catch {
-        answer(res, 500, { error: 'could not diagnose' })
-      }
-    })
+    read(req, res)
   }
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto'
 import { parseUrl } from '../parse-url.js'
 import { cleanText } from '../sanitize.js'
 import type { ProxyKind, RequestSnapshot } from './types.js'
@@ -43,24 +44,36 @@ export function fingerprintProxy(request: RequestLike): ProxyKind {
   return 'unknown'
 }
 
-export function snapshotRequest(request: RequestLike, at: number): RequestSnapshot {
+/** Whether `given` is this server's HMR token, compared in constant time. */
+function isToken(given: string | null, token: string | undefined): boolean {
+  if (given === null || token === undefined) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * What the doctor keeps of a request. `token` is the HMR token this Vite bakes into the client it serves
+ * (undefined before Vite 5.4.12 / 6.0.9): a request that carries it came from a page that loaded this
+ * server's client, so its values may go into a printed fix. Any other request is unauthenticated.
+ */
+export function snapshotRequest(request: RequestLike, at: number, token: string | undefined): RequestSnapshot {
   const url = request.url ?? '/'
   const queryStart = url.indexOf('?')
   const path = queryStart === -1 ? url : url.slice(0, queryStart)
-  const query = queryStart === -1 ? '' : url.slice(queryStart + 1)
+  const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1))
   return {
     at,
     method: cleanText(request.method ?? 'GET', 16),
     path: cleanText(path),
-    hasToken: new URLSearchParams(query).has('token'),
+    hasToken: query.has('token'),
+    vouched: isToken(query.get('token'), token),
     httpVersion: cleanText(request.httpVersion, 8),
     host: header(request, 'host'),
     origin: header(request, 'origin'),
     connection: header(request, 'connection'),
     upgrade: header(request, 'upgrade'),
     wsProtocol: header(request, 'sec-websocket-protocol'),
-    forwardedProto: header(request, 'x-forwarded-proto'),
-    forwardedHost: header(request, 'x-forwarded-host'),
     proxy: fingerprintProxy(request),
     localPort: request.socket?.localPort ?? null,
     fetchSite: header(request, 'sec-fetch-site'),

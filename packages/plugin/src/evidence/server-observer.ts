@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { ViteDevServer } from 'vite'
+import { type ErrorSink, guard } from '../errors.js'
 import { snapshotRequest } from './request-snapshot.js'
 import type { ServerEvent } from './types.js'
 
@@ -9,6 +10,8 @@ export interface RequestScope {
   base: string
   /** Whether Vite's HTTP host check lets this Host through (true when the check is off). */
   hostAllowed: (host: string | undefined) => boolean
+  /** The HMR token Vite bakes into its client, or undefined (before Vite 5.4.12 / 6.0.9). */
+  token: string | undefined
 }
 
 function isPath(url: string | undefined, path: string): boolean {
@@ -27,23 +30,26 @@ function fetchDestination(req: IncomingMessage): string | undefined {
 }
 
 /**
- * Classifies one request cheaply (it runs on every request): a WebSocket key without an `Upgrade` header
- * is a handshake a proxy flattened; a script load of the client is a page that should open a socket soon;
- * a page load is checked against what Vite itself will refuse or redirect.
+ * Classifies one request cheaply (it runs on every request): a WebSocket handshake that reaches a `request`
+ * listener was flattened into a plain request on the way, whichever of `Upgrade`/`Connection` survived; a
+ * script load of the client is a page that should open a socket soon; a page load is checked against what
+ * Vite itself will refuse or redirect.
  */
 export function classifyRequest(req: IncomingMessage, scope: RequestScope, at: number): ServerEvent | null {
-  const dest = fetchDestination(req)
-  if (req.headers['sec-websocket-key'] !== undefined && req.headers.upgrade === undefined) {
-    return { kind: 'stripped-handshake', request: snapshotRequest(req, at) }
+  if (req.headers['sec-websocket-key'] !== undefined) {
+    return { kind: 'stripped-handshake', request: snapshotRequest(req, at, scope.token) }
   }
+  const dest = fetchDestination(req)
   if (dest === 'script' && isPath(req.url, scope.clientPath)) {
-    return { kind: 'client-served', request: snapshotRequest(req, at) }
+    return { kind: 'client-served', request: snapshotRequest(req, at, scope.token) }
   }
   if (dest === 'document') {
-    if (!scope.hostAllowed(req.headers.host)) return { kind: 'host-blocked', request: snapshotRequest(req, at) }
+    if (!scope.hostAllowed(req.headers.host)) {
+      return { kind: 'host-blocked', request: snapshotRequest(req, at, scope.token) }
+    }
     // Vite redirects only these into base (other paths get a 404); behind a prefix-stripping proxy, forever.
     if (scope.base !== '/' && (isPath(req.url, '/') || isPath(req.url, '/index.html'))) {
-      return { kind: 'outside-base', request: snapshotRequest(req, at) }
+      return { kind: 'outside-base', request: snapshotRequest(req, at, scope.token) }
     }
   }
   return null
@@ -52,22 +58,30 @@ export function classifyRequest(req: IncomingMessage, scope: RequestScope, at: n
 /**
  * Watches what reaches Vite without changing how Vite routes it: a first `request` listener; an `upgrade`
  * listener only beside Vite's own (where there is none, adding one would make Node hold plain requests that
- * Vite answers today); and Vite's socket `connection` event.
+ * Vite answers today); and Vite's socket `connection` event. A bug in here is logged, never thrown at Vite.
  */
-export function observeServer(server: ViteDevServer, scope: RequestScope, onEvent: (event: ServerEvent) => void): void {
-  const onRequest = (req: IncomingMessage): void => {
+export function observeServer(
+  server: ViteDevServer,
+  scope: RequestScope,
+  onEvent: (event: ServerEvent) => void,
+  errors: ErrorSink,
+): void {
+  const onRequest = guard(errors, 'the request observer', (req: IncomingMessage) => {
     const event = classifyRequest(req, scope, Date.now())
     if (event) onEvent(event)
-  }
+  })
   const httpServer = server.httpServer
   if (httpServer) {
     httpServer.prependListener('request', onRequest)
     if (httpServer.listenerCount('upgrade') > 0) {
-      httpServer.prependListener('upgrade', (req: IncomingMessage) => {
-        if (req.headers['sec-websocket-protocol'] === 'vite-hmr') {
-          onEvent({ kind: 'handshake', request: snapshotRequest(req, Date.now()) })
-        }
-      })
+      httpServer.prependListener(
+        'upgrade',
+        guard(errors, 'the upgrade observer', (req: IncomingMessage) => {
+          if (req.headers['sec-websocket-protocol'] === 'vite-hmr') {
+            onEvent({ kind: 'handshake', request: snapshotRequest(req, Date.now(), scope.token) })
+          }
+        }),
+      )
     }
   } else {
     server.middlewares.use((req, _res, next) => {
@@ -75,12 +89,18 @@ export function observeServer(server: ViteDevServer, scope: RequestScope, onEven
       next()
     })
   }
-  server.ws.on('connection', (socket, req) => {
-    const request = snapshotRequest(req, Date.now())
-    onEvent({ kind: 'hmr-socket', request })
-    socket.once('close', (code: number) => {
-      const at = Date.now()
-      onEvent({ kind: 'hmr-socket-closed', request: { ...request, at }, openForMs: at - request.at, code })
-    })
-  })
+  server.ws.on(
+    'connection',
+    guard(errors, 'the socket observer', (socket, req: IncomingMessage) => {
+      const request = snapshotRequest(req, Date.now(), scope.token)
+      onEvent({ kind: 'hmr-socket', request })
+      socket.once(
+        'close',
+        guard(errors, 'the socket observer', (code: number) => {
+          const at = Date.now()
+          onEvent({ kind: 'hmr-socket-closed', request: { ...request, at }, openForMs: at - request.at, code })
+        }),
+      )
+    }),
+  )
 }

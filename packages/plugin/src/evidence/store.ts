@@ -1,27 +1,39 @@
 import type { ClientReport, Evidence, ServerEvent } from './types.js'
 
-const MAX_ITEMS = 64
+/** Per source: a flood of one kind can only push out its own kind. */
+const MAX_EVENTS = 64
+const MAX_REPORTS = 16
 const MAX_AGE_MS = 60_000
 
-/** Recent observations, bounded in count and age so a busy or hostile browser can't grow it. */
+function push<T>(items: T[], item: T, max: number): void {
+  items.push(item)
+  if (items.length > max) items.shift()
+}
+
+/**
+ * Recent observations, bounded in count and age. Evidence with provenance (requests that carried this
+ * server's HMR token, reports that carried the snippet's secret) and unauthenticated requests are kept
+ * apart, so junk can evict only junk.
+ */
 export class EvidenceStore {
-  #events: ServerEvent[] = []
+  #vouched: ServerEvent[] = []
+  #unauthenticated: ServerEvent[] = []
   #reports: ClientReport[] = []
 
   addEvent(event: ServerEvent): void {
-    this.#events.push(event)
-    if (this.#events.length > MAX_ITEMS) this.#events.shift()
+    push(event.request.vouched ? this.#vouched : this.#unauthenticated, event, MAX_EVENTS)
   }
 
   addReport(report: ClientReport): void {
-    this.#reports.push(report)
-    if (this.#reports.length > MAX_ITEMS) this.#reports.shift()
+    push(this.#reports, report, MAX_REPORTS)
   }
 
   snapshot(now: number): Evidence {
     const recent = (at: number) => now - at <= MAX_AGE_MS
-    this.#events = this.#events.filter((event) => recent(event.request.at))
+    this.#vouched = this.#vouched.filter((event) => recent(event.request.at))
+    this.#unauthenticated = this.#unauthenticated.filter((event) => recent(event.request.at))
     this.#reports = this.#reports.filter((report) => recent(report.at))
-    return { now, events: [...this.#events], reports: [...this.#reports] }
+    const events = [...this.#vouched, ...this.#unauthenticated].sort((a, b) => a.request.at - b.request.at)
+    return { now, events, reports: [...this.#reports] }
   }
 }

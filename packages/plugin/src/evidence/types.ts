@@ -10,14 +10,14 @@ export interface RequestSnapshot {
   /** Pathname only: the query (which holds the token) is never kept. */
   path: string
   hasToken: boolean
+  /** It carried this server's HMR token: it comes from a page that loaded this server's client. */
+  vouched: boolean
   httpVersion: string
   host: string | null
   origin: string | null
   connection: string | null
   upgrade: string | null
   wsProtocol: string | null
-  forwardedProto: string | null
-  forwardedHost: string | null
   proxy: ProxyKind
   /** The port the request arrived on: where Vite listens, even in middleware mode. */
   localPort: number | null
@@ -60,8 +60,13 @@ export interface CloseRecord {
 /** What the browser reported: sent only when an HMR socket failed, or the page is in a close-and-reload loop. */
 export interface ClientReport {
   at: number
-  /** The page's origin, as the browser sees it. */
+  /** The page's origin, as the browser sees it (the report's own Origin header says the same). */
   pageOrigin: string
+  /**
+   * The origin the page loaded Vite's client from: the page's own, or Vite's (or its proxy's) on a page a
+   * backend rendered. Null from a snippet that didn't say.
+   */
+  clientOrigin: string | null
   sockets: SocketRecord[]
   /** Recent closes of opened sockets, across the reloads they caused, oldest first. */
   closes: CloseRecord[]

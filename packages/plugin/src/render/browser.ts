@@ -1,4 +1,5 @@
 import type { BrowserMessage } from '../client/protocol.js'
+import { PREFIX } from './terminal.js'
 import type { RenderedFinding } from './types.js'
 
 /** What the client snippet shows: a console group per finding and, optionally, a notice on the page. */
@@ -6,8 +7,9 @@ export function renderBrowser(rendered: RenderedFinding): BrowserMessage {
   const lines = [`Seen by Vite: ${rendered.evidence}`, ...rendered.notes]
   for (const block of [...rendered.proxy, ...(rendered.vite ? [rendered.vite] : [])]) {
     lines.push(`${block.where}:\n${block.text}`)
+    if (block.caution) lines.push(block.caution)
   }
   if (rendered.proxy.length > 0 && !rendered.vite) lines.push('vite.config: nothing to change.')
   if (rendered.afterwards) lines.push(rendered.afterwards)
-  return { title: `[hmr-doctor] ${rendered.summary}`, lines }
+  return { title: `${PREFIX} ${rendered.summary}`, lines }
 }

@@ -1,3 +1,4 @@
+import { configPathArgument } from './quote.js'
 import type { ConfigBlock } from './types.js'
 
 const CONNECTION_UPGRADE_MAP = `map $http_upgrade $connection_upgrade {
@@ -7,10 +8,13 @@ const CONNECTION_UPGRADE_MAP = `map $http_upgrade $connection_upgrade {
 
 /**
  * The nginx lines that carry the HMR handshake to Vite as an upgrade. The `location` matches the HMR path
- * exactly, so it pastes next to an existing `location /` without a duplicate-location error.
+ * exactly, so it pastes next to an existing `location /` without a duplicate-location error. Null when the
+ * path can't be written as an nginx argument.
  */
-export function nginxUpgradeFix(hmrPath: string, upstream: string): ConfigBlock[] {
-  const location = `location = ${hmrPath} {
+export function nginxUpgradeFix(hmrPath: string, upstream: string): ConfigBlock[] | null {
+  const path = configPathArgument(hmrPath)
+  if (path === null) return null
+  const location = `location = ${path} {
     proxy_pass http://${upstream};
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;

@@ -3,6 +3,8 @@ export interface ConfigBlock {
   /** Where to paste it, e.g. "nginx, inside http {}". */
   where: string
   text: string
+  /** A warning that must never be separated from this block: shown right after it, wherever it is shown. */
+  caution?: string
 }
 
 /** A finding turned into words and the lines that fix it; both the terminal and the browser print this. */
@@ -19,4 +21,10 @@ export interface RenderedFinding {
   vite: ConfigBlock | null
   /** What to do after pasting, e.g. reloading the proxy. */
   afterwards: string | null
+}
+
+/** What the doctor itself is doing right now, which a message may mention. */
+export interface RenderState {
+  /** The interval at which the doctor pings HMR clients, or null while it doesn't. */
+  keepaliveMs: number | null
 }

@@ -1,6 +1,39 @@
 import { isHostAllowedByVite } from '../host-check.js'
 import type { ViteFacts } from '../vite-facts.js'
+import { jsString } from './quote.js'
 import type { ConfigBlock } from './types.js'
+
+type Value = string | number | readonly string[]
+
+function literal(value: Value): string {
+  if (typeof value === 'number') return String(value)
+  if (typeof value === 'string') return jsString(value)
+  return `[${value.map(jsString).join(', ')}]`
+}
+
+/**
+ * The one builder of a printed vite.config: `server` options, optionally under the socket's key
+ * (`server.hmr`, or `server.ws` from Vite 8.1). Values are literals in JavaScript's own quoting.
+ */
+export function viteConfigBlock(
+  where: string,
+  server: Record<string, Value>,
+  socket?: { key: ViteFacts['hmrConfigKey']; options: Record<string, Value> },
+): ConfigBlock {
+  const lines = Object.entries(server).map(([key, value]) => `    ${key}: ${literal(value)},`)
+  if (socket) {
+    lines.push(`    ${socket.key}: {`)
+    for (const [key, value] of Object.entries(socket.options)) lines.push(`      ${key}: ${literal(value)},`)
+    lines.push('    },')
+  }
+  return { where, text: ['export default defineConfig({', '  server: {', ...lines, '  },', '})'].join('\n') }
+}
+
+const MERGED = 'vite.config, merged into your config'
+
+/** The warning every printed allowedHosts carries, whoever vouched for the name. */
+export const ALLOWED_HOSTS_CAUTION =
+  'Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.'
 
 /**
  * `server.allowedHosts` for the page's host, for a proxy that now forwards the browser's Host. Only the new
@@ -9,12 +42,8 @@ import type { ConfigBlock } from './types.js'
 export function allowedHostsFix(hostname: string, facts: ViteFacts): ConfigBlock | null {
   if (isHostAllowedByVite(hostname, facts.allowedHosts)) return null
   return {
-    where: 'vite.config, merged into your config (add to any allowedHosts you already have)',
-    text: `export default defineConfig({
-  server: {
-    allowedHosts: [${JSON.stringify(hostname).replaceAll('"', "'")}],
-  },
-})`,
+    ...viteConfigBlock(`${MERGED} (add to any allowedHosts you already have)`, { allowedHosts: [hostname] }),
+    caution: ALLOWED_HOSTS_CAUTION,
   }
 }
 
@@ -25,34 +54,14 @@ export function pingIntervalBelow(idleMs: number): number {
 
 /** `server.hmr.timeout` (or `server.ws.timeout` from Vite 8.1): how often Vite's client pings its socket. */
 export function pingIntervalFix(idleMs: number, facts: ViteFacts, alternative: boolean): ConfigBlock {
-  return {
-    where: `${alternative ? 'or instead, ' : ''}vite.config, merged into your config`,
-    text: `export default defineConfig({
-  server: {
-    ${facts.hmrConfigKey}: {
-      timeout: ${pingIntervalBelow(idleMs)},
-    },
-  },
-})`,
-  }
+  return viteConfigBlock(
+    `${alternative ? 'or instead, ' : ''}${MERGED}`,
+    {},
+    { key: facts.hmrConfigKey, options: { timeout: pingIntervalBelow(idleMs) } },
+  )
 }
 
 /** The HMR client settings (under the key the running Vite wants) that point the browser at the page's origin. */
-export function socketSettingsFix(
-  settings: { protocol?: string; host?: string; clientPort?: number; port?: number },
-  facts: ViteFacts,
-): ConfigBlock {
-  const lines = Object.entries(settings).map(
-    ([key, value]) => `      ${key}: ${typeof value === 'number' ? value : `'${value}'`},`,
-  )
-  return {
-    where: 'vite.config, merged into your config',
-    text: `export default defineConfig({
-  server: {
-    ${facts.hmrConfigKey}: {
-${lines.join('\n')}
-    },
-  },
-})`,
-  }
+export function socketSettingsFix(settings: Record<string, string | number>, facts: ViteFacts): ConfigBlock {
+  return viteConfigBlock(MERGED, {}, { key: facts.hmrConfigKey, options: settings })
 }

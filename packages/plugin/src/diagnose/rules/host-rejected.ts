@@ -1,22 +1,54 @@
+import type { RequestSnapshot } from '../../evidence/types.js'
 import { hostnameOf, isHostAllowedByVite, isPlainHostname } from '../../host-check.js'
 import { eventsOf } from '../queries.js'
 import type { Rule } from '../types.js'
 
 /**
+ * The refused name asked for most, the latest on a tie: a user's browser asks again and again (the page,
+ * its reloads), so one-off made-up names don't displace it.
+ */
+function mostAsked(requests: readonly RequestSnapshot[]): RequestSnapshot | undefined {
+  const counts = new Map<string, number>()
+  let best: RequestSnapshot | undefined
+  let bestCount = 0
+  for (const request of requests) {
+    const hostname = hostnameOf(request.host ?? '')
+    const count = (counts.get(hostname) ?? 0) + 1
+    counts.set(hostname, count)
+    if (count >= bestCount) {
+      best = request
+      bestCount = count
+    }
+  }
+  return best
+}
+
+/**
  * A Host that Vite's check refuses: page requests (which Vite answers 403 without a log line) or an HMR
  * handshake on the right path (which Vite answers 400, silently). The WebSocket check runs even over https.
+ * Only names that could be allowed as they are count: anything else is no proxy setup, and not worth a fix.
  */
 export const hostRejected: Rule = (evidence, { facts }) => {
-  // Only names that could be allowed as they are: anything else is no proxy setup, and not worth a fix.
-  const page = eventsOf(evidence, 'host-blocked').findLast((request) => isPlainHostname(hostnameOf(request.host ?? '')))
-  if (page?.host) return { cause: 'host-rejected', via: 'page', request: page, hostname: hostnameOf(page.host) }
   const handshake = eventsOf(evidence, 'handshake').findLast(
     (request) =>
+      request.vouched &&
       request.path === facts.hmrPath &&
       request.host !== null &&
       isPlainHostname(hostnameOf(request.host)) &&
       !isHostAllowedByVite(hostnameOf(request.host), facts.allowedHosts),
   )
-  if (!handshake?.host) return null
-  return { cause: 'host-rejected', via: 'handshake', request: handshake, hostname: hostnameOf(handshake.host) }
+  if (handshake?.host) {
+    return {
+      cause: 'host-rejected',
+      via: 'handshake',
+      request: handshake,
+      hostname: hostnameOf(handshake.host),
+      verified: true,
+    }
+  }
+  const page = mostAsked(
+    eventsOf(evidence, 'host-blocked').filter((request) => isPlainHostname(hostnameOf(request.host ?? ''))),
+  )
+  if (!page?.host) return null
+  return { cause: 'host-rejected', via: 'page', request: page, hostname: hostnameOf(page.host), verified: false }
 }

@@ -3,6 +3,11 @@ import type { Rule } from '../types.js'
 
 /** Closes count as one timeout when their idle times agree to within this (or 10 %). */
 const IDLE_TOLERANCE_MS = 250
+/**
+ * No proxy times a socket out this soon; closes quicker than this are a network or a server going away,
+ * and a ping interval derived from them would flood every client.
+ */
+export const MIN_IDLE_TIMEOUT_MS = 1000
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -10,7 +15,7 @@ function median(values: readonly number[]): number {
 }
 
 /** Opened sockets closing at a steady idle time, page after page: a proxy's idle timeout. */
-export const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) => {
+export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
   const report = evidence.reports.findLast((candidate) => candidate.closes.length >= 2)
   if (!report) return null
   const closes = report.closes.filter((close) => close.at >= serverStartedAt)
@@ -20,7 +25,7 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) =>
   const idleMs = median(closes.map((close) => close.idleMs))
   // A restart or a flaky network closes at any idle time; a proxy's idle timeout closes at the same one.
   const steady = closes.every((close) => Math.abs(close.idleMs - idleMs) <= Math.max(IDLE_TOLERANCE_MS, idleMs / 10))
-  if (!steady) return null
+  if (!steady || idleMs < MIN_IDLE_TIMEOUT_MS) return null
   const socket = eventsOf(evidence, 'hmr-socket').findLast((request) => request.origin === report.pageOrigin)
   // The browser's clock and Vite's agree only roughly: a second of slack either side of the loop.
   const seenByVite = evidence.events.filter(
@@ -38,7 +43,6 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt, keepaliveMs }) =>
     closes: closes.length,
     spanMs: last.at - (first.at - first.openForMs),
     code: last.code,
-    keepaliveMs,
     seenByVite,
   }
 }

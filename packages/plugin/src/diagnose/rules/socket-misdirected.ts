@@ -1,10 +1,9 @@
 import type { RequestSnapshot } from '../../evidence/types.js'
+import { isConfigHost } from '../../grammar.js'
 import { parseUrl } from '../../parse-url.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
-import type { Finding, Rule } from '../types.js'
-
-type Settings = Extract<Finding, { cause: 'socket-misdirected' }>['settings']
+import type { Rule, SocketSettings } from '../types.js'
 
 /**
  * A socket that reached a separate HMR port straight from the browser, skipping the proxy that served its
@@ -30,15 +29,16 @@ function effectivePort(url: URL): number {
 }
 
 /**
- * The HMR settings that make the browser dial the page's own origin: the scheme that matches the page,
- * its hostname, its port. A separate HMR port is folded into Vite's port, so the proxy that carries the
- * page carries the socket too. Null when the socket already dials the page's origin.
+ * The HMR settings that make the browser dial the origin it loaded Vite's client from (the page's own,
+ * unless a backend rendered the page): the scheme that matches it, its hostname, its port. That origin
+ * is proven to reach Vite. A separate HMR port is folded into Vite's port, so the proxy that carries the
+ * client carries the socket too. Null when the socket already dials that origin.
  */
-export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts: ViteFacts): Settings | null {
+export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts: ViteFacts): SocketSettings | null {
   const page = parseUrl(pageOrigin)
   const socket = parseUrl(socketUrl)
   if (!page || !socket) return null
-  const settings: Settings = {}
+  const settings: SocketSettings = {}
   const protocol = page.protocol === 'https:' ? 'wss' : 'ws'
   if (socket.protocol !== `${protocol}:`) settings.protocol = protocol
   if (socket.hostname !== page.hostname) settings.host = page.hostname
@@ -52,24 +52,30 @@ export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts:
   return settings
 }
 
+/** Settings a config can hold: a hostname that fails its grammar is described instead (null). */
+function printable(settings: SocketSettings): SocketSettings | null {
+  return settings.host === undefined || isConfigHost(settings.host) ? settings : null
+}
+
 /**
- * From the browser: a failed socket aimed away from the page's origin. From the server: a socket that
- * opened, but straight to Vite (its Host is Vite's own address) from a page served elsewhere, which only
- * a browser on this machine can do.
+ * From the browser: a failed socket aimed away from the origin that served Vite's client. From the server:
+ * a socket that opened, but straight to Vite (its Host is Vite's own address) from a page served
+ * elsewhere, which only a browser on this machine can do.
  */
 export const socketMisdirected: Rule = (evidence, { facts }) => {
   const report = failedSocketReports(evidence).at(-1)
   const failed = report?.sockets.find((socket) => !socket.opened)
   if (report && failed) {
-    const settings = settingsTowardPage(report.pageOrigin, failed.url, facts)
+    const clientOrigin = report.clientOrigin ?? report.pageOrigin
+    const settings = settingsTowardPage(clientOrigin, failed.url, facts)
     if (settings) {
       return {
         cause: 'socket-misdirected',
-        pageOrigin: report.pageOrigin,
+        clientOrigin,
         socketUrl: failed.url,
         opened: false,
         error: failed.error,
-        settings,
+        settings: printable(settings),
         fallback: fallbackFromReports([report]),
       }
     }
@@ -82,11 +88,11 @@ export const socketMisdirected: Rule = (evidence, { facts }) => {
   if (!settings) return null
   return {
     cause: 'socket-misdirected',
-    pageOrigin: bypass.origin,
+    clientOrigin: bypass.origin,
     socketUrl,
     opened: true,
     error: null,
-    settings,
+    settings: printable(settings),
     fallback: 'unknown',
   }
 }

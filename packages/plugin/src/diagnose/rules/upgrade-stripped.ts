@@ -1,21 +1,46 @@
-import { eventsOf, fallbackFromReports } from '../queries.js'
+import { isConfigHost } from '../../grammar.js'
+import { parseUrl } from '../../parse-url.js'
+import { timing } from '../../timing.js'
+import {
+  eventsOf,
+  fallbackFromReports,
+  fromVouchedOrigin,
+  lostHopHeaders,
+  vouchedOrigins,
+  vouchedUpstream,
+} from '../queries.js'
 import type { Rule } from '../types.js'
 
-/** A handshake that reached Vite as a plain request: the proxy dropped `Upgrade`/`Connection`. */
-export const upgradeStripped: Rule = (evidence) => {
-  const handshake = eventsOf(evidence, 'stripped-handshake')
-    .filter((request) => request.wsProtocol === 'vite-hmr')
-    .at(-1)
+/**
+ * An HMR handshake that reached a `request` listener: something on the way flattened it into a plain
+ * request, whichever of `Upgrade`/`Connection` it lost. With a Vite that issues tokens only a handshake
+ * from a page that loaded this server's client counts: anyone else's is no evidence of this setup.
+ */
+export const upgradeStripped: Rule = (evidence, { facts }) => {
+  const origins = vouchedOrigins(evidence)
+  const handshake = eventsOf(evidence, 'stripped-handshake').findLast(
+    (request) =>
+      request.wsProtocol === 'vite-hmr' &&
+      lostHopHeaders(request).length > 0 &&
+      (!facts.issuesToken || fromVouchedOrigin(request, origins)),
+  )
   if (!handshake) return null
   const directSocket = eventsOf(evidence, 'hmr-socket').some(
     (socket) => socket.at >= handshake.at && socket.origin !== null && socket.origin === handshake.origin,
   )
-  const reported = fallbackFromReports(evidence.reports)
+  const fallback = directSocket ? 'works' : fallbackFromReports(evidence.reports)
+  const pageOrigin = handshake.origin ?? evidence.reports.at(-1)?.pageOrigin ?? null
+  const pageHostname = pageOrigin !== null && origins.has(pageOrigin) ? (parseUrl(pageOrigin)?.hostname ?? null) : null
   return {
     cause: 'upgrade-stripped',
     proxy: handshake.proxy,
     handshake,
-    pageOrigin: handshake.origin ?? evidence.reports.at(-1)?.pageOrigin ?? null,
-    fallback: directSocket ? 'works' : reported,
+    lost: lostHopHeaders(handshake),
+    pageOrigin,
+    fallback,
+    upstream: vouchedUpstream(handshake),
+    pageHostname: pageHostname !== null && isConfigHost(pageHostname) ? pageHostname : null,
+    // Where Vite's client will retry straight at Vite, its outcome changes what the message says.
+    ...(fallback === 'unknown' && facts.directFallback ? { pendingUntil: handshake.at + timing.fallbackSettleMs } : {}),
   }
 }

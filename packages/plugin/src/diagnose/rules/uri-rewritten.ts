@@ -1,4 +1,4 @@
-import { eventsOf } from '../queries.js'
+import { eventsOf, vouchedOrigins, vouchedUpstream } from '../queries.js'
 import type { Rule } from '../types.js'
 
 /** Vite redirects a page outside `base` into it; this many in a short while is a loop, not a typo. */
@@ -13,15 +13,31 @@ const LOOP_WINDOW_MS = 10_000
 export const uriRewritten: Rule = (evidence, { facts }) => {
   // Any such handshake counts, not just the latest: Vite's direct fallback may have come in after it.
   const handshakes = eventsOf(evidence, 'handshake')
-  // Vite's direct fallback dials `base` even when `hmr.path` is set (it is never answered): not the proxy.
-  const offPath = handshakes.findLast((request) => request.path !== facts.hmrPath && request.path !== facts.base)
-  if (offPath) return { cause: 'uri-rewritten', what: 'prefix', request: offPath, redirects: 0 }
-  const tokenless = facts.tokenCheck
-    ? handshakes.findLast((request) => request.origin !== null && !request.hasToken)
-    : undefined
-  if (tokenless) return { cause: 'uri-rewritten', what: 'query', request: tokenless, redirects: 0 }
+  // A stripped prefix keeps the query, so the page's own handshake still carries the token. Vite's direct
+  // fallback dials `base` even when `hmr.path` is set (it is never answered): not the proxy.
+  const offPath = handshakes.findLast(
+    (request) => request.vouched && request.path !== facts.hmrPath && request.path !== facts.base,
+  )
+  if (offPath) {
+    return {
+      cause: 'uri-rewritten',
+      what: 'prefix',
+      request: offPath,
+      redirects: 0,
+      upstream: vouchedUpstream(offPath),
+    }
+  }
+  if (facts.tokenCheck) {
+    // A lost query takes the token with it: the handshake counts once its page proves itself some other
+    // way (its direct fallback, its report); the doctor looks again when either arrives.
+    const origins = vouchedOrigins(evidence)
+    const proven = handshakes.findLast(
+      (request) => request.origin !== null && !request.hasToken && origins.has(request.origin),
+    )
+    if (proven) return { cause: 'uri-rewritten', what: 'query', request: proven, redirects: 0, upstream: null }
+  }
   const outside = eventsOf(evidence, 'outside-base').filter((request) => evidence.now - request.at <= LOOP_WINDOW_MS)
   const last = outside.at(-1)
   if (outside.length < REDIRECT_LOOP || !last) return null
-  return { cause: 'uri-rewritten', what: 'prefix', request: last, redirects: outside.length }
+  return { cause: 'uri-rewritten', what: 'prefix', request: last, redirects: outside.length, upstream: null }
 }

@@ -1,0 +1,58 @@
+/** What the gate reads of a socket record. */
+export interface SocketState {
+  opened: boolean
+  closeCode: number | null
+  error: string | null
+}
+
+function hasFailed(socket: SocketState): boolean {
+  return !socket.opened && (socket.closeCode !== null || socket.error !== null)
+}
+
+function isSettled(socket: SocketState): boolean {
+  return socket.opened || socket.closeCode !== null || socket.error !== null
+}
+
+/**
+ * Decides when a page reports: as soon as every `vite-hmr` socket it saw has opened or failed, Vite's
+ * direct fallback included, or after `capMs` when that fallback hangs. A healthy page never starts a
+ * timer. `sockets` is the live list the snippet keeps.
+ */
+export function createReportGate(options: {
+  sockets: readonly SocketState[]
+  /** Whether Vite's client dials a direct fallback after a first failure (no port configured). */
+  directFallback: boolean
+  capMs: number
+  send: () => void
+}) {
+  let state: 'idle' | 'waiting' | 'sent' = 'idle'
+  let cap: ReturnType<typeof setTimeout> | undefined
+
+  const fire = (): void => {
+    if (state === 'sent') return
+    state = 'sent'
+    clearTimeout(cap)
+    options.send()
+  }
+
+  const check = (): void => {
+    const { sockets } = options
+    if (state === 'sent' || !sockets.some(hasFailed)) return
+    if (state === 'idle') {
+      state = 'waiting'
+      cap = setTimeout(fire, options.capMs)
+      // Vite's client dials its fallback from its own close listener, which runs after the snippet's.
+      setTimeout(check, 0)
+    }
+    // A constructor that threw (mixed content) gets no fallback from Vite's client.
+    const fallbackDue = options.directFallback && sockets.length < 2 && !sockets.some((socket) => socket.error !== null)
+    if (!fallbackDue && sockets.every(isSettled)) fire()
+  }
+
+  return {
+    /** A socket opened, failed or closed: report if that completes the story. */
+    check,
+    /** Report now, whatever the sockets say (a reload loop is its own story). */
+    fire,
+  }
+}

@@ -1,0 +1,43 @@
+import type { Finding } from '../../diagnose/types.js'
+import type { ViteFacts } from '../../vite-facts.js'
+import { fallbackNote } from '../common.js'
+import type { RenderedFinding } from '../types.js'
+import { socketSettingsFix } from '../vite-config.js'
+
+export function renderSocketMisdirected(
+  finding: Extract<Finding, { cause: 'socket-misdirected' }>,
+  facts: ViteFacts,
+): RenderedFinding {
+  const outcome = finding.opened
+    ? 'it opened only because this browser reaches that address directly'
+    : finding.error
+      ? `the browser refused it (${finding.error})`
+      : 'it never opened, and no handshake for it reached Vite'
+  const separate =
+    finding.settings?.port === undefined
+      ? []
+      : [
+          `A separate server.${facts.hmrConfigKey}.port is a second server the proxy doesn't carry; on Vite's own port the proxy carries the socket with the page.`,
+        ]
+  const unprintable =
+    finding.settings === null
+      ? [
+          `Nothing to paste: ${finding.clientOrigin}'s hostname is not one a config can hold as it is; set server.${facts.hmrConfigKey}.host and clientPort to the name and port the browser uses for this page.`,
+        ]
+      : []
+  return {
+    summary: `The browser dials the HMR socket at ${finding.socketUrl}, not through ${finding.clientOrigin} where the page came from.`,
+    evidence: `the page at ${finding.clientOrigin} dialled ${finding.socketUrl}: ${outcome}`,
+    notes: [
+      ...(finding.opened
+        ? ['A browser in Docker or on another machine gets no updates.']
+        : fallbackNote(finding.fallback, facts)),
+      ...separate,
+      ...unprintable,
+      `The proxy must forward WebSocket upgrades for ${facts.hmrPath}; the doctor says so if it doesn't.`,
+    ],
+    proxy: [],
+    vite: finding.settings === null ? null : socketSettingsFix({ ...finding.settings }, facts),
+    afterwards: finding.settings === null ? null : 'Then restart Vite.',
+  }
+}

@@ -1,0 +1,279 @@
+import { createServer as createHttpServer, request as httpRequest } from 'node:http'
+import { type AddressInfo, connect } from 'node:net'
+import { parseAst } from 'vite'
+import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
+import { describe, expect, test } from 'vitest'
+import {
+  freePort,
+  nginxConfig,
+  noticeText,
+  openPage,
+  PROXY_HOST,
+  printedBlocks,
+  type RunningVite,
+  testNginxConfig,
+  waitFor,
+} from '../harness/index.js'
+import { useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
+
+const scenario = useScenario()
+
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
+const INJECTION = "http://x'+import('fs').then(function(f){f.mkdir('pwned',function(){})})+'y"
+const NGINX_SUMMARY = '[hmr-doctor] nginx drops the WebSocket upgrade'
+
+/** One raw request; resolves with the status, or null when nobody answered within a short while. */
+function send(origin: string, path: string, headers: Record<string, string>, body?: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = httpRequest(`${origin}${path}`, { method: body === undefined ? 'GET' : 'POST', headers })
+    const timer = setTimeout(() => {
+      req.destroy()
+      resolve(null)
+    }, 1500)
+    req.on('response', (response) => {
+      clearTimeout(timer)
+      response.resume()
+      resolve(response.statusCode ?? null)
+    })
+    req.on('upgrade', (_response, socket) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(101)
+    })
+    req.on('error', () => {
+      clearTimeout(timer)
+      resolve(null)
+    })
+    req.end(body)
+  })
+}
+
+/** A request written byte for byte, as nginx forwards a flattened handshake: HTTP/1.0, `Connection: close`. */
+function sendRaw(host: string, port: number, head: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => socket.end(`${head.replaceAll('\n', '\r\n')}\r\n\r\n`))
+    socket.on('data', () => socket.destroy())
+    socket.on('close', () => resolve())
+    socket.on('error', () => resolve())
+  })
+}
+
+/** A handshake as a proxy that drops the upgrade forwards it: WebSocket headers, no Upgrade. */
+function flattened(extra: Record<string, string>): Record<string, string> {
+  return {
+    connection: 'close',
+    'sec-websocket-key': KEY,
+    'sec-websocket-version': '13',
+    'sec-websocket-protocol': 'vite-hmr',
+    ...extra,
+  }
+}
+
+/** A real WebSocket upgrade request. */
+function upgrade(extra: Record<string, string>): Record<string, string> {
+  return { ...flattened(extra), connection: 'Upgrade', upgrade: 'websocket' }
+}
+
+/** What anyone who can reach the dev server can read: the token and the snippet's secret, from the client. */
+async function credentials(vite: RunningVite): Promise<{ token: string; secret: string }> {
+  const client = await (await fetch(`http://${vite.host}:${vite.port}/@vite/client`)).text()
+  const token = /const wsToken = "([^"]+)"/.exec(client)?.[1]
+  const secret = /"secret":"([^"]+)"/.exec(client)?.[1]
+  if (!token || !secret) throw new Error('no token or secret in the served client')
+  return { token, secret }
+}
+
+type Node = { type: string; [key: string]: unknown }
+
+/** Whether a parsed expression is data only: literals, arrays and objects of them, plain keys. */
+function isLiteralData(node: Node): boolean {
+  if (node.type === 'Literal') return true
+  if (node.type === 'ArrayExpression') return (node.elements as Node[]).every(isLiteralData)
+  if (node.type === 'ObjectExpression') {
+    return (node.properties as Node[]).every(
+      (property) =>
+        property.type === 'Property' &&
+        property.computed === false &&
+        property.kind === 'init' &&
+        ['Identifier', 'Literal'].includes((property.key as Node).type) &&
+        isLiteralData(property.value as Node),
+    )
+  }
+  return false
+}
+
+/** Every printed vite.config block, parsed by a real JavaScript parser: `defineConfig(<literals only>)`. */
+function expectViteBlocksAreData(output: string): void {
+  for (const [where, text] of printedBlocks(output)) {
+    if (!where.includes('vite.config')) continue
+    const program = parseAst(text) as unknown as { body: Node[] }
+    expect(program.body, text).toHaveLength(1)
+    const declaration = program.body[0]?.declaration as Node
+    expect(declaration.type, text).toBe('CallExpression')
+    expect((declaration.callee as Node).name, text).toBe('defineConfig')
+    const args = declaration.arguments as Node[]
+    expect(args, text).toHaveLength(1)
+    expect(isLiteralData(args[0] as Node), text).toBe(true)
+  }
+}
+
+/** Every printed nginx block passes `nginx -t` where it says it goes, and names only `upstreams`. */
+async function expectNginxBlocksAreSafe(output: string, upstreams: readonly string[]): Promise<void> {
+  const blocks = printedBlocks(output)
+  for (const [where, text] of blocks) {
+    if (!where.startsWith('nginx')) continue
+    for (const [, upstream] of text.matchAll(/proxy_pass http:\/\/([^;]+);/g)) expect(upstreams).toContain(upstream)
+  }
+  const serverBlock = blocks.get('nginx, inside the server {} that proxies Vite')
+  if (serverBlock !== undefined) {
+    const http = blocks.get('nginx, inside http {}') ?? ''
+    await testNginxConfig(
+      nginxConfig({ listen: '127.0.0.1:1', upstream: upstreams[0] ?? '127.0.0.1:1', http, server: serverBlock }),
+    )
+  }
+}
+
+/** Waits out every window after which the doctor could still speak, then returns what it said. */
+async function settledOutput(vite: RunningVite): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, silenceWindowMs()))
+  return vite.logger.text()
+}
+
+describe('requests without any credential', () => {
+  test('the injection repro prints nothing at all, direct or through nginx', async () => {
+    const vite = await scenario.vite()
+    const { origin: proxied } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+    const direct = `http://${vite.host}:${vite.port}`
+    for (const target of [direct, proxied]) await send(target, '/', flattened({ origin: INJECTION }))
+    const output = await settledOutput(vite)
+    expect(output).not.toContain('[hmr-doctor]')
+    expect(printedBlocks(output).size).toBe(0)
+  })
+
+  test('made-up hosts, upstreams, paths, origins and client loads: no fix, no alarm', async () => {
+    const vite = await scenario.vite()
+    const { origin: proxied } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+    const direct = `http://${vite.host}:${vite.port}`
+    for (const target of [direct, proxied]) {
+      await send(target, '/', flattened({ host: 'attacker-upstream.evil.test:6666', origin: 'http://www.evil.test' }))
+      await send(target, '/x', upgrade({ host: 'upstream.evil.test:5173', origin: 'http://www.evil.test' }))
+      await send(target, '/', upgrade({ origin: 'http://www.evil.test' }))
+      await send(target, '/@vite/client', {
+        'sec-fetch-dest': 'script',
+        'sec-fetch-site': 'cross-site',
+        origin: 'http://www.evil.test',
+      })
+      await send(target, '/@vite/client', {
+        'user-agent': 'Mozilla/5.0',
+        accept: '*/*',
+        referer: 'http://www.evil.test/',
+        'x-forwarded-host': 'www.evil.test',
+        'x-forwarded-proto': 'https',
+      })
+      await send(target, '/', { host: "x'+y", 'sec-fetch-dest': 'document', accept: 'text/html' })
+    }
+    const output = await settledOutput(vite)
+    expect(output).not.toContain('[hmr-doctor]')
+  })
+
+  test('a refused Host is named as seen, never put into a fix', async () => {
+    const vite = await scenario.vite()
+    await send(`http://${vite.host}:${vite.port}`, '/', {
+      host: 'www.evil.test',
+      'sec-fetch-dest': 'document',
+      accept: 'text/html',
+    })
+    const output = await scenario.diagnosis(vite, `[hmr-doctor] Vite's host check refuses "www.evil.test"`)
+    expect(output).toContain('Nothing is printed to paste')
+    expect(printedBlocks(output).size).toBe(0)
+  })
+})
+
+describe('requests with what anyone who can reach the server can read (the token, the secret)', () => {
+  test('hostile values in vouched requests and reports are described, never printed into a config', async () => {
+    const vite = await scenario.vite()
+    const direct = `http://${vite.host}:${vite.port}`
+    const { token, secret } = await credentials(vite)
+    await sendRaw(
+      vite.host,
+      vite.port,
+      `GET /?token=${token} HTTP/1.0
+Host: evil'; x
+Connection: close
+Origin: ${INJECTION}
+Sec-WebSocket-Key: ${KEY}
+Sec-WebSocket-Version: 13
+Sec-WebSocket-Protocol: vite-hmr`,
+    )
+    const hostileOrigin = "http://x'+import('fs')+'y:8080"
+    const report = JSON.stringify({
+      pageOrigin: hostileOrigin,
+      clientOrigin: hostileOrigin,
+      sockets: [
+        {
+          url: 'ws://localhost:1/',
+          opened: false,
+          closeCode: 1006,
+          openedAfterMs: null,
+          closedAfterMs: 3,
+          error: null,
+        },
+      ],
+    })
+    const reportHeaders = { 'content-type': 'application/json', 'x-hmr-doctor-secret': secret, origin: hostileOrigin }
+    expect(await send(direct, '/__hmr_doctor/report', reportHeaders, report)).toBe(200)
+    const output = await settledOutput(vite)
+    expect(output).toContain(NGINX_SUMMARY)
+    expect(output).toContain('hostname is not one a config can hold as it is')
+    expectViteBlocksAreData(output)
+    await expectNginxBlocksAreSafe(output, [`${vite.host}:${vite.port}`])
+    for (const text of printedBlocks(output).values()) {
+      expect(text).not.toMatch(/evil|import\(|x'/)
+    }
+  })
+
+  test('a genuine failure after a flood of junk is still printed, with its own values', async () => {
+    const vite = await scenario.vite()
+    const { origin, port } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+    const direct = `http://${vite.host}:${vite.port}`
+    for (let index = 0; index < 40; index += 1) {
+      await send(direct, '/', { host: `made-up-${index}.test`, 'sec-fetch-dest': 'document', accept: 'text/html' })
+      await send(
+        direct,
+        '/',
+        flattened({ host: `junk-${index}.evil.test:1`, origin: `http://junk-${index}.evil.test` }),
+      )
+    }
+    const context = await scenario.context('proxy-only')
+    await openPage(context, `${origin}/`)
+    const output = await scenario.diagnosis(vite, NGINX_SUMMARY)
+    expect(output).toContain(`from the page at http://${PROXY_HOST}:${port}`)
+    await expectNginxBlocksAreSafe(output, [`${vite.host}:${vite.port}`])
+    expect([...printedBlocks(output).values()].join('\n')).not.toContain('evil')
+  })
+})
+
+test('a cross-site page that loads the client and dials the socket raises no alarm', async () => {
+  const vite = await scenario.vite()
+  const { origin: proxied } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}`, http: WEBSOCKET_MAP })
+  const direct = `http://${vite.host}:${vite.port}`
+  const page = `<!doctype html><title>elsewhere</title>
+<script type="module" src="${direct}/@vite/client"></script>
+<script>
+  for (const url of ['${direct.replace('http', 'ws')}/', '${proxied.replace('http', 'ws')}/', '${direct.replace('http', 'ws')}/?token=forged'])
+    new WebSocket(url, 'vite-hmr')
+</script>`
+  const evilHost = '127.0.0.3'
+  const evilPort = await freePort(evilHost)
+  const evil = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page))
+  await new Promise<void>((resolve) => evil.listen(evilPort, evilHost, resolve))
+  scenario.defer(() => new Promise((resolve) => evil.close(resolve)))
+  expect((evil.address() as AddressInfo).port).toBe(evilPort)
+
+  const context = await scenario.context('direct')
+  const watched = await openPage(context, `http://${evilHost}:${evilPort}/`)
+  await waitFor('the cross-site page to have tried', () => watched.console.some((line) => line.includes('WebSocket')))
+  const output = await settledOutput(vite)
+  expect(output).not.toContain('[hmr-doctor]')
+  expect(await noticeText(watched.page)).toBeNull()
+})
