@@ -184,6 +184,37 @@ describe('the report endpoint on a real Vite dev server', () => {
       error: 'expected application/json',
     },
     {
+      // The media type must be JSON exactly, not merely start like it.
+      name: 'application/jsonPWN',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/jsonPWN', origin: PAGE_ORIGIN, [SECRET_HEADER]: secret },
+        body: VALID_REPORT,
+      }),
+      status: 415,
+      error: 'expected application/json',
+    },
+    {
+      name: 'a report whose page is not the one its Origin header names',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:2', [SECRET_HEADER]: secret },
+        body: VALID_REPORT,
+      }),
+      status: 400,
+      error: 'pageOrigin does not match the Origin header',
+    },
+    {
+      name: 'a report without an Origin header (no browser sends a POST without one)',
+      init: (secret) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        body: VALID_REPORT,
+      }),
+      status: 400,
+      error: 'pageOrigin does not match the Origin header',
+    },
+    {
       name: 'a body over 4096 bytes, with a content-length that says so',
       init: (secret) => ({
         method: 'POST',
@@ -231,6 +262,26 @@ describe('the report endpoint on a real Vite dev server', () => {
       },
     })
     expect(response.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  test('a body that never finishes → 408 after the deadline, and it costs the sender nothing', async () => {
+    const stalled = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        `${vite.origin}/${REPORT_PATH}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
+        },
+        (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+          request.destroy()
+        },
+      )
+      request.on('error', reject)
+      request.write(VALID_REPORT.slice(0, 10))
+    })
+    expect(stalled).toBe(408)
   })
 
   test('a chunked body over 4096 bytes, with no content-length → 413', async () => {
@@ -313,5 +364,33 @@ describe('the report endpoint under a burst', () => {
     const refused = responses.find((response) => response.status === 429)
     expect(await refused?.json()).toEqual({ error: 'too many reports' })
     expect((await fetch(`${vite.origin}/`)).status).toBe(200)
+  })
+})
+
+describe('the report endpoint under stalled bodies', () => {
+  let vite: RunningVite
+
+  beforeAll(async () => {
+    vite = await startVite()
+  })
+
+  afterAll(async () => {
+    await vite?.close()
+  })
+
+  test("bodies that stall cost the sender none of its 20 reports: a full window's worth still gets through", async () => {
+    const stalls = Array.from({ length: 8 }, () => {
+      const request = httpRequest(`${vite.origin}/${REPORT_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
+      })
+      request.on('error', () => {})
+      request.write('{')
+      return request
+    })
+    const statuses = []
+    for (let index = 0; index < 20; index += 1) statuses.push((await post(vite, VALID_REPORT)).status)
+    for (const request of stalls) request.destroy()
+    expect(statuses).toEqual(Array.from({ length: 20 }, () => 200))
   })
 })

@@ -3,13 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SECRET_HEADER } from '../client/protocol.js'
 import type { ErrorSink } from '../errors.js'
 import { MAX_REPORT_BYTES, parseClientReport } from './client-report.js'
-import { createRateLimit } from './rate-limit.js'
+import { createRateLimits } from './rate-limit.js'
 import type { ClientReport } from './types.js'
 
 /** A browser posts a few hundred bytes at once; a body still arriving after this is someone stalling. */
 export const BODY_TIMEOUT_MS = 2000
 /** Reports being read at once: stalled bodies past this are turned away, not queued. */
-const MAX_IN_FLIGHT = 4
+const MAX_IN_FLIGHT = 16
 
 export interface ReportEndpointOptions {
   path: string
@@ -45,12 +45,12 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * The middleware behind the client snippet's reports. Everything arriving here is untrusted: it checks
- * method, secret, type and size before reading, reads with a deadline, charges the rate limit only for
- * whole bodies, drops what is off-shape with a 4xx, and never throws.
+ * method, secret, type and size before reading, reads with a deadline, charges each sender's rate limit
+ * only for whole bodies, drops what is off-shape with a 4xx, and never throws.
  */
 export function createReportEndpoint(options: ReportEndpointOptions) {
   const now = options.now ?? Date.now
-  const allow = createRateLimit(20, 10_000)
+  const allow = createRateLimits(20, 10_000)
   let inFlight = 0
   const refusal = (req: IncomingMessage): [number, string] | null => {
     if (req.method !== 'POST') return [405, 'method not allowed']
@@ -59,7 +59,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     if (!sameSecret(req.headers[SECRET_HEADER], options.secret)) return [403, 'forbidden']
     if (!isJson(req.headers['content-type'])) return [415, 'expected application/json']
     if (Number(req.headers['content-length'] ?? 0) > MAX_REPORT_BYTES) return [413, 'report too large']
-    if (inFlight >= MAX_IN_FLIGHT) return [503, 'busy']
+    if (inFlight >= MAX_IN_FLIGHT) return [429, 'too many reports at once']
     return null
   }
 
@@ -88,7 +88,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     req.on('error', () => finish(400, { error: 'request aborted' }))
     req.on('end', () => {
       if (done) return
-      if (!allow(now())) {
+      if (!allow(req.socket.remoteAddress ?? '', now())) {
         finish(429, { error: 'too many reports' })
         return
       }
