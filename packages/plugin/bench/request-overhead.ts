@@ -99,6 +99,7 @@ const scope: RequestScope = {
   clientPath: '/@vite/client',
   base: '/',
   hostAllowed: createHostCheck([]),
+  hmrServerPort: null,
   token: 'bench-token',
 }
 

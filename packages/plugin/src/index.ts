@@ -30,6 +30,9 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   // With the WebSocket server turned off there is no socket to doctor, and a missing one is no symptom.
   let socketsOff = false
   let directFallback = true
+  // What stops the doctor with the server: the HTTP server's close, or (middleware mode) the plugin
+  // container's, whichever comes first.
+  let stop = () => {}
 
   return {
     name: 'vite-plugin-hmr-doctor',
@@ -69,8 +72,9 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         base: base.base,
         hostAllowed: createHostCheck(base.httpHostCheck ? base.allowedHosts : true),
         token: (viteConfig as { webSocketToken?: string }).webSocketToken,
+        hmrServerPort: base.hmrServerPort,
       }
-      observeServer(server, scope, (event) => doctor.observe(event), errors)
+      const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
       server.middlewares.use(
         createReportEndpoint({
           path: `${base.base}${REPORT_PATH}`,
@@ -79,10 +83,15 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
           onReport: (report) => doctor.report(report),
         }),
       )
-      server.httpServer?.once('close', () => {
+      stop = () => {
+        stopObserving()
         doctor.close()
         keepalive.close()
-      })
+      }
+      server.httpServer?.once('close', () => stop())
+    },
+    buildEnd() {
+      stop()
     },
     transform(code, id) {
       if (socketsOff || !isViteClient(id, code)) return null

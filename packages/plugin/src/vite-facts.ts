@@ -37,6 +37,11 @@ export interface ViteFacts {
    * is inferred (no `clientPort`/`port`, and not middleware mode's own HMR port).
    */
   directFallback: boolean
+  /**
+   * The port of the HTTP server Vite runs for the socket alone (a separate `port`, or middleware mode's
+   * 24678), which answers any plain request `426 Upgrade Required`; null when the socket shares a server.
+   */
+  hmrServerPort: number | null
 }
 
 export function hmrConfigKeyFor(viteVersion: string): 'hmr' | 'ws' {
@@ -69,6 +74,13 @@ function listenAddress(address: AddressInfo | string | null | undefined): ViteFa
   return { host, port: address.port }
 }
 
+/** As Vite's `ws.ts` decides: its own server unless the user gave one or the port is the dev server's. */
+function hmrServerPort(config: ResolvedConfig, hmr: HmrSettings): number | null {
+  if (hmr.server) return null
+  if (config.server.middlewareMode) return hmr.port ?? 24678
+  return hmr.port !== undefined && hmr.port !== config.server.port ? hmr.port : null
+}
+
 export function readViteFacts(
   config: ResolvedConfig,
   viteVersion: string,
@@ -96,5 +108,6 @@ export function readViteFacts(
       hmr.clientPort === undefined &&
       hmr.port === undefined &&
       !(config.server.middlewareMode && hmr.server === undefined),
+    hmrServerPort: hmrServerPort(config, hmr),
   }
 }

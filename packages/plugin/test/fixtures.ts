@@ -16,6 +16,7 @@ export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
     tokenCheck: true,
     issuesToken: true,
     directFallback: true,
+    hmrServerPort: null,
     ...overrides,
   }
 }

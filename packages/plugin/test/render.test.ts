@@ -12,7 +12,12 @@ import type { ViteFacts } from '../src/vite-facts.js'
 import { request, viteFacts } from './fixtures.js'
 
 function upgradeStripped(
-  options: { fallback?: FallbackState; proxy?: ProxyKind; handshake?: Partial<RequestSnapshot> } = {},
+  options: {
+    fallback?: FallbackState
+    proxy?: ProxyKind
+    handshake?: Partial<RequestSnapshot>
+    hmrServer?: boolean
+  } = {},
 ): Finding {
   const handshake = request({ proxy: options.proxy ?? 'nginx', ...options.handshake })
   // As the rule makes it from this handshake: it carried the token, so its Host and Origin are vouched for.
@@ -21,6 +26,7 @@ function upgradeStripped(
     proxy: handshake.proxy,
     handshake,
     lost: lostHopHeaders(handshake),
+    hmrServer: options.hmrServer ?? false,
     pageOrigin: handshake.origin,
     fallback: options.fallback ?? 'unknown',
     upstream: vouchedUpstream(handshake),
@@ -176,6 +182,21 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
   Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
   Then reload nginx: nginx -s reload`)
   })
+})
+
+test("the seed's 426: the handshake flattened on its way to Vite's socket server; the location goes there", () => {
+  const finding = upgradeStripped({ hmrServer: true, handshake: { host: '127.0.0.1:24678', localPort: 24678 } })
+  const text = terminal(finding, viteFacts({ hmr: { port: 24678, clientPort: 8080 }, hmrServerPort: 24678 }))
+  expect(text).toContain(
+    "[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port 24678) as a plain request, and it answers 426 Upgrade Required.",
+  )
+  expect(text).toContain('proxy_pass http://127.0.0.1:24678;')
+})
+
+test("the seed's 426 without a vouched Host: the socket server's own address, not the dev server's", () => {
+  const finding = upgradeStripped({ hmrServer: true, handshake: { host: null, localPort: 24678 } })
+  const facts = viteFacts({ hmr: { port: 24678, host: 'vite.internal' }, hmrServerPort: 24678 })
+  expect(terminal(finding, facts)).toContain('proxy_pass http://vite.internal:24678;')
 })
 
 test('Caddy, whose lines have no end-to-end test yet, gets a sentence, not an nginx block', () => {

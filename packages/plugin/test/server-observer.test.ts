@@ -14,11 +14,18 @@ function incoming(url: string, raw: [string, string][], httpVersion = '1.1'): In
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
 const TOKEN = 'tok3n'
-const root: RequestScope = { clientPath: '/@vite/client', base: '/', hostAllowed: createHostCheck([]), token: TOKEN }
+const root: RequestScope = {
+  clientPath: '/@vite/client',
+  base: '/',
+  hostAllowed: createHostCheck([]),
+  token: TOKEN,
+  hmrServerPort: null,
+}
 const underApp: RequestScope = {
   clientPath: '/app/@vite/client',
   base: '/app/',
   hostAllowed: createHostCheck([]),
+  hmrServerPort: null,
   token: TOKEN,
 }
 

@@ -67,7 +67,22 @@ describe('readViteFacts', () => {
       tokenCheck: true,
       issuesToken: false,
       directFallback: true,
+      hmrServerPort: null,
     })
+  })
+
+  test.each<{ name: string; server: Record<string, unknown>; hmrServerPort: number | null }>([
+    { name: 'no port: the socket shares the dev server', server: { port: 5173 }, hmrServerPort: null },
+    { name: "a port equal to the dev server's", server: { port: 5173, ws: { port: 5173 } }, hmrServerPort: null },
+    { name: 'another port: a server of its own', server: { port: 5173, ws: { port: 24678 } }, hmrServerPort: 24678 },
+    { name: 'middleware mode: 24678 by default', server: { middlewareMode: true }, hmrServerPort: 24678 },
+    {
+      name: 'a server given to attach to: none of its own',
+      server: { port: 5173, hmr: { port: 24678, server: {} } },
+      hmrServerPort: null,
+    },
+  ])('the socket server: $name', ({ server, hmrServerPort }) => {
+    expect(readViteFacts(resolvedConfig('/', server), '8.3.8', null).hmrServerPort).toBe(hmrServerPort)
   })
 
   test('a Vite that bakes a token into its client issues tokens', () => {

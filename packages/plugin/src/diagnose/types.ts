@@ -15,6 +15,8 @@ type FindingBody =
       handshake: RequestSnapshot
       /** Which of the headers that make a request an upgrade did not arrive as a browser sends them. */
       lost: HopHeader[]
+      /** It landed on Vite's own server for the socket (a separate port), which answered `426 Upgrade Required`. */
+      hmrServer: boolean
       pageOrigin: string | null
       fallback: FallbackState
       /**

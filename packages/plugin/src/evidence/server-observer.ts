@@ -1,4 +1,6 @@
+import diagnostics from 'node:diagnostics_channel'
 import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
 import { type ErrorSink, guard } from '../errors.js'
 import { snapshotRequest } from './request-snapshot.js'
@@ -12,7 +14,11 @@ export interface RequestScope {
   hostAllowed: (host: string | undefined) => boolean
   /** The HMR token Vite bakes into its client, or undefined (before Vite 5.4.12 / 6.0.9). */
   token: string | undefined
+  /** The port of Vite's own server for the socket (see `ViteFacts.hmrServerPort`), or null. */
+  hmrServerPort: number | null
 }
+
+const REQUEST_START = 'http.server.request.start'
 
 function isPath(url: string | undefined, path: string): boolean {
   return url?.startsWith(path) === true && (url.length === path.length || url[path.length] === '?')
@@ -59,13 +65,14 @@ export function classifyRequest(req: IncomingMessage, scope: RequestScope, at: n
  * Watches what reaches Vite without changing how Vite routes it: a first `request` listener; an `upgrade`
  * listener only beside Vite's own (where there is none, adding one would make Node hold plain requests that
  * Vite answers today); and Vite's socket `connection` event. A bug in here is logged, never thrown at Vite.
+ * Returns what stops the observation that outlives Vite's own servers (see `observeHmrServer`).
  */
 export function observeServer(
   server: ViteDevServer,
   scope: RequestScope,
   onEvent: (event: ServerEvent) => void,
   errors: ErrorSink,
-): void {
+): () => void {
   const onRequest = guard(errors, 'the request observer', (req: IncomingMessage) => {
     const event = classifyRequest(req, scope, Date.now())
     if (event) onEvent(event)
@@ -89,6 +96,7 @@ export function observeServer(
       next()
     })
   }
+  const stop = scope.hmrServerPort === null ? () => {} : observeHmrServer(scope, onEvent, errors)
   server.ws.on(
     'connection',
     guard(errors, 'the socket observer', (socket, req: IncomingMessage) => {
@@ -103,4 +111,21 @@ export function observeServer(
       )
     }),
   )
+  return stop
+}
+
+/**
+ * Vite's own server for the socket is private to Vite, and it answers every plain request with `426
+ * Upgrade Required`: the seed's error, when a proxy flattens the handshake on its way there. Node announces
+ * every request of every server on a diagnostics channel, before any listener runs, so the doctor sees
+ * these without a handle on that server and without changing how it answers.
+ */
+function observeHmrServer(scope: RequestScope, onEvent: (event: ServerEvent) => void, errors: ErrorSink): () => void {
+  const onStart = guard(errors, 'the HMR server observer', (message: unknown) => {
+    const { request, socket } = message as { request: IncomingMessage; socket: Socket }
+    if (socket.localPort !== scope.hmrServerPort || request.headers['sec-websocket-key'] === undefined) return
+    onEvent({ kind: 'stripped-handshake', request: snapshotRequest(request, Date.now(), scope.token) })
+  })
+  diagnostics.subscribe(REQUEST_START, onStart)
+  return () => diagnostics.unsubscribe(REQUEST_START, onStart)
 }

@@ -1,5 +1,6 @@
 import type { FallbackState } from '../diagnose/types.js'
 import type { ProxyKind } from '../evidence/types.js'
+import { isConfigHost } from '../grammar.js'
 import type { ViteFacts } from '../vite-facts.js'
 
 /** The port Vite's direct fallback dials, when the doctor knows it. */
@@ -24,11 +25,15 @@ export function fallbackNote(fallback: FallbackState, facts: ViteFacts): string[
 
 /**
  * Where the proxy should send Vite's traffic: the upstream a vouched-for Host named (the user's own
- * spelling, `vite:5173` in Docker), else the address Vite listens on, read from its own server. Neither
- * comes from an unauthenticated request.
+ * spelling, `vite:5173` in Docker), else the address Vite listens on, read from its own server (its socket
+ * server's, for a request that landed there). Neither comes from an unauthenticated request.
  */
 export function upstreamFor(vouched: string | null, facts: ViteFacts, localPort: number | null): string | null {
   if (vouched !== null) return vouched
+  if (localPort !== null && localPort === facts.hmrServerPort) {
+    const host = facts.hmr.host
+    return `${host && isConfigHost(host) && host !== '0.0.0.0' ? host : '127.0.0.1'}:${localPort}`
+  }
   if (facts.listen) return `${facts.listen.host}:${facts.listen.port}`
   return localPort === null ? null : `127.0.0.1:${localPort}`
 }

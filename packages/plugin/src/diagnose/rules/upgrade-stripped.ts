@@ -36,6 +36,7 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
     proxy: handshake.proxy,
     handshake,
     lost: lostHopHeaders(handshake),
+    hmrServer: handshake.localPort !== null && handshake.localPort === facts.hmrServerPort,
     pageOrigin,
     fallback,
     upstream: vouchedUpstream(handshake),

@@ -52,7 +52,9 @@ export function renderUpgradeStripped(finding: UpgradeStripped, facts: ViteFacts
   const upstream = upstreamFor(finding.upstream, facts, finding.handshake.localPort)
   const fix = upstream === null ? null : proxyFix(finding.proxy, facts, upstream)
   return {
-    summary: `${name} drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.`,
+    summary: finding.hmrServer
+      ? `${name} drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${finding.handshake.localPort}) as a plain request, and it answers 426 Upgrade Required.`
+      : `${name} drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.`,
     evidence: describeHandshake(finding.handshake, finding.pageOrigin),
     notes: [
       ...fallbackNote(finding.fallback, facts),
