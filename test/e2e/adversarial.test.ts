@@ -9,6 +9,7 @@ import {
   openPage,
   PROXY_HOST,
   printedBlocks,
+  REPORT_PATH,
   type RunningVite,
   testNginxConfig,
   viteBlocksWithCode,
@@ -187,7 +188,7 @@ Sec-WebSocket-Protocol: vite-hmr`,
       ],
     })
     const reportHeaders = { 'content-type': 'application/json', 'x-hmr-doctor-secret': secret, origin: hostileOrigin }
-    expect(await send(direct, '/__hmr_doctor/report', reportHeaders, report)).toBe(200)
+    expect(await send(direct, REPORT_PATH, reportHeaders, report)).toBe(200)
     const output = await settledOutput(vite)
     expect(output).toContain(NGINX_SUMMARY)
     expect(output).toContain('hostname is not one a config can hold as it is')

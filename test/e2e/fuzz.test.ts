@@ -2,13 +2,19 @@ import { Agent } from 'node:http'
 import { stripVTControlCharacters } from 'node:util'
 import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
 import { expect, test } from 'vitest'
-import { fuzzRequest, printedBlocks, seededRandom, sendFuzz, viteBlocksWithCode } from '../harness/index.js'
+import {
+  fuzzRequest,
+  printedBlocks,
+  REPORT_PATH,
+  seededRandom,
+  sendFuzz,
+  viteBlocksWithCode,
+} from '../harness/index.js'
 import { useScenario } from '../harness/scenario.js'
 
 /** CI sends this many; `npm run bench:fuzz` sets HMR_DOCTOR_FUZZ=100000 and reads the summary line. */
 const REQUESTS = Number(process.env.HMR_DOCTOR_FUZZ ?? 10_000)
 const CONCURRENCY = 16
-const REPORT_PATH = '/__hmr_doctor/report'
 
 const scenario = useScenario()
 

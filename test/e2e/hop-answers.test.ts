@@ -66,4 +66,65 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
       /WebSocket connection to .* failed|Direct websocket connection fallback/,
     )
   })
+
+  test("nginx's 502: its route for the socket dials 127.0.0.1 while Vite listens on ::1 only; the printed route fixes it", async () => {
+    const vite = await scenario.vite({
+      host: '::1',
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { path: 'hmr' } } })\n`,
+    })
+    const hmrRoute = `location /hmr {\n    proxy_pass http://127.0.0.1:${vite.port};\n${UPGRADE_HEADERS.replace(/^/gm, '    ')}\n}`
+    const { nginx, origin, site } = await scenario.nginx({
+      upstream: `[::1]:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: UPGRADE_HEADERS,
+      server: hmrRoute,
+    })
+    const context = await scenario.context(mode)
+    await openPage(context, `${origin}/`)
+
+    const output = await scenario.diagnosis(
+      vite,
+      "[hmr-doctor] nginx answered 502 for /hmr: it can't reach Vite at the upstream it uses there.",
+    )
+    expect(output).toContain(`Vite listens on [::1]:${vite.port} (IPv6 only: localhost resolved to ::1).`)
+    const location = printedBlock(output, SERVER_BLOCK)
+    expect(location).toContain(`proxy_pass http://[::1]:${vite.port};`)
+
+    await nginx.restart(nginxConfig({ ...site, server: `${location}\n${hmrRoute}` }))
+    const fixed = await openPage(context, `${origin}/`)
+    await expectHmrApplies(fixed, vite)
+  })
+
+  test("nginx's 404: the socket's path isn't among the routes to Vite; the printed route fixes it", async () => {
+    const vite = await scenario.vite({
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { path: 'hmr' } } })\n`,
+    })
+    const upstream = `${vite.host}:${vite.port}`
+    // Only the app's own paths go to Vite; anything else is the site's static root, which has no /hmr.
+    const appRoutes = ['= /', '/@vite/', '/@fs/', '/@id/', '/src/', '/node_modules/']
+      .map((path) => `location ${path} {\n    proxy_pass http://${upstream};\n}`)
+      .join('\n')
+    const { nginx, origin, site } = await scenario.nginx({
+      upstream,
+      http: WEBSOCKET_MAP,
+      server: appRoutes,
+      locationBody: 'return 404;',
+    })
+    const context = await scenario.context(mode)
+    await openPage(context, `${origin}/`)
+    const output = await scenario.diagnosis(
+      vite,
+      "[hmr-doctor] nginx answered 404 for /hmr: the HMR socket's path isn't routed to Vite.",
+    )
+
+    await nginx.restart(
+      nginxConfig({
+        ...site,
+        http: printedBlock(output, HTTP_BLOCK),
+        server: `${printedBlock(output, SERVER_BLOCK)}\n${appRoutes}`,
+      }),
+    )
+    const fixed = await openPage(context, `${origin}/`)
+    await expectHmrApplies(fixed, vite)
+  })
 })

@@ -36,6 +36,9 @@ const HOSTILE = [
   '\u009b2J\u0085x',
 ]
 
+/** Where the snippet posts its reports: the client's own URL. */
+export const REPORT_PATH = '/@vite/client?__hmr_doctor=report'
+
 export interface FuzzRequest {
   method: string
   path: string
@@ -93,7 +96,7 @@ export function fuzzRequest(random: () => number, credentials: { secret: string;
     `/?token=${credentials.token}`,
     '/?token=forged',
     '/@vite/client',
-    '/__hmr_doctor/report',
+    REPORT_PATH,
     '/index.html',
     `/${encodeURIComponent(pick(random, HOSTILE).replace(/[\ud800-\udfff]/g, '\ufffd'))}`,
   ])
@@ -122,7 +125,7 @@ export function fuzzRequest(random: () => number, credentials: { secret: string;
     headers['content-type'] = 'application/json'
     headers['x-hmr-doctor-secret'] = random() < 0.9 ? credentials.secret : 'forged'
     headers.origin = origin
-    return { method: 'POST', path: '/__hmr_doctor/report', headers, body: junkJson(random, origin) }
+    return { method: 'POST', path: REPORT_PATH, headers, body: junkJson(random, origin) }
   }
   const post = random() < 0.3
   return {

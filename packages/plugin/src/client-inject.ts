@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { ClientConfig } from './client/protocol.js'
-import { REPORT_PATH } from './client/protocol.js'
+import { REPORT_QUERY } from './client/protocol.js'
 
 /** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
 const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
@@ -24,6 +24,6 @@ function clientBundle(): string {
  * backend renders.
  */
 export function clientSnippet(config: Omit<ClientConfig, 'endpoint'>): string {
-  const settings = `{...${JSON.stringify(config)},endpoint:new URL(${JSON.stringify(`../${REPORT_PATH}`)},import.meta.url).href}`
+  const settings = `{...${JSON.stringify(config)},endpoint:new URL(${JSON.stringify(`?${REPORT_QUERY}`)},import.meta.url).href}`
   return `;(()=>{${clientBundle()};__hmrDoctorClient.install(${settings})})();`
 }

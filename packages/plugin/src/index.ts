@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
-import { REPORT_PATH } from './client/protocol.js'
 import { clientSnippet, isViteClient } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
@@ -77,7 +76,7 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
       server.middlewares.use(
         createReportEndpoint({
-          path: `${base.base}${REPORT_PATH}`,
+          path: base.clientPath,
           secret,
           errors,
           onReport: (report) => doctor.report(report),

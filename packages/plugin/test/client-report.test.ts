@@ -276,3 +276,41 @@ describe("the page is the one the browser's Origin names", () => {
     },
   )
 })
+
+test('a URL the WebSocket constructor refused is kept as text, since that is why the page never dialled', () => {
+  const refused = {
+    ...failed,
+    url: 'ws://::1:5173/?token=SECRET123',
+    closeCode: null,
+    closedAfterMs: null,
+    error: 'SyntaxError: invalid URL',
+  }
+  const result = parse(body({ sockets: [refused] }), 0)
+  expect(result.ok && result.report.sockets[0]?.url).toBe('ws://::1:5173/?token=…')
+})
+
+test('an unparsable URL on a socket the browser did dial is refused', () => {
+  expect(parse(withSocket({ url: 'ws://::1:5173/' }), 0).ok).toBe(false)
+})
+
+describe('what answered the socket over plain HTTP', () => {
+  test('kept as reported, the Server header cleaned and capped', () => {
+    const hop = { kind: 'other', status: 502, server: `nginx/1.22.1\u001b[31m${'x'.repeat(100)}` }
+    const result = parse(withSocket({ hop }), 0)
+    expect(result.ok && result.report.sockets[0]?.hop).toEqual({
+      kind: 'other',
+      status: 502,
+      server: `nginx/1.22.1${'x'.repeat(51)}…`,
+    })
+  })
+
+  test.each([
+    { name: 'an unknown kind', hop: { kind: 'proxy', status: 502, server: null } },
+    { name: 'a status out of range', hop: { kind: 'other', status: 999, server: null } },
+    { name: 'a status as text', hop: { kind: 'other', status: '502', server: null } },
+    { name: 'a Server header that is not text', hop: { kind: 'other', status: 502, server: 7 } },
+    { name: 'not an object', hop: 'nginx' },
+  ])('refused: $name', ({ hop }) => {
+    expect(parse(withSocket({ hop }), 0).ok).toBe(false)
+  })
+})

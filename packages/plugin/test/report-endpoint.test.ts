@@ -7,7 +7,10 @@ import { createServer, type Logger, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
 import { hmrDoctor } from '../dist/index.js'
-import { REPORT_PATH, SECRET_HEADER } from '../src/client/protocol.js'
+import { REPORT_QUERY, SECRET_HEADER } from '../src/client/protocol.js'
+
+/** Where the snippet posts: the client's own URL, with the report query. */
+const REPORT_PATH = `@vite/client?${REPORT_QUERY}`
 
 interface RunningVite {
   origin: string
@@ -133,14 +136,14 @@ describe('the report endpoint on a real Vite dev server', () => {
     // The snippet must run before Vite's client opens its socket, and must not shift the source map's lines.
     expect(vite.client.slice(snippetEnd)).toMatch(/^import /)
     expect(vite.client.slice(0, snippetEnd)).not.toContain('\n')
-    expect(vite.client.slice(0, snippetEnd)).toContain(JSON.stringify(`../${REPORT_PATH}`))
+    expect(vite.client.slice(0, snippetEnd)).toContain(JSON.stringify(`?${REPORT_QUERY}`))
   })
 
   // Each row with the right secret spends one of the 20 reports a window allows: keep the rows under that.
   test.each<{ name: string; init: (secret: string) => RequestInit; status: number; error: unknown }>([
     {
-      name: 'GET',
-      init: (secret) => ({ method: 'GET', headers: { [SECRET_HEADER]: secret } }),
+      name: 'PUT',
+      init: (secret) => ({ method: 'PUT', headers: { [SECRET_HEADER]: secret }, body: VALID_REPORT }),
       status: 405,
       error: 'method not allowed',
     },

@@ -35,6 +35,6 @@ test('with server.ws false the doctor stays out: no snippet in the client, no re
   const client = await (await fetch(`${origin}/@vite/client`)).text()
   expect(client).toContain('WebSocket')
   expect(client).not.toContain('__hmrDoctorClient')
-  const report = await fetch(`${origin}/__hmr_doctor/report`, { method: 'POST', body: '{}' })
+  const report = await fetch(`${origin}/@vite/client?__hmr_doctor=report`, { method: 'POST', body: '{}' })
   expect(report.headers.get('content-type') ?? '').not.toContain('application/json')
 })

@@ -1,5 +1,6 @@
 import { appendClose, type CloseEntry, HISTORY_KEY, isReloadLoop, readHistory, toReported } from './close-history.js'
 import { showNotice } from './notice.js'
+import { probeHop } from './probe.js'
 import type { BrowserMessage, ClientConfig, ReportedSocket } from './protocol.js'
 import { HMR_PROTOCOL, SECRET_HEADER } from './protocol.js'
 import { createReportGate } from './report-gate.js'
@@ -61,6 +62,8 @@ export function install(config: ClientConfig): void {
   const NativeWebSocket = globalThis.WebSocket
   if (typeof NativeWebSocket !== 'function') return
   const records: ReportedSocket[] = []
+  // Each failed socket's URL is asked over plain HTTP what answers there; the report waits for the answers.
+  const probes: Promise<unknown>[] = []
   let history = loadHistory()
 
   const report = async (): Promise<void> => {
@@ -89,7 +92,7 @@ export function install(config: ClientConfig): void {
     sockets: records,
     directFallback: config.directFallback,
     capMs: config.reportCapMs,
-    send: () => void report(),
+    send: () => void Promise.all(probes).then(report),
   })
 
   if (isReloadLoop(history, Date.now(), config.serverId)) gate.fire()
@@ -141,6 +144,11 @@ export function install(config: ClientConfig): void {
         record.closeCode = event.code
         record.closedAfterMs = elapsed()
         if (!record.opened) {
+          probes.push(
+            probeHop(url, config.reportCapMs).then((hop) => {
+              record.hop = hop
+            }),
+          )
           gate.check()
           return
         }

@@ -3,8 +3,11 @@
 /** The header that carries the per-server secret to the report endpoint. */
 export const SECRET_HEADER = 'x-hmr-doctor-secret'
 
-/** Where the report endpoint lives, under `config.base`. */
-export const REPORT_PATH = '__hmr_doctor/report'
+/**
+ * The report endpoint is Vite's client's own URL, posted to with this query: whatever route brought the
+ * client to the page carries the report back, under any proxy prefix. Vite serves the client only to GET.
+ */
+export const REPORT_QUERY = '__hmr_doctor=report'
 
 /** The subprotocol of Vite's HMR socket (Vite's client dials it; `vite-ping` is its restart probe). */
 export const HMR_PROTOCOL = 'vite-hmr'
@@ -22,6 +25,28 @@ export interface ClientConfig {
   reportCapMs: number
 }
 
+/**
+ * What answered a failed socket's URL over plain HTTP, asked by the page itself: which hop (Vite's page,
+ * Vite's socket server's 426, something else such as a proxy's error page) and how.
+ */
+export interface HopAnswer {
+  kind: 'vite-page' | 'upgrade-required' | 'other' | 'redirect' | 'unreadable' | 'no-answer' | 'timeout'
+  /** The HTTP status, when the page could read it. */
+  status: number | null
+  /** The `Server` header, when the page could read it. */
+  server: string | null
+}
+
+export const HOP_ANSWER_KINDS: readonly HopAnswer['kind'][] = [
+  'vite-page',
+  'upgrade-required',
+  'other',
+  'redirect',
+  'unreadable',
+  'no-answer',
+  'timeout',
+]
+
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
 export interface ReportedSocket {
   /** The URL dialled, token removed. */
@@ -35,6 +60,8 @@ export interface ReportedSocket {
   closedAfterMs: number | null
   /** The constructor threw (mixed content, invalid URL): the browser never dialled. */
   error: string | null
+  /** For a socket that failed: what answered its URL over plain HTTP. */
+  hop?: HopAnswer
 }
 
 /** One finding, as the browser shows it. */

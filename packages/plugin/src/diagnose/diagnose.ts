@@ -1,6 +1,7 @@
 import type { Evidence } from '../evidence/types.js'
 import { hostRejected } from './rules/host-rejected.js'
 import { idleTimeout } from './rules/idle-timeout.js'
+import { proxyError } from './rules/proxy-error.js'
 import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
@@ -10,7 +11,7 @@ import type { DiagnoseContext, Finding, Rule } from './types.js'
 export type { DiagnoseContext } from './types.js'
 
 /** Specific causes first: a generic finding is dropped when a specific one explains the same failure. */
-const SPECIFIC: Rule[] = [hostRejected, uriRewritten, upgradeStripped, socketMisdirected, idleTimeout]
+const SPECIFIC: Rule[] = [hostRejected, uriRewritten, upgradeStripped, socketMisdirected, proxyError, idleTimeout]
 const GENERIC: Rule[] = [socketNeverArrived]
 
 export function diagnose(evidence: Evidence, context: DiagnoseContext): Finding[] {
@@ -32,6 +33,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.what} ${finding.upstream}`
     case 'socket-misdirected':
       return `${finding.cause} ${finding.socketUrl}`
+    case 'proxy-error':
+      return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':
       return `${finding.cause} ${finding.socketUrl ?? finding.pageOrigin ?? ''}`
   }

@@ -28,6 +28,22 @@ type FindingBody =
       /** The page's hostname, only when a page that loaded this server's client vouches for it. */
       pageHostname: string | null
     }
+  /**
+   * The socket's URL is answered by something other than Vite with an error of its own (a proxy's 404,
+   * 502, 504): the browser asked it over plain HTTP, and no handshake from the page reached Vite.
+   */
+  | {
+      cause: 'proxy-error'
+      proxy: ProxyKind
+      status: number
+      /** The `Server` header it answered with, as seen. */
+      server: string | null
+      socketUrl: string
+      /** The path the socket dials, which the proxy answers itself. */
+      path: string
+      pageOrigin: string
+      fallback: FallbackState
+    }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
       cause: 'socket-never-arrived'

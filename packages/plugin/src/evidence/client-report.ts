@@ -1,3 +1,4 @@
+import { HOP_ANSWER_KINDS, type HopAnswer } from '../client/protocol.js'
 import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
 import type { ClientReport, CloseRecord, SocketRecord } from './types.js'
@@ -33,9 +34,27 @@ function milliseconds(value: unknown): number | null | undefined {
   return Math.round(value)
 }
 
+function hopAnswer(value: unknown): HopAnswer | null {
+  if (!isRecord(value) || !HOP_ANSWER_KINDS.includes(value.kind as HopAnswer['kind'])) return null
+  const { status, server } = value
+  const validStatus = status === null || (Number.isInteger(status) && Number(status) >= 100 && Number(status) <= 599)
+  if (!validStatus || (server !== null && typeof server !== 'string')) return null
+  return {
+    kind: value.kind as HopAnswer['kind'],
+    status: status as number | null,
+    server: server === null ? null : cleanText(server, 64),
+  }
+}
+
 function socketRecord(value: unknown): SocketRecord | null {
   if (!isRecord(value) || typeof value.opened !== 'boolean') return null
-  const socketUrl = url(value.url, ['ws:', 'wss:', 'http:', 'https:'])
+  // A URL the constructor refused (Vite 8 builds `ws://::1:5173/` for an IPv6 host) is kept as text: it is
+  // what the page tried, and why it never dialled.
+  const socketUrl =
+    url(value.url, ['ws:', 'wss:', 'http:', 'https:']) ??
+    (typeof value.error === 'string' && typeof value.url === 'string' && value.url.length <= 2048
+      ? cleanText(redactToken(value.url), 300)
+      : null)
   const openedAfterMs = milliseconds(value.openedAfterMs)
   const closedAfterMs = milliseconds(value.closedAfterMs)
   const closeCode = value.closeCode
@@ -44,6 +63,8 @@ function socketRecord(value: unknown): SocketRecord | null {
   const error = value.error
   if (socketUrl === null || openedAfterMs === undefined || closedAfterMs === undefined || !validCode) return null
   if (error !== null && typeof error !== 'string') return null
+  const hop = value.hop === undefined ? undefined : hopAnswer(value.hop)
+  if (hop === null) return null
   return {
     url: socketUrl,
     opened: value.opened,
@@ -51,6 +72,7 @@ function socketRecord(value: unknown): SocketRecord | null {
     openedAfterMs,
     closedAfterMs,
     error: error === null ? null : cleanText(error, 200),
+    ...(hop ? { hop } : {}),
   }
 }
 

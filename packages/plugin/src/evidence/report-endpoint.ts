@@ -12,6 +12,7 @@ export const BODY_TIMEOUT_MS = 2000
 const MAX_IN_FLIGHT = 16
 
 export interface ReportEndpointOptions {
+  /** Vite's client's path: reports are posted to the URL the client came from. */
   path: string
   secret: string
   /** Takes a valid report and answers with what the browser should show. */
@@ -107,7 +108,8 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   }
 
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    if (req.url?.split('?', 1)[0] !== options.path) {
+    // The client's own path: Vite serves it to GET, every other method there is a report for the doctor.
+    if (req.method === 'GET' || req.method === 'HEAD' || req.url?.split('?', 1)[0] !== options.path) {
       next()
       return
     }

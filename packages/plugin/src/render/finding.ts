@@ -2,6 +2,7 @@ import type { Cause, Finding } from '../diagnose/types.js'
 import type { ViteFacts } from '../vite-facts.js'
 import { renderHostRejected } from './causes/host-rejected.js'
 import { renderIdleTimeout } from './causes/idle-timeout.js'
+import { renderProxyError } from './causes/proxy-error.js'
 import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
@@ -22,6 +23,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'host-rejected': renderHostRejected,
   'uri-rewritten': renderUriRewritten,
   'socket-misdirected': renderSocketMisdirected,
+  'proxy-error': renderProxyError,
 }
 
 export function renderFinding(

@@ -1,0 +1,47 @@
+import type { HopAnswer } from './protocol.js'
+
+/** Enough of a body to tell Vite's page (its client's script tag) from a proxy's error page. */
+const BODY_PEEK = 4096
+
+/** The kind of answer, from its status and the start of its body: only the kinds the doctor reasons about. */
+export function answerKind(status: number, body: string): HopAnswer['kind'] {
+  if (status === 426 && body.trim() === 'Upgrade Required') return 'upgrade-required'
+  if (body.includes('/@vite/client')) return 'vite-page'
+  return 'other'
+}
+
+/** The socket's URL as plain HTTP, token left out: what a proxy or Vite answers there says which hop failed. */
+export function probeUrl(socketUrl: string | URL): URL {
+  const url = new URL(socketUrl)
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:'
+  url.searchParams.delete('token')
+  return url
+}
+
+/**
+ * Asks the failed socket's URL what it answers to a plain request. A cross-origin answer the page may not
+ * read still tells that something answered (`unreadable`), as against nothing at all (`no-answer`).
+ */
+export async function probeHop(socketUrl: string | URL, timeoutMs: number): Promise<HopAnswer> {
+  const url = probeUrl(socketUrl)
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), timeoutMs)
+  const init: RequestInit = { cache: 'no-store', credentials: 'omit', redirect: 'manual', signal: abort.signal }
+  const none = (kind: HopAnswer['kind']): HopAnswer => ({ kind, status: null, server: null })
+  try {
+    const response = await fetch(url, init)
+    if (response.type === 'opaqueredirect') return none('redirect')
+    const body = (await response.text()).slice(0, BODY_PEEK)
+    return { kind: answerKind(response.status, body), status: response.status, server: response.headers.get('server') }
+  } catch {
+    if (abort.signal.aborted) return none('timeout')
+    try {
+      await fetch(url, { ...init, mode: 'no-cors' })
+      return none('unreadable')
+    } catch {
+      return none(abort.signal.aborted ? 'timeout' : 'no-answer')
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,42 @@
+import type { ProxyKind } from '../../evidence/types.js'
+import { parseUrl } from '../../parse-url.js'
+import { failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
+import type { Rule } from '../types.js'
+
+/** The proxies whose own error pages say who they are (HAProxy's say nothing). */
+function proxyFromServerHeader(server: string | null): ProxyKind {
+  if (server === null) return 'unknown'
+  if (/^nginx\b/i.test(server)) return 'nginx'
+  if (/^apache\b/i.test(server)) return 'apache'
+  if (/^caddy\b/i.test(server)) return 'caddy'
+  return 'unknown'
+}
+
+/**
+ * A failed socket whose URL, asked over plain HTTP, is answered with an error by something that isn't
+ * Vite (not its page, not its socket server's 426), while no handshake from that page reached Vite: the
+ * hop in front of Vite answered for it.
+ */
+export const proxyError: Rule = (evidence, { facts }) => {
+  const report = failedSocketReports(evidence).at(-1)
+  const failed = report?.sockets.find((socket) => !socket.opened && socket.hop?.kind === 'other')
+  const status = failed?.hop?.status
+  if (!report || !failed?.hop || status === null || status === undefined || status < 400) return null
+  // Vite's direct fallback dials base, not the socket's path when `hmr.path` is set: only a handshake at the
+  // path the failed socket dialled says the hop let it through.
+  const path = parseUrl(failed.url)?.pathname ?? facts.hmrPath
+  const reached = handshakesSeen(evidence, facts).some(
+    (request) => request.origin === report.pageOrigin && request.path === path && request.at <= report.at,
+  )
+  if (reached) return null
+  return {
+    cause: 'proxy-error',
+    proxy: proxyFromServerHeader(failed.hop.server),
+    status,
+    server: failed.hop.server,
+    socketUrl: failed.url,
+    path,
+    pageOrigin: report.pageOrigin,
+    fallback: fallbackFromReports([report]),
+  }
+}
