@@ -1,16 +1,20 @@
 import { describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
+  configWithPrintedFix,
   expectHmrApplies,
   freePort,
   nginxConfig,
   openPage,
   PROXY_HOST,
+  pasteReplacingDirectives,
   printedBlock,
 } from '../harness/index.js'
 import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
 const HTTP_BLOCK = 'nginx, inside http {}'
+const VITE_FIX = 'vite.config, merged into your config'
+const NGINX_PROXY_PASS_FIX = 'nginx, in the location {} that proxies Vite, replacing its proxy_pass'
 const SERVER_BLOCK = 'nginx, inside the server {} that proxies Vite'
 
 const scenario = useScenario()
@@ -126,5 +130,43 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     )
     const fixed = await openPage(context, `${origin}/`)
     await expectHmrApplies(fixed, vite)
+  })
+
+  test("base '/' behind a prefix-stripping location: the page's client never reaches Vite; the printed base and proxy_pass fix it", async () => {
+    const first = await scenario.vite()
+    const upstream = `${first.host}:${first.port}`
+    const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
+    const { nginx, origin, site } = await scenario.nginx({
+      upstream,
+      http: WEBSOCKET_MAP,
+      locationPath: '/app/',
+      locationBody: body,
+    })
+    const context = await scenario.context(mode)
+    await openPage(context, `${origin}/app/`)
+    const output = await scenario.diagnosis(
+      first,
+      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
+    )
+    expect(output).toContain(
+      `seen: the page at ${origin}/app/ asked for ${origin}/@vite/client, which never reached Vite`,
+    )
+
+    const { configFile, files } = configWithPrintedFix(
+      'export default defineConfig({})',
+      printedBlock(output, VITE_FIX),
+    )
+    expect(files['fix.config.ts']).toContain("base: '/app/',")
+    await first.stop()
+    const fixed = await scenario.vite({ configFile, files, port: first.port })
+    await nginx.restart(
+      nginxConfig({
+        ...site,
+        locationBody: pasteReplacingDirectives(body, printedBlock(output, NGINX_PROXY_PASS_FIX)),
+      }),
+    )
+    const page = await openPage(context, `${origin}/app/`)
+    await expectHmrApplies(page, fixed)
+    expect(fixed.logger.text()).not.toContain('[hmr-doctor]')
   })
 })

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { ClientConfig } from './client/protocol.js'
-import { REPORT_QUERY } from './client/protocol.js'
+import { PAGE_QUERY, RAN_FLAG, REPORT_QUERY, SECRET_HEADER } from './client/protocol.js'
 
 /** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
 const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
@@ -26,4 +26,14 @@ function clientBundle(): string {
 export function clientSnippet(config: Omit<ClientConfig, 'endpoint'>): string {
   const settings = `{...${JSON.stringify(config)},endpoint:new URL(${JSON.stringify(`?${REPORT_QUERY}`)},import.meta.url).href}`
   return `;(()=>{${clientBundle()};__hmrDoctorClient.install(${settings})})();`
+}
+
+/**
+ * A tiny inline module for pages Vite serves, placed after Vite's client tag: module scripts run in order,
+ * so by then the client has run, or failed to load. Only when it never ran does the page tell the doctor,
+ * at its own URL (a route to Vite it has just proven). A healthy page runs one check and sends nothing.
+ */
+export function pageBeacon(secret: string): string {
+  const headers = JSON.stringify({ 'content-type': 'application/json', [SECRET_HEADER]: secret })
+  return `self.${RAN_FLAG}||fetch(${JSON.stringify(`?${PAGE_QUERY}`)},{method:'POST',headers:${headers},body:JSON.stringify({pageUrl:location.href})}).catch(()=>{})`
 }

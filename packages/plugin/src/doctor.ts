@@ -4,7 +4,7 @@ import { type DiagnoseContext, diagnose, findingKey, isUnverified } from './diag
 import type { Finding } from './diagnose/types.js'
 import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
-import type { ClientReport, ServerEvent } from './evidence/types.js'
+import type { ClientReport, PageReport, ServerEvent } from './evidence/types.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
@@ -105,6 +105,10 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)
+      return { messages: run().map(renderBrowser) }
+    },
+    page(page: PageReport): ReportResponse {
+      store.addPage(page)
       return { messages: run().map(renderBrowser) }
     },
     close(): void {

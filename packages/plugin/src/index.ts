@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
-import { clientSnippet, isViteClient } from './client-inject.js'
+import { clientSnippet, isViteClient, pageBeacon } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
@@ -76,10 +76,10 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
       server.middlewares.use(
         createReportEndpoint({
-          path: base.clientPath,
           secret,
           errors,
           onReport: (report) => doctor.report(report),
+          onPage: (page) => doctor.page(page),
         }),
       )
       stop = () => {
@@ -91,6 +91,11 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
     },
     buildEnd() {
       stop()
+    },
+    transformIndexHtml() {
+      if (socketsOff) return
+      // After Vite's own client tag (it prepends to head), so the check runs once the client ran or failed.
+      return [{ tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'head' }]
     },
     transform(code, id) {
       if (socketsOff || !isViteClient(id, code)) return null

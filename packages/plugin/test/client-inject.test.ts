@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { isViteClient } from '../src/client-inject.js'
+import { isViteClient, pageBeacon } from '../src/client-inject.js'
 
 const CLIENT_CODE = 'const socket = new WebSocket(url, "vite-hmr")'
 
@@ -14,4 +14,13 @@ test.each([
   ['/app/src/client.mjs', CLIENT_CODE, false],
 ])('isViteClient(%j, …) is %s', (id, code, expected) => {
   expect(isViteClient(id, code)).toBe(expected)
+})
+
+test('the page check is tiny, runs once, and holds the secret only as a JSON string', () => {
+  const secret = 'a'.repeat(24)
+  const beacon = pageBeacon(secret)
+  // What a healthy page carries in its HTML besides: the check and the tag around it.
+  expect(`<script type="module">${beacon}</script>`.length).toBeLessThanOrEqual(300)
+  expect(beacon.startsWith('self.__HMR_DOCTOR__||')).toBe(true)
+  expect(beacon).toContain(JSON.stringify(secret))
 })

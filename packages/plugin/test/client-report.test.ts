@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseClientReport } from '../src/evidence/client-report.js'
+import { parseClientReport, parsePageReport } from '../src/evidence/client-report.js'
 
 /** As the endpoint calls it for a browser, whose POST carries the page's own origin as its Origin header. */
 function parse(text: string, at: number) {
@@ -312,5 +312,38 @@ describe('what answered the socket over plain HTTP', () => {
     { name: 'not an object', hop: 'nginx' },
   ])('refused: $name', ({ hop }) => {
     expect(parse(withSocket({ hop }), 0).ok).toBe(false)
+  })
+})
+
+describe('a page whose client never ran', () => {
+  const request = { origin: 'http://app.test', path: '/', host: '127.0.0.1:5173' }
+
+  test('kept: the page without its query, the client it asked for, where its report arrived', () => {
+    const body = JSON.stringify({ pageUrl: 'http://app.test/app/?x=1#y' })
+    expect(parsePageReport(body, 7, request)).toEqual({
+      ok: true,
+      page: {
+        at: 7,
+        pageUrl: 'http://app.test/app/',
+        arrivedPath: '/',
+        host: '127.0.0.1:5173',
+      },
+    })
+  })
+
+  test.each([
+    { name: 'not JSON', body: '{', error: 'body is not JSON' },
+    {
+      name: 'a page on another origin',
+      body: JSON.stringify({ pageUrl: 'http://evil.test/' }),
+      error: 'pageUrl does not match the Origin header',
+    },
+    {
+      name: 'a page that is no URL',
+      body: JSON.stringify({ pageUrl: 'javascript:1' }),
+      error: 'pageUrl is not an http(s) URL',
+    },
+  ])('refused: $name', ({ body, error }) => {
+    expect(parsePageReport(body, 0, request)).toEqual({ ok: false, error })
   })
 })

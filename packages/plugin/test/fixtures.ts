@@ -1,4 +1,11 @@
-import type { ClientReport, Evidence, RequestSnapshot, ServerEvent, SocketRecord } from '../src/evidence/types.js'
+import type {
+  ClientReport,
+  Evidence,
+  PageReport,
+  RequestSnapshot,
+  ServerEvent,
+  SocketRecord,
+} from '../src/evidence/types.js'
 import type { ViteFacts } from '../src/vite-facts.js'
 
 /** A default Vite 8.3 dev server on 127.0.0.1:5173 with base '/'. */
@@ -103,6 +110,11 @@ export function report(at: number, sockets: SocketRecord[], pageOrigin = 'http:/
   return { at, pageOrigin, clientOrigin: pageOrigin, sockets, closes: [] }
 }
 
-export function evidence(now: number, events: ServerEvent[], reports: ClientReport[] = []): Evidence {
-  return { now, events, reports }
+export function evidence(
+  now: number,
+  events: ServerEvent[],
+  reports: ClientReport[] = [],
+  pages: PageReport[] = [],
+): Evidence {
+  return { now, events, reports, pages }
 }

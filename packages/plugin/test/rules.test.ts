@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
+import { strippedPrefix } from '../src/diagnose/rules/client-unreached.js'
 import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
 import type { Cause, Finding } from '../src/diagnose/types.js'
-import type { ClientReport, CloseRecord, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import type { ClientReport, CloseRecord, PageReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
 import type { ViteFacts } from '../src/vite-facts.js'
 import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
@@ -858,5 +859,47 @@ describe('proxy-error', () => {
     expect(causes(diagnose(evidence(5000, [fallback], reports), { ...context, facts: withPath }))).toContain(
       'proxy-error',
     )
+  })
+})
+
+describe('client-unreached', () => {
+  function page(pageUrl: string, arrivedPath: string, host: string | null = '127.0.0.1:5173'): PageReport {
+    return { at: 2000, pageUrl, arrivedPath, host }
+  }
+
+  test.each<[string, string, string | null]>([
+    ['/app/', '/', '/app/'],
+    ['/app/page', '/page', '/app/'],
+    ['/a/b/', '/', '/a/b/'],
+    ['/', '/', null],
+    ['/app/', '/app/', null],
+    ['/app/', '/other/', null],
+    ['/x y/', '/', null],
+  ])('strippedPrefix(%j, %j) is %j', (pagePath, arrivedPath, prefix) => {
+    expect(strippedPrefix(pagePath, arrivedPath)).toBe(prefix)
+  })
+
+  test("a page whose client never ran, behind a location that strips /app/: the prefix, and the proxy's upstream", () => {
+    expect(diagnose(evidence(5000, [], [], [page('http://app.test/app/', '/')]), context)).toEqual([
+      {
+        cause: 'client-unreached',
+        pageUrl: 'http://app.test/app/',
+        clientSrc: 'http://app.test/@vite/client',
+        arrivedPath: '/',
+        strippedPrefix: '/app/',
+        upstream: '127.0.0.1:5173',
+      },
+    ])
+  })
+
+  test("the page's own Host passed on says nothing about the upstream", () => {
+    const findings = diagnose(evidence(5000, [], [], [page('http://app.test/app/', '/', 'app.test')]), context)
+    expect(findings).toMatchObject([{ upstream: null }])
+  })
+
+  test('with a base already set, the stripped part is described, not suggested', () => {
+    const facts = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
+    const findings = diagnose(evidence(5000, [], [], [page('http://app.test/x/app/', '/app/')]), { ...context, facts })
+    expect(findings).toMatchObject([{ cause: 'client-unreached', strippedPrefix: null }])
   })
 })

@@ -2,7 +2,7 @@ import { appendClose, type CloseEntry, HISTORY_KEY, isReloadLoop, readHistory, t
 import { showNotice } from './notice.js'
 import { probeHop } from './probe.js'
 import type { BrowserMessage, ClientConfig, ReportedSocket } from './protocol.js'
-import { HMR_PROTOCOL, SECRET_HEADER } from './protocol.js'
+import { HMR_PROTOCOL, RAN_FLAG, SECRET_HEADER } from './protocol.js'
 import { createReportGate } from './report-gate.js'
 
 const MAX_RECORDS = 8
@@ -60,6 +60,7 @@ function saveHistory(history: CloseEntry[]): void {
  */
 export function install(config: ClientConfig): void {
   const NativeWebSocket = globalThis.WebSocket
+  ;(globalThis as Record<string, unknown>)[RAN_FLAG] = true
   if (typeof NativeWebSocket !== 'function') return
   const records: ReportedSocket[] = []
   // Each failed socket's URL is asked over plain HTTP what answers there; the report waits for the answers.

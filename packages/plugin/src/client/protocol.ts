@@ -4,10 +4,16 @@
 export const SECRET_HEADER = 'x-hmr-doctor-secret'
 
 /**
- * The report endpoint is Vite's client's own URL, posted to with this query: whatever route brought the
- * client to the page carries the report back, under any proxy prefix. Vite serves the client only to GET.
+ * The doctor's endpoint is any URL the page has proven routed to Vite, posted to with this query parameter:
+ * the client's own URL for a socket report (`report`), the page's own URL for a page whose client never ran
+ * (`page`). Whatever route brought them to the page carries the report back, under any proxy prefix.
  */
-export const REPORT_QUERY = '__hmr_doctor=report'
+export const REPORT_PARAM = '__hmr_doctor'
+export const REPORT_QUERY = `${REPORT_PARAM}=report`
+export const PAGE_QUERY = `${REPORT_PARAM}=page`
+
+/** Set by the snippet when it runs: a page without it never ran Vite's client. */
+export const RAN_FLAG = '__HMR_DOCTOR__'
 
 /** The subprotocol of Vite's HMR socket (Vite's client dials it; `vite-ping` is its restart probe). */
 export const HMR_PROTOCOL = 'vite-hmr'
@@ -62,6 +68,12 @@ export interface ReportedSocket {
   error: string | null
   /** For a socket that failed: what answered its URL over plain HTTP. */
   hop?: HopAnswer
+}
+
+/** What a page sends when Vite's client never ran in it. */
+export interface PageBeacon {
+  /** `location.href`, the page as the browser addressed it (Vite wrote its client's URL into it). */
+  pageUrl: string
 }
 
 /** One finding, as the browser shows it. */

@@ -1,4 +1,5 @@
 import type { Evidence } from '../evidence/types.js'
+import { clientUnreached } from './rules/client-unreached.js'
 import { hostRejected } from './rules/host-rejected.js'
 import { idleTimeout } from './rules/idle-timeout.js'
 import { proxyError } from './rules/proxy-error.js'
@@ -11,7 +12,15 @@ import type { DiagnoseContext, Finding, Rule } from './types.js'
 export type { DiagnoseContext } from './types.js'
 
 /** Specific causes first: a generic finding is dropped when a specific one explains the same failure. */
-const SPECIFIC: Rule[] = [hostRejected, uriRewritten, upgradeStripped, socketMisdirected, proxyError, idleTimeout]
+const SPECIFIC: Rule[] = [
+  hostRejected,
+  uriRewritten,
+  upgradeStripped,
+  socketMisdirected,
+  proxyError,
+  clientUnreached,
+  idleTimeout,
+]
 const GENERIC: Rule[] = [socketNeverArrived]
 
 export function diagnose(evidence: Evidence, context: DiagnoseContext): Finding[] {
@@ -33,6 +42,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.what} ${finding.upstream}`
     case 'socket-misdirected':
       return `${finding.cause} ${finding.socketUrl}`
+    case 'client-unreached':
+      return `${finding.cause} ${finding.pageUrl} ${finding.strippedPrefix} ${finding.upstream}`
     case 'proxy-error':
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':

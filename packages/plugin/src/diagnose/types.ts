@@ -44,6 +44,26 @@ type FindingBody =
       pageOrigin: string
       fallback: FallbackState
     }
+  /**
+   * Vite served a page, but Vite's client never ran in it: the page asked for it somewhere the proxy
+   * doesn't send to Vite (a prefix-stripping location with `base: '/'`, a blocked script).
+   */
+  | {
+      cause: 'client-unreached'
+      /** The page as the browser addressed it. */
+      pageUrl: string
+      /** Where the page asked for Vite's client: the URL Vite wrote into it, resolved against the page. */
+      clientSrc: string
+      /** The path the page's own report arrived under at Vite: the page's path as the proxy forwards it. */
+      arrivedPath: string
+      /**
+       * The prefix the proxy strips, when the page's path and the path its report arrived under show one
+       * (`/app/` in the browser, `/` at Vite: `/app/`); null when they don't.
+       */
+      strippedPrefix: string | null
+      /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
+      upstream: string | null
+    }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
       cause: 'socket-never-arrived'

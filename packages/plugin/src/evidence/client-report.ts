@@ -1,7 +1,7 @@
 import { HOP_ANSWER_KINDS, type HopAnswer } from '../client/protocol.js'
 import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
-import type { ClientReport, CloseRecord, SocketRecord } from './types.js'
+import type { ClientReport, CloseRecord, PageReport, SocketRecord } from './types.js'
 
 export const MAX_REPORT_BYTES = 4096
 const MAX_SOCKETS = 8
@@ -133,4 +133,37 @@ export function parseClientReport(body: string, at: number, requestOrigin: strin
   if (!inOrder(closes)) return { ok: false, error: 'closes must be oldest first' }
   if (sockets.length === 0 && closes.length === 0) return { ok: false, error: 'nothing to report' }
   return { ok: true, report: { at, pageOrigin, clientOrigin, sockets, closes } }
+}
+
+export type PageParseResult = { ok: true; page: PageReport } | { ok: false; error: string }
+
+/** Validates what a page whose client never ran posted; the request's path and Host come from Vite's side. */
+export function parsePageReport(
+  body: string,
+  at: number,
+  request: { origin: string | undefined; path: string; host: string | undefined },
+): PageParseResult {
+  let data: unknown
+  try {
+    data = JSON.parse(body)
+  } catch {
+    return { ok: false, error: 'body is not JSON' }
+  }
+  if (!isRecord(data)) return { ok: false, error: 'body is not an object' }
+  const page = typeof data.pageUrl === 'string' && data.pageUrl.length <= 2048 ? parseUrl(data.pageUrl) : null
+  if (!page || (page.protocol !== 'http:' && page.protocol !== 'https:')) {
+    return { ok: false, error: 'pageUrl is not an http(s) URL' }
+  }
+  if (request.origin === undefined || page.origin !== request.origin) {
+    return { ok: false, error: 'pageUrl does not match the Origin header' }
+  }
+  return {
+    ok: true,
+    page: {
+      at,
+      pageUrl: cleanText(`${page.origin}${page.pathname}`, 300),
+      arrivedPath: cleanText(request.path, 300),
+      host: request.host === undefined ? null : cleanText(request.host),
+    },
+  }
 }

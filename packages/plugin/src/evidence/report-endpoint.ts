@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { SECRET_HEADER } from '../client/protocol.js'
+import { REPORT_PARAM, SECRET_HEADER } from '../client/protocol.js'
 import type { ErrorSink } from '../errors.js'
-import { MAX_REPORT_BYTES, parseClientReport } from './client-report.js'
+import { MAX_REPORT_BYTES, parseClientReport, parsePageReport } from './client-report.js'
 import { createRateLimits } from './rate-limit.js'
-import type { ClientReport } from './types.js'
+import type { ClientReport, PageReport } from './types.js'
 
 /** A browser posts a few hundred bytes at once; a body still arriving after this is someone stalling. */
 export const BODY_TIMEOUT_MS = 2000
@@ -12,11 +12,11 @@ export const BODY_TIMEOUT_MS = 2000
 const MAX_IN_FLIGHT = 16
 
 export interface ReportEndpointOptions {
-  /** Vite's client's path: reports are posted to the URL the client came from. */
-  path: string
   secret: string
-  /** Takes a valid report and answers with what the browser should show. */
+  /** Takes a valid socket report and answers with what the browser should show. */
   onReport: (report: ClientReport) => unknown
+  /** Takes a valid report of a page whose client never ran. */
+  onPage: (page: PageReport) => unknown
   errors: ErrorSink
   now?: () => number
 }
@@ -64,7 +64,18 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     return null
   }
 
-  const read = (req: IncomingMessage, res: ServerResponse): void => {
+  /** Parses a whole body as the kind of report its query names, and hands it on. */
+  const take = (req: IncomingMessage, kind: string, path: string, body: string): [number, unknown] => {
+    if (kind === 'page') {
+      const request = { origin: req.headers.origin, path, host: req.headers.host }
+      const parsed = parsePageReport(body, now(), request)
+      return parsed.ok ? [200, options.onPage(parsed.page)] : [400, { error: parsed.error }]
+    }
+    const parsed = parseClientReport(body, now(), req.headers.origin)
+    return parsed.ok ? [200, options.onReport(parsed.report)] : [400, { error: parsed.error }]
+  }
+
+  const read = (req: IncomingMessage, res: ServerResponse, kind: string, path: string): void => {
     inFlight += 1
     const chunks: Buffer[] = []
     let size = 0
@@ -93,13 +104,8 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
         finish(429, { error: 'too many reports' })
         return
       }
-      const parsed = parseClientReport(Buffer.concat(chunks).toString('utf8'), now(), req.headers.origin)
-      if (!parsed.ok) {
-        finish(400, { error: parsed.error })
-        return
-      }
       try {
-        finish(200, options.onReport(parsed.report))
+        finish(...take(req, kind, path, Buffer.concat(chunks).toString('utf8')))
       } catch (error) {
         options.errors('the report endpoint', error)
         finish(500, { error: 'could not diagnose' })
@@ -108,17 +114,20 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   }
 
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    // The client's own path: Vite serves it to GET, every other method there is a report for the doctor.
-    if (req.method === 'GET' || req.method === 'HEAD' || req.url?.split('?', 1)[0] !== options.path) {
+    // Any URL the page proved routed, with the doctor's query parameter; Vite serves those URLs to GET.
+    const url = req.url ?? '/'
+    const queryStart = url.indexOf('?')
+    const kind = queryStart === -1 ? null : new URLSearchParams(url.slice(queryStart + 1)).get(REPORT_PARAM)
+    if (kind === null || req.method === 'GET' || req.method === 'HEAD') {
       next()
       return
     }
-    const refused = refusal(req)
+    const refused = kind === 'report' || kind === 'page' ? refusal(req) : [404, 'no such report']
     if (refused) {
-      answer(res, refused[0], { error: refused[1] })
+      answer(res, refused[0] as number, { error: refused[1] })
       req.resume()
       return
     }
-    read(req, res)
+    read(req, res, kind, url.slice(0, queryStart))
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientReport, Evidence, ServerEvent } from './types.js'
+import type { ClientReport, Evidence, PageReport, ServerEvent } from './types.js'
 
 /** Per source: a flood of one kind can only push out its own kind. */
 const MAX_EVENTS = 64
@@ -19,6 +19,7 @@ export class EvidenceStore {
   #vouched: ServerEvent[] = []
   #unauthenticated: ServerEvent[] = []
   #reports: ClientReport[] = []
+  #pages: PageReport[] = []
 
   addEvent(event: ServerEvent): void {
     push(event.request.vouched ? this.#vouched : this.#unauthenticated, event, MAX_EVENTS)
@@ -28,12 +29,17 @@ export class EvidenceStore {
     push(this.#reports, report, MAX_REPORTS)
   }
 
+  addPage(page: PageReport): void {
+    push(this.#pages, page, MAX_REPORTS)
+  }
+
   snapshot(now: number): Evidence {
     const recent = (at: number) => now - at <= MAX_AGE_MS
     this.#vouched = this.#vouched.filter((event) => recent(event.request.at))
     this.#unauthenticated = this.#unauthenticated.filter((event) => recent(event.request.at))
     this.#reports = this.#reports.filter((report) => recent(report.at))
+    this.#pages = this.#pages.filter((page) => recent(page.at))
     const events = [...this.#vouched, ...this.#unauthenticated].sort((a, b) => a.request.at - b.request.at)
-    return { now, events, reports: [...this.#reports] }
+    return { now, events, reports: [...this.#reports], pages: [...this.#pages] }
   }
 }

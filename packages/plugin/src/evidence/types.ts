@@ -72,9 +72,21 @@ export interface ClientReport {
   closes: CloseRecord[]
 }
 
+/** A page Vite served whose client never ran, as the page itself reported it (with the snippet's secret). */
+export interface PageReport {
+  at: number
+  /** The page's URL as the browser addressed it (query and fragment dropped). */
+  pageUrl: string
+  /** The path this report arrived at Vite under: the page's own path as the proxy forwarded it. */
+  arrivedPath: string
+  /** The Host it arrived with (a bare proxy_pass sends its upstream), vouched for by the secret. */
+  host: string | null
+}
+
 /** Everything observed recently, oldest first. */
 export interface Evidence {
   now: number
   events: readonly ServerEvent[]
   reports: readonly ClientReport[]
+  pages: readonly PageReport[]
 }

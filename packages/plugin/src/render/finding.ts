@@ -1,5 +1,6 @@
 import type { Cause, Finding } from '../diagnose/types.js'
 import type { ViteFacts } from '../vite-facts.js'
+import { renderClientUnreached } from './causes/client-unreached.js'
 import { renderHostRejected } from './causes/host-rejected.js'
 import { renderIdleTimeout } from './causes/idle-timeout.js'
 import { renderProxyError } from './causes/proxy-error.js'
@@ -24,6 +25,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'uri-rewritten': renderUriRewritten,
   'socket-misdirected': renderSocketMisdirected,
   'proxy-error': renderProxyError,
+  'client-unreached': renderClientUnreached,
 }
 
 export function renderFinding(

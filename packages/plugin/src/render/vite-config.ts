@@ -12,24 +12,35 @@ function literal(value: Value): string {
 }
 
 /**
- * The one builder of a printed vite.config: `server` options, optionally under the socket's key
- * (`server.hmr`, or `server.ws` from Vite 8.1). Values are literals in JavaScript's own quoting.
+ * The one builder of a printed vite.config: `base`, `server` options, and the socket's options under the
+ * key this Vite wants (`server.hmr`, or `server.ws` from Vite 8.1). Values are literals in JavaScript's own
+ * quoting.
  */
 export function viteConfigBlock(
   where: string,
-  server: Record<string, Value>,
-  socket?: { key: ViteFacts['hmrConfigKey']; options: Record<string, Value> },
+  config: {
+    base?: string
+    server?: Record<string, Value>
+    socket?: { key: ViteFacts['hmrConfigKey']; options: Record<string, Value> }
+  },
 ): ConfigBlock {
-  const lines = Object.entries(server).map(([key, value]) => `    ${key}: ${literal(value)},`)
-  if (socket) {
-    lines.push(`    ${socket.key}: {`)
-    for (const [key, value] of Object.entries(socket.options)) lines.push(`      ${key}: ${literal(value)},`)
-    lines.push('    },')
+  const lines = ['export default defineConfig({']
+  if (config.base !== undefined) lines.push(`  base: ${literal(config.base)},`)
+  if (config.server || config.socket) {
+    lines.push('  server: {')
+    for (const [key, value] of Object.entries(config.server ?? {})) lines.push(`    ${key}: ${literal(value)},`)
+    if (config.socket) {
+      lines.push(`    ${config.socket.key}: {`)
+      for (const [key, value] of Object.entries(config.socket.options)) lines.push(`      ${key}: ${literal(value)},`)
+      lines.push('    },')
+    }
+    lines.push('  },')
   }
-  return { where, text: ['export default defineConfig({', '  server: {', ...lines, '  },', '})'].join('\n') }
+  lines.push('})')
+  return { where, text: lines.join('\n') }
 }
 
-const MERGED = 'vite.config, merged into your config'
+export const MERGED = 'vite.config, merged into your config'
 
 /** The warning every printed allowedHosts carries, whoever vouched for the name. */
 export const ALLOWED_HOSTS_CAUTION =
@@ -42,7 +53,9 @@ export const ALLOWED_HOSTS_CAUTION =
 export function allowedHostsFix(hostname: string, facts: ViteFacts): ConfigBlock | null {
   if (isHostAllowedByVite(hostname, facts.allowedHosts)) return null
   return {
-    ...viteConfigBlock(`${MERGED} (add to any allowedHosts you already have)`, { allowedHosts: [hostname] }),
+    ...viteConfigBlock(`${MERGED} (add to any allowedHosts you already have)`, {
+      server: { allowedHosts: [hostname] },
+    }),
     caution: ALLOWED_HOSTS_CAUTION,
   }
 }
@@ -54,14 +67,12 @@ export function pingIntervalBelow(idleMs: number): number {
 
 /** `server.hmr.timeout` (or `server.ws.timeout` from Vite 8.1): how often Vite's client pings its socket. */
 export function pingIntervalFix(idleMs: number, facts: ViteFacts, alternative: boolean): ConfigBlock {
-  return viteConfigBlock(
-    `${alternative ? 'or instead, ' : ''}${MERGED}`,
-    {},
-    { key: facts.hmrConfigKey, options: { timeout: pingIntervalBelow(idleMs) } },
-  )
+  return viteConfigBlock(`${alternative ? 'or instead, ' : ''}${MERGED}`, {
+    socket: { key: facts.hmrConfigKey, options: { timeout: pingIntervalBelow(idleMs) } },
+  })
 }
 
 /** The HMR client settings (under the key the running Vite wants) that point the browser at the page's origin. */
 export function socketSettingsFix(settings: Record<string, string | number>, facts: ViteFacts): ConfigBlock {
-  return viteConfigBlock(MERGED, {}, { key: facts.hmrConfigKey, options: settings })
+  return viteConfigBlock(MERGED, { socket: { key: facts.hmrConfigKey, options: settings } })
 }

@@ -1,0 +1,38 @@
+import { isConfigPath, parseUpstream } from '../../grammar.js'
+import { hostnameOf } from '../../host-check.js'
+import { parseUrl } from '../../parse-url.js'
+import type { Rule } from '../types.js'
+
+/**
+ * The part of the page's path the proxy removed on the way: `/app/` in the browser arriving as `/` at
+ * Vite means `/app/`. Only a whole leading run of segments counts, and only one a config can hold.
+ */
+export function strippedPrefix(pagePath: string, arrivedPath: string): string | null {
+  if (pagePath === arrivedPath || !pagePath.endsWith(arrivedPath)) return null
+  const prefix = pagePath.slice(0, pagePath.length - arrivedPath.length)
+  const base = `${prefix}/`
+  return arrivedPath.startsWith('/') && prefix.startsWith('/') && isConfigPath(base) ? base : null
+}
+
+/**
+ * A page Vite served reported (with the secret, from its own URL) that Vite's client never ran in it.
+ * Its report came through the route that serves the page, so that route's Host is the proxy's upstream.
+ */
+export const clientUnreached: Rule = (evidence, { facts }) => {
+  const page = evidence.pages.at(-1)
+  if (!page) return null
+  const pagePath = parseUrl(page.pageUrl)?.pathname ?? '/'
+  const host = page.host
+  const pageHostname = parseUrl(page.pageUrl)?.hostname
+  const upstream = host !== null && parseUpstream(host) !== null && hostnameOf(host) !== pageHostname ? host : null
+  const prefix = strippedPrefix(pagePath, page.arrivedPath)
+  return {
+    cause: 'client-unreached',
+    pageUrl: page.pageUrl,
+    clientSrc: new URL(facts.clientPath, page.pageUrl).href,
+    arrivedPath: page.arrivedPath,
+    // A base already set means the stripped part is not the whole story: describe, don't suggest.
+    strippedPrefix: facts.base === '/' ? prefix : null,
+    upstream,
+  }
+}

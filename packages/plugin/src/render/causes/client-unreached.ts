@@ -1,0 +1,38 @@
+import type { Finding } from '../../diagnose/types.js'
+import type { ViteFacts } from '../../vite-facts.js'
+import { upstreamFor } from '../common.js'
+import { nginxPassUriFix } from '../nginx.js'
+import type { RenderedFinding } from '../types.js'
+import { MERGED, viteConfigBlock } from '../vite-config.js'
+
+export function renderClientUnreached(
+  finding: Extract<Finding, { cause: 'client-unreached' }>,
+  facts: ViteFacts,
+): RenderedFinding {
+  const asked = finding.clientSrc
+  const evidence = `the page at ${finding.pageUrl} asked for ${asked}, which never reached Vite; the page's own report arrived at Vite as ${finding.arrivedPath}`
+  const prefix = finding.strippedPrefix
+  const upstream = prefix === null ? null : upstreamFor(finding.upstream, facts, null)
+  if (prefix === null || upstream === null) {
+    return {
+      summary: `Vite served the page at ${finding.pageUrl}, but Vite's client never ran in it: no HMR.`,
+      evidence,
+      notes: [
+        `Make ${asked} reach Vite through the proxy, or check that nothing blocks the script (a content security policy, an extension).`,
+      ],
+      proxy: [],
+      vite: null,
+      afterwards: null,
+    }
+  }
+  return {
+    summary: `The proxy strips ${prefix} before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.`,
+    evidence,
+    notes: [
+      `With base '/' Vite writes root-relative URLs (${facts.clientPath}, /src/…), which miss the proxy's ${prefix} route. Serve under ${prefix} and let the proxy keep the prefix: a proxy_pass without a path forwards it as the browser sent it.`,
+    ],
+    proxy: [nginxPassUriFix(upstream)],
+    vite: viteConfigBlock(MERGED, { base: prefix }),
+    afterwards: 'Then reload nginx (nginx -s reload) and restart Vite.',
+  }
+}
