@@ -105,18 +105,23 @@ function inOrder(closes: readonly CloseRecord[]): boolean {
   return closes.every((close, index) => index === 0 || close.at >= (closes[index - 1]?.at ?? 0))
 }
 
+/** The body as a JSON object, or what is wrong with it. */
+function jsonObject(body: string): Record<string, unknown> | string {
+  try {
+    const data: unknown = JSON.parse(body)
+    return isRecord(data) ? data : 'body is not an object'
+  } catch {
+    return 'body is not JSON'
+  }
+}
+
 /**
  * Validates what the browser posted. Anything off-shape is refused whole: a partial report misleads.
  * `origin` is the request's own Origin header: the page must say it is the page the browser says it is.
  */
 export function parseClientReport(body: string, at: number, requestOrigin: string | undefined): ParseResult {
-  let data: unknown
-  try {
-    data = JSON.parse(body)
-  } catch {
-    return { ok: false, error: 'body is not JSON' }
-  }
-  if (!isRecord(data)) return { ok: false, error: 'body is not an object' }
+  const data = jsonObject(body)
+  if (typeof data === 'string') return { ok: false, error: data }
   const pageOrigin = origin(data.pageOrigin)
   if (pageOrigin === null) return { ok: false, error: 'pageOrigin is not an http(s) URL' }
   if (requestOrigin === undefined || pageOrigin !== requestOrigin) {
@@ -143,13 +148,8 @@ export function parsePageReport(
   at: number,
   request: { origin: string | undefined; path: string; host: string | undefined },
 ): PageParseResult {
-  let data: unknown
-  try {
-    data = JSON.parse(body)
-  } catch {
-    return { ok: false, error: 'body is not JSON' }
-  }
-  if (!isRecord(data)) return { ok: false, error: 'body is not an object' }
+  const data = jsonObject(body)
+  if (typeof data === 'string') return { ok: false, error: data }
   const page = typeof data.pageUrl === 'string' && data.pageUrl.length <= 2048 ? parseUrl(data.pageUrl) : null
   if (!page || (page.protocol !== 'http:' && page.protocol !== 'https:')) {
     return { ok: false, error: 'pageUrl is not an http(s) URL' }
