@@ -9,6 +9,7 @@ import {
   PROXY_HOST,
   pasteReplacingDirectives,
   printedBlock,
+  waitFor,
 } from '../harness/index.js'
 import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
@@ -168,5 +169,32 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     const page = await openPage(context, `${origin}/app/`)
     await expectHmrApplies(page, fixed)
     expect(fixed.logger.text()).not.toContain('[hmr-doctor]')
+  })
+
+  test("nginx's 504: a location that rewrites the socket's path leaves the handshake unanswered; the printed proxy_pass fixes it", async () => {
+    const vite = await scenario.vite({
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { path: 'hmr' } } })\n`,
+    })
+    const upstream = `${vite.host}:${vite.port}`
+    const body = `proxy_pass http://${upstream}/hmr-old;\n${UPGRADE_HEADERS}\nproxy_read_timeout 1s;`
+    const route = (location: string) => `location /hmr {\n${location.replace(/^/gm, '    ')}\n}`
+    const { nginx, origin, site } = await scenario.nginx({
+      upstream,
+      http: WEBSOCKET_MAP,
+      location: UPGRADE_HEADERS,
+      server: route(body),
+    })
+    const context = await scenario.context(mode)
+    const broken = await openPage(context, `${origin}/`)
+    const output = await scenario.diagnosis(vite, "[hmr-doctor] The proxy rewrites the HMR socket's path")
+    expect(output).toContain('seen: the HMR handshake arrived at /hmr-old, not at /hmr: Vite never answers it')
+    await waitFor('the browser to see the proxy give up', () =>
+      broken.console.some((line) => line.includes('Unexpected response code: 504')),
+    )
+
+    const fixedBody = pasteReplacingDirectives(body, printedBlock(output, NGINX_PROXY_PASS_FIX))
+    await nginx.restart(nginxConfig({ ...site, server: route(fixedBody) }))
+    const fixed = await openPage(context, `${origin}/`)
+    await expectHmrApplies(fixed, vite)
   })
 })

@@ -431,3 +431,19 @@ describe('proxy-error', () => {
     expect(text).not.toContain('proxy_pass')
   })
 })
+
+test('a handshake at a path that is no shorter form of the socket path: rewritten, not stripped', () => {
+  const finding: Finding = {
+    cause: 'uri-rewritten',
+    what: 'prefix',
+    request: request({ path: '/hmr-old', host: '127.0.0.1:5173', origin: 'http://localhost:8080' }),
+    redirects: 0,
+    upstream: '127.0.0.1:5173',
+  }
+  const text = terminal(finding, viteFacts({ hmrPath: '/hmr' }))
+  expect(text).toContain(
+    "[hmr-doctor] The proxy rewrites the HMR socket's path: Vite answers a handshake only at /hmr, and it never answers this one.",
+  )
+  expect(text).toContain('seen: the HMR handshake arrived at /hmr-old, not at /hmr: Vite never answers it')
+  expect(text).toContain('proxy_pass http://127.0.0.1:5173;')
+})
