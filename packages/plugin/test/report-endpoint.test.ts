@@ -397,3 +397,34 @@ describe('the report endpoint under stalled bodies', () => {
     expect(statuses).toEqual(Array.from({ length: 20 }, () => 200))
   })
 })
+
+describe('a report whose query a proxy dropped', () => {
+  let vite: RunningVite
+
+  beforeAll(async () => {
+    vite = await startVite()
+  })
+
+  afterAll(async () => {
+    await vite?.close()
+  })
+
+  // `proxy_pass http://vite$uri;` forwards every request without its query: the secret header still says whose it is.
+  test("is still the doctor's: a socket report and a page report, told apart by their bodies", async () => {
+    const headers = { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret }
+    const socketReport = await fetch(`${vite.origin}/@vite/client`, { method: 'POST', headers, body: VALID_REPORT })
+    expect(socketReport.status).toBe(200)
+    expect(await socketReport.json()).toMatchObject({ messages: [expect.anything()] })
+    const pageReport = await fetch(`${vite.origin}/app/`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ pageUrl: `${PAGE_ORIGIN}/app/` }),
+    })
+    expect(pageReport.status).toBe(200)
+  })
+
+  test('a post with neither the query nor the header is not the doctor’s', async () => {
+    const response = await fetch(`${vite.origin}/@vite/client`, { method: 'POST', body: VALID_REPORT })
+    expect(response.headers.get('content-type') ?? '').not.toContain('application/json')
+  })
+})

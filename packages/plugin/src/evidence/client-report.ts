@@ -105,6 +105,15 @@ function inOrder(closes: readonly CloseRecord[]): boolean {
   return closes.every((close, index) => index === 0 || close.at >= (closes[index - 1]?.at ?? 0))
 }
 
+/**
+ * Which report a body is, for a post whose query was lost on the way (a proxy_pass that drops it): a page
+ * report names its page, a socket report its page's origin.
+ */
+export function reportKind(body: string): 'page' | 'report' {
+  const data = jsonObject(body)
+  return typeof data !== 'string' && 'pageUrl' in data ? 'page' : 'report'
+}
+
 /** The body as a JSON object, or what is wrong with it. */
 function jsonObject(body: string): Record<string, unknown> | string {
   try {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { REPORT_PARAM, SECRET_HEADER } from '../client/protocol.js'
 import type { ErrorSink } from '../errors.js'
-import { MAX_REPORT_BYTES, parseClientReport, parsePageReport } from './client-report.js'
+import { MAX_REPORT_BYTES, parseClientReport, parsePageReport, reportKind } from './client-report.js'
 import { createRateLimits } from './rate-limit.js'
 import type { ClientReport, PageReport } from './types.js'
 
@@ -65,8 +65,8 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   }
 
   /** Parses a whole body as the kind of report its query names, and hands it on. */
-  const take = (req: IncomingMessage, kind: string, path: string, body: string): [number, unknown] => {
-    if (kind === 'page') {
+  const take = (req: IncomingMessage, named: string | null, path: string, body: string): [number, unknown] => {
+    if ((named ?? reportKind(body)) === 'page') {
       const request = { origin: req.headers.origin, path, host: req.headers.host }
       const parsed = parsePageReport(body, now(), request)
       return parsed.ok ? [200, options.onPage(parsed.page)] : [400, { error: parsed.error }]
@@ -75,7 +75,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     return parsed.ok ? [200, options.onReport(parsed.report)] : [400, { error: parsed.error }]
   }
 
-  const read = (req: IncomingMessage, res: ServerResponse, kind: string, path: string): void => {
+  const read = (req: IncomingMessage, res: ServerResponse, kind: string | null, path: string): void => {
     inFlight += 1
     const chunks: Buffer[] = []
     let size = 0
@@ -114,20 +114,23 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   }
 
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    // Any URL the page proved routed, with the doctor's query parameter; Vite serves those URLs to GET.
+    // Any URL the page proved routed, with the doctor's query parameter or, where a proxy dropped the
+    // query, its secret header; Vite serves those URLs to GET.
     const url = req.url ?? '/'
     const queryStart = url.indexOf('?')
+    const path = queryStart === -1 ? url : url.slice(0, queryStart)
     const kind = queryStart === -1 ? null : new URLSearchParams(url.slice(queryStart + 1)).get(REPORT_PARAM)
-    if (kind === null || req.method === 'GET' || req.method === 'HEAD') {
+    const ours = kind !== null || req.headers[SECRET_HEADER] !== undefined
+    if (!ours || req.method === 'GET' || req.method === 'HEAD') {
       next()
       return
     }
-    const refused = kind === 'report' || kind === 'page' ? refusal(req) : [404, 'no such report']
+    const refused = kind === null || kind === 'report' || kind === 'page' ? refusal(req) : [404, 'no such report']
     if (refused) {
       answer(res, refused[0] as number, { error: refused[1] })
       req.resume()
       return
     }
-    read(req, res, kind, url.slice(0, queryStart))
+    read(req, res, kind, path)
   }
 }
