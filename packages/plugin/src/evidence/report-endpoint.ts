@@ -64,7 +64,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     return null
   }
 
-  /** Parses a whole body as the kind of report its query names, and hands it on. */
+  /** Parses a whole body as the report its query names (or, the query lost, its body shows), and hands it on. */
   const take = (req: IncomingMessage, named: string | null, path: string, body: string): [number, unknown] => {
     if ((named ?? reportKind(body)) === 'page') {
       const request = { origin: req.headers.origin, path, host: req.headers.host }
@@ -125,9 +125,10 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
       next()
       return
     }
-    const refused = kind === null || kind === 'report' || kind === 'page' ? refusal(req) : [404, 'no such report']
+    const known = kind === null || kind === 'report' || kind === 'page'
+    const refused: [number, string] | null = known ? refusal(req) : [404, 'no such report']
     if (refused) {
-      answer(res, refused[0] as number, { error: refused[1] })
+      answer(res, refused[0], { error: refused[1] })
       req.resume()
       return
     }
