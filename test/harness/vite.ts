@@ -37,6 +37,8 @@ export interface RunningVite {
   host: string
   port: number
   logger: CapturedLogger
+  /** The options the doctor runs with here, or false when it is not installed. */
+  doctor: HmrDoctorOptions | false
   /** Rewrites a file of the app, as a user's editor would. */
   edit(file: string, change: (text: string) => string): void
   stop(): Promise<void>
@@ -85,6 +87,7 @@ export async function startVite(
     host,
     port,
     logger,
+    doctor: options.doctor ?? {},
     edit(file, change) {
       const path = join(root, file)
       writeFileSync(path, change(readFileSync(path, 'utf8')))
