@@ -1,7 +1,8 @@
 // The test suite, whole (`npm test`, what CI runs) or in the parts contributors run alone:
 //   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, then the end-to-end tests
 //                                    again with every CPU kept busy
-//   node test/run-all.mjs unit       lint, types, the plugin's unit tests (no Debian packages needed)
+//   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests
+//                                    (no Debian packages needed)
 //   node test/run-all.mjs lint       Biome only
 //   node test/run-all.mjs e2e        the end-to-end tests
 //   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
@@ -28,6 +29,11 @@ function typeCheck() {
   }
 }
 
+/** The package as npm would publish it: publint, and the types under every resolution (attw, strict profile). */
+function packageLint() {
+  pnpm(['--filter', 'vite-plugin-hmr-doctor', 'run', 'lint:package'])
+}
+
 function unitTests() {
   pnpm(['--filter', 'vite-plugin-hmr-doctor', 'exec', 'vitest', 'run'])
 }
@@ -49,10 +55,10 @@ function e2eBusy() {
 
 const steps = {
   lint: { system: false, run: [lint] },
-  unit: { system: false, run: [lint, typeCheck, unitTests] },
+  unit: { system: false, run: [lint, typeCheck, packageLint, unitTests] },
   e2e: { system: true, run: [e2e] },
   'e2e:busy': { system: true, run: [e2eBusy] },
-  all: { system: true, run: [lint, typeCheck, unitTests, e2e, e2eBusy] },
+  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, e2eBusy] },
 }
 
 const mode = process.argv[2] ?? 'all'
