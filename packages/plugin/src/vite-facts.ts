@@ -74,11 +74,16 @@ export function readViteFacts(
     clientPath: `${base}@vite/client`,
     hmr,
     listen: listenAddress(address),
-    // Before Vite 5.4.12 / 6.0.9 there is no host check (and no option).
+    // Before Vite 5.4.12 / 6.0.9 there is no host check (and no option). Vite 5.4.12+ leaves the option
+    // undefined when unset and still checks (`allowedHosts ?? []`); the HMR token arrived with the check.
     allowedHosts:
-      config.server.allowedHosts === true || config.server.allowedHosts === undefined
+      config.server.allowedHosts === true
         ? true
-        : [...config.server.allowedHosts],
+        : config.server.allowedHosts === undefined
+          ? typeof (config as { webSocketToken?: unknown }).webSocketToken === 'string'
+            ? []
+            : true
+          : [...config.server.allowedHosts],
     httpHostCheck: !config.server.https,
     tokenCheck: (config as { legacy?: { skipWebSocketTokenCheck?: boolean } }).legacy?.skipWebSocketTokenCheck !== true,
   }
