@@ -1,12 +1,14 @@
 // The test suite, whole (`npm test`, what CI runs) or in the parts contributors run alone:
-//   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, then the end-to-end tests
-//                                    again with every CPU kept busy
+//   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, the Vite matrix, then the
+//                                    end-to-end tests again with every CPU kept busy
 //   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests
 //                                    (no Debian packages needed)
 //   node test/run-all.mjs lint       Biome only
 //   node test/run-all.mjs e2e        the end-to-end tests
 //   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
+//   node test/run-all.mjs matrix     the core scenarios against Vite 5.4, 6, 7 and 8 (test/matrix)
 // Each installs what it needs first.
+import { readdirSync } from 'node:fs'
 import { startBusyLoops } from './busy.mjs'
 import { ensureSystemPackages, ensureWorkspace, fail, pnpm } from './setup.mjs'
 
@@ -42,6 +44,21 @@ function e2e() {
   pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run'])
 }
 
+/**
+ * The core scenarios and the plugin's version-dependent unit tests against each supported Vite: one package
+ * per major in test/matrix, each with that Vite installed and an injected copy of the plugin.
+ */
+function viteMatrix() {
+  const fixtures = readdirSync(new URL('matrix/', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith('vite'))
+    .map((entry) => entry.name)
+    .sort()
+  for (const fixture of fixtures) {
+    console.log(`\nThe Vite matrix: ${fixture}`)
+    pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', '--config', `matrix/${fixture}/vitest.config.ts`])
+  }
+}
+
 /** The same end-to-end tests while one bounded busy loop per CPU competes with them. */
 function e2eBusy() {
   console.log('\nThe end-to-end tests again, with every CPU kept busy:')
@@ -58,7 +75,8 @@ const steps = {
   unit: { system: false, run: [lint, typeCheck, packageLint, unitTests] },
   e2e: { system: true, run: [e2e] },
   'e2e:busy': { system: true, run: [e2eBusy] },
-  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, e2eBusy] },
+  matrix: { system: true, run: [viteMatrix] },
+  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, viteMatrix, e2eBusy] },
 }
 
 const mode = process.argv[2] ?? 'all'
