@@ -1,12 +1,87 @@
-// The whole test suite, as CI runs it: installs what it needs, then checks, unit tests, end-to-end tests.
-import { ensureSystemPackages, ensureWorkspace, pnpm } from './setup.mjs'
+// The test suite, whole (`npm test`, what CI runs) or in the parts contributors run alone:
+//   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, the Vite matrix, then the
+//                                    end-to-end tests again with every CPU kept busy
+//   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests
+//                                    (no Debian packages needed)
+//   node test/run-all.mjs lint       Biome only
+//   node test/run-all.mjs e2e        the end-to-end tests
+//   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
+//   node test/run-all.mjs matrix     the core scenarios against Vite 5.4, 6, 7 and 8 (test/matrix)
+// Each installs what it needs first.
+import { readdirSync } from 'node:fs'
+import { startBusyLoops } from './busy.mjs'
+import { ensureSystemPackages, ensureWorkspace, fail, pnpm } from './setup.mjs'
 
-ensureSystemPackages(['nginx', 'chromium', 'openssl', 'haproxy', 'apache2', 'caddy'])
+const E2E_PACKAGES = ['nginx', 'chromium', 'openssl', 'haproxy', 'apache2', 'caddy']
+const UNIT_INSTEAD =
+  'Until then, `npm run test:unit` runs the lint, type checks and unit tests, which need none of them.'
+
+function lint() {
+  pnpm(['exec', 'biome', 'check', '.'])
+}
+
+function typeCheck() {
+  for (const project of [
+    'packages/plugin/tsconfig.json',
+    'packages/plugin/src/client/tsconfig.json',
+    'test/tsconfig.json',
+    'playground/tsconfig.json',
+  ]) {
+    pnpm(['exec', 'tsc', '-p', project])
+  }
+}
+
+/** The package as npm would publish it: publint, and the types under every resolution (attw, strict profile). */
+function packageLint() {
+  pnpm(['--filter', 'vite-plugin-hmr-doctor', 'run', 'lint:package'])
+}
+
+function unitTests() {
+  pnpm(['--filter', 'vite-plugin-hmr-doctor', 'exec', 'vitest', 'run'])
+}
+
+function e2e() {
+  pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run'])
+}
+
+/**
+ * The core scenarios and the plugin's version-dependent unit tests against each supported Vite: one package
+ * per major in test/matrix, each with that Vite installed and an injected copy of the plugin.
+ */
+function viteMatrix() {
+  const fixtures = readdirSync(new URL('matrix/', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith('vite'))
+    .map((entry) => entry.name)
+    .sort()
+  for (const fixture of fixtures) {
+    console.log(`\nThe Vite matrix: ${fixture}`)
+    pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', '--config', `matrix/${fixture}/vitest.config.ts`])
+  }
+}
+
+/** The same end-to-end tests while one bounded busy loop per CPU competes with them. */
+function e2eBusy() {
+  console.log('\nThe end-to-end tests again, with every CPU kept busy:')
+  const stop = startBusyLoops()
+  try {
+    e2e()
+  } finally {
+    stop()
+  }
+}
+
+const steps = {
+  lint: { system: false, run: [lint] },
+  unit: { system: false, run: [lint, typeCheck, packageLint, unitTests] },
+  e2e: { system: true, run: [e2e] },
+  'e2e:busy': { system: true, run: [e2eBusy] },
+  matrix: { system: true, run: [viteMatrix] },
+  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, viteMatrix, e2eBusy] },
+}
+
+const mode = process.argv[2] ?? 'all'
+const chosen = steps[mode]
+if (!chosen) fail(`Unknown part "${mode}": one of ${Object.keys(steps).join(', ')}`)
+if (chosen.system) ensureSystemPackages(E2E_PACKAGES, UNIT_INSTEAD)
 ensureWorkspace()
-pnpm(['exec', 'biome', 'check', '.'])
-pnpm(['exec', 'tsc', '-p', 'packages/plugin/tsconfig.json'])
-pnpm(['exec', 'tsc', '-p', 'packages/plugin/src/client/tsconfig.json'])
-pnpm(['exec', 'tsc', '-p', 'test/tsconfig.json'])
-pnpm(['exec', 'tsc', '-p', 'playground/tsconfig.json'])
-pnpm(['--filter', 'vite-plugin-hmr-doctor', 'exec', 'vitest', 'run'])
-pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run'])
+for (const step of chosen.run) step()

@@ -25,15 +25,20 @@ export function run(command, args, options = {}) {
   if (result.status !== 0) fail(`${[command, ...args].join(' ')} exited with ${result.status ?? result.signal}`)
 }
 
-/** Installs missing packages with apt-get when running as root; otherwise names them and stops. */
-export function ensureSystemPackages(names) {
+/**
+ * Installs missing packages with apt-get when running as root; otherwise names them, prints the exact
+ * command that installs them, and what can run without them (`instead`), then stops.
+ */
+export function ensureSystemPackages(names, instead) {
   const missing = names.filter((name) => !existsSync(SYSTEM_PACKAGES[name]))
   if (missing.length === 0) return
   const list = missing.join(' ')
   const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')
   if (!canInstall) {
     fail(
-      `Missing Debian package${missing.length > 1 ? 's' : ''}: ${list}. Install with: sudo apt-get install -y ${list}`,
+      `Missing Debian package${missing.length > 1 ? 's' : ''}: ${list}. Install with:\n\n` +
+        `    sudo apt-get update && sudo apt-get install -y ${list}\n` +
+        (instead ? `\n${instead}` : ''),
     )
   }
   console.log(`Installing ${list} with apt-get…`)

@@ -1,9 +1,13 @@
-// Builds the two halves: the browser snippet as one self-contained line, the server side with tsc.
+// Builds the package: the browser snippet as one self-contained line, the server side as ES modules with
+// tsc, and the same server side once more as one CommonJS file (with its own types) for projects whose
+// vite.config is loaded with require (no "type": "module").
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { build } from 'vite'
 
 const dist = new URL('./dist/', import.meta.url)
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 rmSync(dist, { recursive: true, force: true })
 
 await build({
@@ -34,3 +38,36 @@ execFileSync(
     stdio: 'inherit',
   },
 )
+
+// CommonJS: one file beside index.js, so `new URL('./client.iife.js', import.meta.url)` (which the bundler
+// turns into the file's own URL) still finds the snippet. Dependencies stay external, as in the ES build.
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    ssr: true,
+    minify: false,
+    target: 'node20',
+    lib: { entry: 'src/index.ts', formats: ['cjs'], fileName: () => 'index.cjs' },
+    rollupOptions: {
+      external: [
+        ...Object.keys(pkg.dependencies ?? {}),
+        ...Object.keys(pkg.peerDependencies ?? {}),
+        /^node:/,
+        ...builtinModules,
+      ],
+      output: { exports: 'named' },
+    },
+  },
+})
+
+// Its types: each declaration again as .d.cts, importing its siblings' .cjs names, so TypeScript reads
+// them as CommonJS (a .d.ts here is an ES module, by "type": "module").
+for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+  if (!entry.endsWith('.d.ts')) continue
+  const source = new URL(entry, dist)
+  const text = readFileSync(source, 'utf8').replace(/((?:from\s+|import\()'\.{1,2}\/[^']*)\.js'/g, "$1.cjs'")
+  writeFileSync(new URL(entry.replace(/\.d\.ts$/, '.d.cts'), dist), text)
+}

@@ -4,6 +4,7 @@ import {
   type Certificate,
   configWithPrintedFix,
   expectHmrApplies,
+  expectSilence,
   freePort,
   noticeText,
   openPage,
@@ -47,13 +48,11 @@ async function fixedBy(first: RunningVite, user: string, output: string): Promis
 
 describe.each(BROWSER_MODES)('TLS ends at nginx, %s browser', (mode) => {
   test('with no HMR settings, HMR works through wss and nothing is printed', async () => {
-    const running = await scenario.vite({ doctor: { socketGraceMs: 500 } })
+    const running = await scenario.vite()
     const origin = await tlsProxy(`${running.host}:${running.port}`)
     const page = await openPage(await scenario.context(mode), `${origin}/`)
     await expectHmrApplies(page, running)
-    await page.page.waitForTimeout(2500)
-    expect(running.logger.text()).not.toContain('[hmr-doctor]')
-    expect(await noticeText(page.page)).toBeNull()
+    await expectSilence(running, page)
   })
 
   test("hmr.protocol 'ws' forced: the blocked mixed-content socket is named; the printed protocol fixes it", async () => {

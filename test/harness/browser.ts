@@ -45,18 +45,28 @@ export async function newContext(browser: Browser, mode: BrowserMode): Promise<B
 export interface WatchedPage {
   page: Page
   console: string[]
+  /** Every request the page sent to the doctor's endpoint (`__hmr_doctor`), by URL. */
+  doctorRequests: string[]
   /** Navigations of the main frame after the first load: each is a full reload. */
   reloads(): number
+  /** When the page's latest load event fired (`Date.now()`), or null before the first. */
+  loadedAt(): number | null
 }
 
 export async function openPage(context: BrowserContext, url: string): Promise<WatchedPage> {
   const page = await context.newPage()
   const console: string[] = []
+  const doctorRequests: string[] = []
   let loads = 0
+  let loadedAt: number | null = null
   page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`))
+  page.on('request', (request) => {
+    if (request.url().includes('__hmr_doctor')) doctorRequests.push(request.url())
+  })
   page.on('load', () => {
     loads += 1
+    loadedAt = Date.now()
   })
   await page.goto(url)
-  return { page, console, reloads: () => Math.max(0, loads - 1) }
+  return { page, console, doctorRequests, reloads: () => Math.max(0, loads - 1), loadedAt: () => loadedAt }
 }

@@ -1,6 +1,9 @@
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
+import { type ApacheSite, type RunningApache, startApache } from './apache.js'
 import { type BrowserMode, launchBrowser, newContext, PROXY_HOST } from './browser.js'
+import { caddyConfig, type RunningCaddy, startCaddy } from './caddy.js'
+import { type HaproxySite, haproxyConfig, type RunningHaproxy, startHaproxy } from './haproxy.js'
 import { type NginxSite, nginxConfig, type RunningNginx, startNginx } from './nginx.js'
 import { freePort } from './ports.js'
 import { type RunningVite, startVite } from './vite.js'
@@ -30,6 +33,17 @@ export interface Scenario {
     site: Omit<NginxSite, 'listen'>,
     options?: { port?: number; ssl?: boolean },
   ): Promise<{ nginx: RunningNginx; port: number; origin: string; site: NginxSite }>
+  /** HAProxy on a free port of PROXY_HOST in front of `upstream`; `restart` takes new `defaults` lines. */
+  haproxy(
+    upstream: string,
+    defaults: string,
+  ): Promise<{ haproxy: RunningHaproxy; origin: string; restart(defaults: string): Promise<void> }>
+  /** Apache on a free port of PROXY_HOST with `virtualHost` as its one site; `restart` takes new lines. */
+  apache(
+    virtualHost: string,
+  ): Promise<{ apache: RunningApache; origin: string; restart(virtualHost: string): Promise<void> }>
+  /** Caddy's plain `reverse_proxy` to `upstream` on a free port of PROXY_HOST. */
+  caddy(upstream: string): Promise<{ caddy: RunningCaddy; origin: string }>
   context(mode: BrowserMode): Promise<BrowserContext>
   /** The doctor's output once it contains `summary`. */
   diagnosis(vite: RunningVite, summary: string, timeoutMs?: number): Promise<string>
@@ -72,6 +86,30 @@ export function useScenario(options: { names?: boolean } = {}): Scenario {
       const nginx = await startNginx(nginxConfig(full), { host: PROXY_HOST, port })
       defer(() => nginx.stop())
       return { nginx, port, origin: `${nginxOptions.ssl ? 'https' : 'http'}://${PROXY_HOST}:${port}`, site: full }
+    },
+    async haproxy(upstream, defaults) {
+      const port = await freePort(PROXY_HOST)
+      const site = (lines: string): HaproxySite => ({ listen: `${PROXY_HOST}:${port}`, upstream, defaults: lines })
+      const haproxy = await startHaproxy(haproxyConfig(site(defaults)), { host: PROXY_HOST, port })
+      defer(() => haproxy.stop())
+      return {
+        haproxy,
+        origin: `http://${PROXY_HOST}:${port}`,
+        restart: (next) => haproxy.restart(haproxyConfig(site(next))),
+      }
+    },
+    async apache(virtualHost) {
+      const port = await freePort(PROXY_HOST)
+      const site = (lines: string): ApacheSite => ({ listen: `${PROXY_HOST}:${port}`, virtualHost: lines })
+      const apache = await startApache(site(virtualHost), { host: PROXY_HOST, port })
+      defer(() => apache.stop())
+      return { apache, origin: `http://${PROXY_HOST}:${port}`, restart: (next) => apache.restart(site(next)) }
+    },
+    async caddy(upstream) {
+      const port = await freePort(PROXY_HOST)
+      const caddy = await startCaddy(caddyConfig(`${PROXY_HOST}:${port}`, upstream), { host: PROXY_HOST, port })
+      defer(() => caddy.stop())
+      return { caddy, origin: `http://${PROXY_HOST}:${port}` }
     },
     async context(mode) {
       const created = await newContext(current(), mode)

@@ -1,13 +1,28 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { createLogger, createServer, type InlineConfig, type Logger, mergeConfig, type ViteDevServer } from 'vite'
+import {
+  createLogger,
+  createServer,
+  type InlineConfig,
+  type Logger,
+  mergeConfig,
+  type ViteDevServer,
+  version as viteVersion,
+} from 'vite'
 import hmrDoctor, { type HmrDoctorOptions } from 'vite-plugin-hmr-doctor'
 import { freePort } from './ports.js'
 
 const FIXTURE = new URL('../fixtures/app/', import.meta.url)
-// Inside the test package, so a vite.config.ts written into a copy resolves `vite` like a user's would.
-const SCRATCH = new URL('../.tmp/', import.meta.url).pathname
+// Inside the test package, so a vite.config.ts written into a copy resolves `vite` like a user's would. The
+// Vite matrix points it into each version's own package, so the copy's config imports that Vite.
+const SCRATCH = process.env.HMR_DOCTOR_SCRATCH ?? new URL('../.tmp/', import.meta.url).pathname
+
+/** The key of Vite's socket options in the Vite these tests run: `server.ws` from Vite 8.1 on, `server.hmr` before. */
+export function socketOptionsKey(): 'ws' | 'hmr' {
+  const [major = 0, minor = 0] = viteVersion.split('.').map(Number)
+  return major > 8 || (major === 8 && minor >= 1) ? 'ws' : 'hmr'
+}
 
 /** Everything the dev server printed, colours stripped, for asserting on what a user reads. */
 export interface CapturedLogger extends Logger {
@@ -37,6 +52,8 @@ export interface RunningVite {
   host: string
   port: number
   logger: CapturedLogger
+  /** The options the doctor runs with here, or false when it is not installed. */
+  doctor: HmrDoctorOptions | false
   /** Rewrites a file of the app, as a user's editor would. */
   edit(file: string, change: (text: string) => string): void
   stop(): Promise<void>
@@ -85,6 +102,7 @@ export async function startVite(
     host,
     port,
     logger,
+    doctor: options.doctor ?? {},
     edit(file, change) {
       const path = join(root, file)
       writeFileSync(path, change(readFileSync(path, 'utf8')))

@@ -88,6 +88,7 @@ export function readViteFacts(
 ): ViteFacts {
   const hmr = readHmrSettings(config.server)
   const base = config.base.endsWith('/') ? config.base : `${config.base}/`
+  const issuesToken = typeof (config as { webSocketToken?: unknown }).webSocketToken === 'string'
   return {
     viteVersion,
     hmrConfigKey: hmrConfigKeyFor(viteVersion),
@@ -96,14 +97,19 @@ export function readViteFacts(
     clientPath: `${base}@vite/client`,
     hmr,
     listen: listenAddress(address),
-    // Before Vite 5.4.12 / 6.0.9 there is no host check (and no option).
+    // Before Vite 5.4.12 / 6.0.9 there is no host check (and no option). Vite 5.4.12+ leaves the option
+    // undefined when unset and still checks (`allowedHosts ?? []`); the HMR token arrived with the check.
     allowedHosts:
-      config.server.allowedHosts === true || config.server.allowedHosts === undefined
+      config.server.allowedHosts === true
         ? true
-        : [...config.server.allowedHosts],
+        : config.server.allowedHosts === undefined
+          ? issuesToken
+            ? []
+            : true
+          : [...config.server.allowedHosts],
     httpHostCheck: !config.server.https,
     tokenCheck: (config as { legacy?: { skipWebSocketTokenCheck?: boolean } }).legacy?.skipWebSocketTokenCheck !== true,
-    issuesToken: typeof (config as { webSocketToken?: unknown }).webSocketToken === 'string',
+    issuesToken,
     directFallback:
       hmr.clientPort === undefined &&
       hmr.port === undefined &&

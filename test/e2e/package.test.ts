@@ -1,0 +1,180 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify, stripVTControlCharacters } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { freePort, openPage, waitFor } from '../harness/index.js'
+import { useScenario } from '../harness/scenario.js'
+
+// The package exactly as a user installs it: packed, installed from the tarball into projects outside this
+// workspace (so nothing resolves through it), type-checked, and run by Vite's own CLI behind nginx.
+
+const exec = promisify(execFile)
+const root = new URL('../../', import.meta.url).pathname
+const pluginDir = join(root, 'packages/plugin')
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'))
+const pnpmSpec: string = readJson(join(root, 'package.json')).packageManager
+/** The versions this workspace runs, so a user's project here matches what the other tests use. */
+const workspace = readJson(join(root, 'package.json')).devDependencies as Record<string, string>
+const viteVersion: string = readJson(join(root, 'node_modules/vite/package.json')).version
+
+const CONFIG = `import { defineConfig } from 'vite'
+import hmrDoctor from 'vite-plugin-hmr-doctor'
+
+export default defineConfig({
+  plugins: [hmrDoctor()],
+})
+`
+const SUMMARY = '[hmr-doctor] nginx drops the WebSocket upgrade'
+
+/** A user's project: ES modules ("type": "module") or CommonJS (no "type"), with both config files. */
+const PROJECTS = { esm: { type: 'module' }, cjs: {} } as const
+type ProjectKind = keyof typeof PROJECTS
+
+let dir: string
+let tarball: string
+let tarballFiles: string[]
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hmr-doctor-package-'))
+  await exec('npx', ['--yes', pnpmSpec, 'pack', '--pack-destination', dir], { cwd: pluginDir })
+  const name = readdirSync(dir).find((file) => file.endsWith('.tgz'))
+  if (!name) throw new Error(`pnpm pack left no tarball in ${dir}`)
+  tarball = join(dir, name)
+  tarballFiles = (await exec('tar', ['-tzf', tarball])).stdout.split('\n').filter(Boolean)
+
+  // One install outside the workspace; each project below is a folder of its own with its own package.json.
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'user-install',
+      private: true,
+      devDependencies: {
+        '@types/node': workspace['@types/node'],
+        typescript: workspace.typescript,
+        vite: viteVersion,
+        'vite-plugin-hmr-doctor': `file:${tarball}`,
+      },
+    }),
+  )
+  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir })
+  for (const [kind, fields] of Object.entries(PROJECTS)) {
+    const project = join(dir, kind)
+    mkdirSync(project)
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `user-${kind}`, private: true, ...fields }))
+    writeFileSync(join(project, 'vite.config.ts'), CONFIG)
+    writeFileSync(join(project, 'vite.config.js'), CONFIG)
+    writeFileSync(join(project, 'index.html'), '<!doctype html>\n<script type="module" src="/main.js"></script>\n')
+    writeFileSync(join(project, 'main.js'), 'document.body.append("hello")\n')
+    for (const resolution of ['bundler', 'nodenext'] as const) {
+      writeFileSync(
+        join(project, `tsconfig.${resolution}.json`),
+        JSON.stringify({
+          compilerOptions: {
+            module: resolution === 'bundler' ? 'esnext' : 'nodenext',
+            moduleResolution: resolution,
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            allowJs: true,
+            checkJs: true,
+            types: ['node'],
+          },
+          files: ['vite.config.ts', 'vite.config.js'],
+        }),
+      )
+    }
+  }
+}, 300_000)
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+test('the tarball holds the built client, both entries with their types, the README and the LICENSE', () => {
+  for (const file of [
+    'package/package.json',
+    'package/README.md',
+    'package/LICENSE',
+    'package/dist/client.iife.js',
+    'package/dist/index.js',
+    'package/dist/index.d.ts',
+    'package/dist/index.cjs',
+    'package/dist/index.d.cts',
+  ]) {
+    expect(tarballFiles).toContain(file)
+  }
+  expect(readFileSync(join(dir, 'node_modules/vite-plugin-hmr-doctor/LICENSE'), 'utf8')).toBe(
+    readFileSync(join(root, 'LICENSE'), 'utf8'),
+  )
+})
+
+const scenario = useScenario()
+
+/** Vite's own CLI in `project`, with `config`, on a free port; its output as the user's terminal shows it. */
+async function viteCli(project: string, config: string) {
+  const port = await freePort()
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(dir, 'node_modules/vite/bin/vite.js'),
+      '--config',
+      config,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+  )
+  let output = ''
+  child.stdout?.on('data', (chunk) => (output += chunk))
+  child.stderr?.on('data', (chunk) => (output += chunk))
+  scenario.defer(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  })
+  const text = () => stripVTControlCharacters(output)
+  // A Vite that exits (a config it cannot load) fails the test at once, with what it printed.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`vite exited with ${code}:\n${text()}`))),
+  )
+  exited.catch(() => {})
+  await Promise.race([
+    exited,
+    waitFor(`Vite to listen on ${port} (${config})`, () => text().includes(`:${port}/`), 30_000),
+  ])
+  return { port, text }
+}
+
+describe.each(Object.keys(PROJECTS) as ProjectKind[])('a user project of kind %s', (kind) => {
+  test.each(['bundler', 'nodenext'])(
+    'its vite.config.ts and vite.config.js type-check with moduleResolution %s',
+    async (resolution) => {
+      const tsc = join(dir, 'node_modules/typescript/bin/tsc')
+      // tsc prints its errors on stdout: they become the failure's message.
+      await exec(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`], { cwd: join(dir, kind) }).catch(
+        (error: { stdout?: string }) => {
+          throw new Error(`tsc -p tsconfig.${resolution}.json in the ${kind} project:\n${error.stdout}`)
+        },
+      )
+    },
+  )
+
+  test.each(['vite.config.ts', 'vite.config.js'])(
+    'with %s, behind a bare nginx proxy_pass, prints the diagnosis',
+    async (config) => {
+      const vite = await viteCli(join(dir, kind), config)
+      const { origin } = await scenario.nginx({ upstream: `127.0.0.1:${vite.port}` })
+      await openPage(await scenario.context('proxy-only'), `${origin}/`)
+      await waitFor(`"${SUMMARY}" in Vite's output`, () => vite.text().includes(SUMMARY), 15_000).catch(() => {
+        throw new Error(`no diagnosis in Vite's output:\n${vite.text()}`)
+      })
+      expect(vite.text()).not.toMatch(/ESM only|require\(\) of ES Module|failed to load config/i)
+    },
+  )
+})
