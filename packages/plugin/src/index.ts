@@ -46,7 +46,11 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       const viteConfig = server.config
       const errors = createErrorSink(viteConfig.logger)
       const serverStartedAt = Date.now()
-      const keepalive = createKeepalive(server.ws, typeof resolved.keepalive === 'number' ? resolved.keepalive : null)
+      const keepalive = createKeepalive(
+        server.ws,
+        typeof resolved.keepalive === 'number' ? resolved.keepalive : null,
+        errors,
+      )
       const doctor = createDoctor({
         logger: viteConfig.logger,
         errors,

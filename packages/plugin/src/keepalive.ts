@@ -1,4 +1,5 @@
 import type { ViteDevServer } from 'vite'
+import { type ErrorSink, guard } from './errors.js'
 
 export interface Keepalive {
   /** The interval in force, or null while off. */
@@ -12,7 +13,7 @@ export interface Keepalive {
  * Sends Vite's no-op `{"type":"ping"}` message to every HMR client at an interval, so a proxy that closes
  * idle sockets sees traffic. Vite's client ignores the message. No client, no timer: it costs nothing idle.
  */
-export function createKeepalive(ws: ViteDevServer['ws'], initialMs: number | null): Keepalive {
+export function createKeepalive(ws: ViteDevServer['ws'], initialMs: number | null, errors: ErrorSink): Keepalive {
   let intervalMs = initialMs
   let clients = 0
   let timer: ReturnType<typeof setInterval> | undefined
@@ -25,18 +26,24 @@ export function createKeepalive(ws: ViteDevServer['ws'], initialMs: number | nul
   const sync = (): void => {
     stop()
     if (closed || intervalMs === null || clients === 0) return
-    timer = setInterval(() => ws.send({ type: 'ping' }), intervalMs)
+    timer = setInterval(
+      guard(errors, 'the keepalive', () => ws.send({ type: 'ping' })),
+      intervalMs,
+    )
     timer.unref()
   }
 
-  ws.on('connection', (socket) => {
-    clients += 1
-    socket.once('close', () => {
-      clients -= 1
-      if (clients === 0) stop()
-    })
-    if (timer === undefined) sync()
-  })
+  ws.on(
+    'connection',
+    guard(errors, 'the keepalive', (socket) => {
+      clients += 1
+      socket.once('close', () => {
+        clients -= 1
+        if (clients === 0) stop()
+      })
+      if (timer === undefined) sync()
+    }),
+  )
 
   return {
     get intervalMs() {
