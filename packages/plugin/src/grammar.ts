@@ -12,7 +12,7 @@ export function isConfigHost(host: string): boolean {
   return isIPv4(host) || (isPlainHostname(host) && !/^[\d.]+$/.test(host))
 }
 
-export function isPort(value: number): boolean {
+function isPort(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= 65_535
 }
 

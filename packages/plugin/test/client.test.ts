@@ -8,6 +8,7 @@ import {
   readHistory,
   toReported,
 } from '../src/client/close-history.js'
+import { answerKind, probeUrl } from '../src/client/probe.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],
@@ -170,4 +171,23 @@ describe('close history', () => {
   ])('toReported: $name', ({ history, expected }) => {
     expect(toReported(history, NOW, SERVER)).toEqual(expected)
   })
+})
+
+test.each<{ status: number; body: string; kind: string }>([
+  { status: 426, body: 'Upgrade Required', kind: 'upgrade-required' },
+  { status: 200, body: '<script type="module" src="/@vite/client"></script>', kind: 'vite-page' },
+  { status: 404, body: '<center>nginx</center>', kind: 'other' },
+  { status: 502, body: 'Bad Gateway', kind: 'other' },
+  // Only Vite's own 426 text counts as Vite's socket server, not any 426.
+  { status: 426, body: 'upgrade elsewhere', kind: 'other' },
+])('answerKind($status, …) is $kind', ({ status, body, kind }) => {
+  expect(answerKind(status, body)).toBe(kind)
+})
+
+test.each([
+  ['ws://app.test/hmr?token=abc', 'http://app.test/hmr'],
+  ['wss://app.test:8443/?token=abc&x=1', 'https://app.test:8443/?x=1'],
+  ['ws://127.0.0.1:24678/', 'http://127.0.0.1:24678/'],
+])('probeUrl(%j) asks %j, without the token', (socketUrl, expected) => {
+  expect(probeUrl(socketUrl).href).toBe(expected)
 })

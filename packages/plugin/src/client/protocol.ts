@@ -70,12 +70,6 @@ export interface ReportedSocket {
   hop?: HopAnswer
 }
 
-/** What a page sends when Vite's client never ran in it. */
-export interface PageBeacon {
-  /** `location.href`, the page as the browser addressed it (Vite wrote its client's URL into it). */
-  pageUrl: string
-}
-
 /** One finding, as the browser shows it. */
 export interface BrowserMessage {
   title: string
