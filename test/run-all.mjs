@@ -8,9 +8,13 @@
 //   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
 //   node test/run-all.mjs matrix     the core scenarios against Vite 5.4, 6, 7 and 8 (test/matrix)
 // Each installs what it needs first.
+import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { startBusyLoops } from './busy.mjs'
-import { ensureSystemPackages, ensureWorkspace, fail, pnpm } from './setup.mjs'
+import { ensureSystemPackages, ensureWorkspace, fail, pnpm, pnpmSpec } from './setup.mjs'
+
+/** The matrix's end-to-end selection: five core scenarios (test/matrix/config.ts), each in two browser modes. */
+const MATRIX_CORE_TESTS = 10
 
 const E2E_PACKAGES = ['nginx', 'chromium', 'openssl', 'haproxy', 'apache2', 'caddy']
 const UNIT_INSTEAD =
@@ -54,8 +58,34 @@ function viteMatrix() {
     .map((entry) => entry.name)
     .sort()
   for (const fixture of fixtures) {
+    const config = `matrix/${fixture}/vitest.config.ts`
+    // The scenarios are chosen by test name: a renamed test must fail the run, not leave the matrix smaller.
+    const listed = spawnSync(
+      'npx',
+      [
+        '--yes',
+        pnpmSpec,
+        '--filter',
+        'hmr-doctor-e2e',
+        'exec',
+        'vitest',
+        'list',
+        '--config',
+        config,
+        '--project',
+        '*end to end',
+        '--json',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    const selected = listed.status === 0 ? JSON.parse(listed.stdout.slice(listed.stdout.indexOf('['))) : []
+    if (selected.length !== MATRIX_CORE_TESTS) {
+      fail(
+        `${config} selects ${selected.length} end-to-end tests, not ${MATRIX_CORE_TESTS}: a core scenario was renamed or removed. Selected:\n${selected.map((test) => `  ${test.name}`).join('\n')}`,
+      )
+    }
     console.log(`\nThe Vite matrix: ${fixture}`)
-    pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', '--config', `matrix/${fixture}/vitest.config.ts`])
+    pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', '--config', config])
   }
 }
 

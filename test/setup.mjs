@@ -50,7 +50,7 @@ export function ensureSystemPackages(names, instead) {
 }
 
 /** The pnpm version pinned in package.json, run through npx (corepack's download is not available here). */
-const pnpmSpec = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).packageManager
+export const pnpmSpec = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).packageManager
 
 export function pnpm(args, options) {
   run('npx', ['--yes', pnpmSpec, ...args], options)
