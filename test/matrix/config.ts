@@ -20,18 +20,6 @@ const CORE_SCENARIOS = [
 ]
 
 /**
- * Unit tests that assert what only Vite 8.1+ prints, by name: they are run on those Vites alone.
- * `report-endpoint.test.ts` expects the fix verbatim with `server.ws.clientPort`; before 8.1 the plugin
- * rightly prints `server.hmr.clientPort` (the idle-timeout scenario checks the key on every Vite).
- */
-const WS_KEY_ONLY = ['a valid report → 200 with what the browser shows']
-
-function socketKeyIsWs(version: string): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number)
-  return major > 8 || (major === 8 && minor >= 1)
-}
-
-/**
  * The vitest config that runs the core end-to-end scenarios, and the plugin's unit tests that start Vite or
  * read its config, against the Vite installed in the matrix package at `fixture`. Vitest itself runs on the
  * workspace's Vite; every import of `vite` by the tests, the harness and the plugin is the fixture's:
@@ -70,7 +58,6 @@ export function matrixConfig(fixture: URL): ViteUserConfig {
               'test/matrix/wiring.test.ts',
               'packages/plugin/test/{report-endpoint,sockets-off,vite-facts,client-inject}.test.ts',
             ],
-            ...(socketKeyIsWs(expected) ? {} : { testNamePattern: new RegExp(`^(?!.*(${WS_KEY_ONLY.join('|')}))`) }),
           },
         },
         {

@@ -85,6 +85,13 @@ describe('readViteFacts', () => {
     expect(readViteFacts(resolvedConfig('/', server), '8.3.8', null).hmrServerPort).toBe(hmrServerPort)
   })
 
+  // Vite 5.4.12+ leaves the option undefined when unset and checks all the same (`allowedHosts ?? []`); the
+  // token came in the same release, so it tells that Vite from one without any check.
+  test('an unset allowedHosts on a Vite that issues tokens: checked, nothing extra allowed', () => {
+    const config = { ...resolvedConfig('/', { allowedHosts: undefined }), webSocketToken: 'abc' } as ResolvedConfig
+    expect(readViteFacts(config, '5.4.21', null).allowedHosts).toEqual([])
+  })
+
   test('a Vite that bakes a token into its client issues tokens', () => {
     const config = { ...resolvedConfig('/'), webSocketToken: 'abc' } as ResolvedConfig
     expect(readViteFacts(config, '8.3.8', null).issuesToken).toBe(true)
