@@ -1,4 +1,4 @@
-// Builds the package: the browser snippet as one self-contained line, the server side as ES modules with
+// Builds the package: the browser snippet as one self-contained line (and the part it loads on a failure), the server side as ES modules with
 // tsc, and the same server side once more as one CommonJS file (with its own types) for projects whose
 // vite.config is loaded with require (no "type": "module").
 import { execFileSync } from 'node:child_process'
@@ -19,11 +19,24 @@ await build({
     minify: true,
     target: 'es2020',
     lib: {
-      entry: 'src/client/client.ts',
+      entry: 'src/client/watch.ts',
       formats: ['iife'],
       name: '__hmrDoctorClient',
       fileName: () => 'client.iife.js',
     },
+  },
+})
+
+// The rest of the browser side, which the watcher loads only when a page needs it.
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    minify: true,
+    target: 'es2020',
+    lib: { entry: 'src/client/doctor-client.ts', formats: ['es'], fileName: () => 'doctor-client.js' },
   },
 })
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ClientConfig } from './client/protocol.js'
 import { PAGE_QUERY, RAN_FLAG, REPORT_QUERY, SECRET_HEADER } from './client/protocol.js'
 
@@ -11,10 +12,33 @@ export function isViteClient(id: string, code: string): boolean {
 }
 
 let bundle: string | undefined
+let doctorModule: string | undefined
 
 function clientBundle(): string {
   bundle ??= readFileSync(new URL('./client.iife.js', import.meta.url), 'utf8').trim()
   return bundle
+}
+
+/** Beside Vite's client, so whatever route serves the client serves this too (a query could be dropped). */
+export const DOCTOR_MODULE = '__hmr_doctor_client.js'
+
+/**
+ * Serves the rest of the browser side, which the watcher imports only when a socket failed or the page is
+ * in a reload loop: healthy pages never ask for it. Only GET of that one file name under `@vite/`.
+ */
+export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const path = req.url?.split('?', 1)[0] ?? ''
+  if (req.method !== 'GET' || !path.endsWith(`/@vite/${DOCTOR_MODULE}`)) {
+    next()
+    return
+  }
+  doctorModule ??= readFileSync(new URL('./doctor-client.js', import.meta.url), 'utf8')
+  res.writeHead(200, {
+    'content-type': 'text/javascript',
+    'content-length': Buffer.byteLength(doctorModule),
+    'cache-control': 'no-cache',
+  })
+  res.end(doctorModule)
 }
 
 /**
@@ -23,8 +47,9 @@ function clientBundle(): string {
  * endpoint is resolved against the client's own URL, so it works behind a proxy prefix and on pages a
  * backend renders.
  */
-export function clientSnippet(config: Omit<ClientConfig, 'endpoint'>): string {
-  const settings = `{...${JSON.stringify(config)},endpoint:new URL(${JSON.stringify(`?${REPORT_QUERY}`)},import.meta.url).href}`
+export function clientSnippet(config: Omit<ClientConfig, 'endpoint' | 'doctorUrl'>): string {
+  const resolve = (relative: string) => `new URL(${JSON.stringify(relative)},import.meta.url).href`
+  const settings = `{...${JSON.stringify(config)},endpoint:${resolve(`?${REPORT_QUERY}`)},doctorUrl:${resolve(DOCTOR_MODULE)}}`
   return `;(()=>{${clientBundle()};__hmrDoctorClient.install(${settings})})();`
 }
 

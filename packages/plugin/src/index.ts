@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
-import { clientSnippet, isViteClient, pageBeacon } from './client-inject.js'
+import { clientSnippet, doctorModuleMiddleware, isViteClient, pageBeacon } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
@@ -78,6 +78,7 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         hmrServerPort: base.hmrServerPort,
       }
       const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
+      server.middlewares.use(doctorModuleMiddleware)
       server.middlewares.use(
         createReportEndpoint({
           secret,

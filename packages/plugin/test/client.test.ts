@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import { isHmrProtocol, readMessages } from '../src/client/client.js'
 import {
   appendClose,
   type CloseEntry,
@@ -8,7 +7,9 @@ import {
   readHistory,
   toReported,
 } from '../src/client/close-history.js'
+import { readMessages } from '../src/client/doctor-client.js'
 import { answerKind, probeUrl } from '../src/client/probe.js'
+import { isHmrProtocol } from '../src/client/watch.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],

@@ -258,6 +258,16 @@ describe('the report endpoint on a real Vite dev server', () => {
     expect(await response.json()).toEqual({ error })
   })
 
+  test('the rest of the browser side is served beside the client, as a module, to GET only', async () => {
+    const module = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`)
+    expect(module.status).toBe(200)
+    expect(module.headers.get('content-type')).toBe('text/javascript')
+    expect(await module.text()).toMatch(/export\s*\{[^}]*\bstart\b/)
+    expect(vite.client).toContain(JSON.stringify('__hmr_doctor_client.js'))
+    const post = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`, { method: 'POST' })
+    expect(post.headers.get('content-type')).not.toBe('text/javascript')
+  })
+
   test('another site cannot post: its preflight for the secret header is not allowed', async () => {
     // Vite's own CORS middleware answers preflights before plugin middlewares run; what matters is the verdict.
     const response = await fetch(`${vite.origin}/${REPORT_PATH}`, {

@@ -21,6 +21,8 @@ export const HMR_PROTOCOL = 'vite-hmr'
 /** What the inline snippet is given by the server that served it. */
 export interface ClientConfig {
   endpoint: string
+  /** Where the rest of the doctor is loaded from when a page needs it. */
+  doctorUrl: string
   secret: string
   /** Names the server that served this page: the close history tells a restart from a loop by it. */
   serverId: string

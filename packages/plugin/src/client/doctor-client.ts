@@ -1,0 +1,88 @@
+import { toReported } from './close-history.js'
+import { showNotice } from './notice.js'
+import { probeHop } from './probe.js'
+import type { BrowserMessage, ReportedSocket } from './protocol.js'
+import { SECRET_HEADER } from './protocol.js'
+import { createReportGate } from './report-gate.js'
+import type { Watched } from './watch.js'
+
+/** Accepts only the shape the server sends; anything else shows nothing. */
+export function readMessages(data: unknown): BrowserMessage[] {
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as { messages?: unknown }).messages)) return []
+  return (data as { messages: unknown[] }).messages.filter(
+    (message): message is BrowserMessage =>
+      typeof message === 'object' &&
+      message !== null &&
+      typeof (message as BrowserMessage).title === 'string' &&
+      Array.isArray((message as BrowserMessage).lines) &&
+      (message as BrowserMessage).lines.every((line) => typeof line === 'string'),
+  )
+}
+
+function print(messages: BrowserMessage[]): void {
+  for (const message of messages) {
+    console.groupCollapsed(`%c${message.title}`, 'color:#e8a33d;font-weight:bold')
+    for (const line of message.lines) console.log(line)
+    console.groupEnd()
+  }
+}
+
+/**
+ * The rest of the doctor, loaded by the watcher only when a page needs it: asks each failed socket's URL
+ * what answers there, reports once every socket has opened or failed (Vite's direct fallback included),
+ * and shows the answer in the console and, optionally, a notice.
+ */
+export function start(watched: Watched): void {
+  const { config } = watched
+  const probes = new Map<ReportedSocket, Promise<unknown>>()
+
+  const report = async (): Promise<void> => {
+    try {
+      await Promise.all(probes.values())
+      const response = await fetch(config.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },
+        body: JSON.stringify({
+          pageOrigin: location.origin,
+          clientOrigin: new URL(config.endpoint).origin,
+          sockets: watched.sockets,
+          closes: toReported(watched.history, Date.now(), config.serverId),
+        }),
+      })
+      if (!response.ok) return
+      const messages = readMessages(await response.json())
+      if (messages.length === 0) return
+      print(messages)
+      if (config.notice) showNotice(messages)
+    } catch {
+      // The doctor must never add an error of its own to a page that already has one.
+    }
+  }
+
+  const gate = createReportGate({
+    sockets: watched.sockets,
+    directFallback: config.directFallback,
+    capMs: config.reportCapMs,
+    send: () => void report(),
+  })
+
+  /** Each socket that failed after dialling is asked about once; one the browser refused never dialled. */
+  const probeFailures = (): void => {
+    for (const socket of watched.sockets) {
+      if (socket.opened || socket.closeCode === null || probes.has(socket)) continue
+      probes.set(
+        socket,
+        probeHop(socket.url, config.reportCapMs).then((hop) => {
+          socket.hop = hop
+        }),
+      )
+    }
+  }
+
+  watched.onChange = () => {
+    probeFailures()
+    gate.check()
+  }
+  if (watched.loop) gate.fire()
+  watched.onChange()
+}
