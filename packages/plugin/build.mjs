@@ -1,6 +1,6 @@
-// Builds the package: the browser snippet as one self-contained line (and the part it loads on a failure), the server side as ES modules with
-// tsc, and the same server side once more as one CommonJS file (with its own types) for projects whose
-// vite.config is loaded with require (no "type": "module").
+// Builds the package: the browser watcher as one self-contained line and the part it loads on a failure,
+// the server side as ES modules with tsc, and the same server side once more as one CommonJS file (with its
+// own types) for projects whose vite.config is loaded with require (no "type": "module").
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
@@ -10,35 +10,23 @@ const dist = new URL('./dist/', import.meta.url)
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 rmSync(dist, { recursive: true, force: true })
 
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    minify: true,
-    target: 'es2020',
-    lib: {
-      entry: 'src/client/watch.ts',
-      formats: ['iife'],
-      name: '__hmrDoctorClient',
-      fileName: () => 'client.iife.js',
-    },
-  },
-})
+/** A browser bundle for modern browsers, minified, into dist/. */
+function buildBrowser(lib) {
+  return build({
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir: 'dist', emptyOutDir: false, minify: true, target: 'es2020', lib },
+  })
+}
 
-// The rest of the browser side, which the watcher loads only when a page needs it.
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    minify: true,
-    target: 'es2020',
-    lib: { entry: 'src/client/doctor-client.ts', formats: ['es'], fileName: () => 'doctor-client.js' },
-  },
+// The watcher every page carries (prepended to Vite's client), and the rest, loaded only when a page needs it.
+await buildBrowser({
+  entry: 'src/client/watch.ts',
+  formats: ['iife'],
+  name: '__hmrDoctorClient',
+  fileName: () => 'client.iife.js',
 })
+await buildBrowser({ entry: 'src/client/doctor-client.ts', formats: ['es'], fileName: () => 'doctor-client.js' })
 
 // The snippet is prepended to the first line of Vite's client: a line break would shift its source map.
 const bundle = readFileSync(new URL('client.iife.js', dist), 'utf8').trim()
