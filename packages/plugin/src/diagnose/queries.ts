@@ -64,7 +64,14 @@ export function lostHopHeaders(request: RequestSnapshot): HopHeader[] {
  * the page (a Host equal to the page's is the browser's, passed on, and says nothing about the upstream).
  */
 export function vouchedUpstream(request: RequestSnapshot): string | null {
-  if (!request.vouched || request.host === null || parseUpstream(request.host) === null) return null
-  const pageHostname = parseUrl(request.origin)?.hostname
-  return pageHostname !== undefined && pageHostname === hostnameOf(request.host) ? null : request.host
+  return request.vouched ? hostAsUpstream(request.host, parseUrl(request.origin)?.hostname) : null
+}
+
+/**
+ * A vouched-for Host header as the proxy's upstream: one that fits an upstream's grammar and names another
+ * host than the page's (a bare proxy_pass sends `$proxy_host`; the page's own name is the browser's Host).
+ */
+export function hostAsUpstream(host: string | null, pageHostname: string | undefined): string | null {
+  if (host === null || parseUpstream(host) === null) return null
+  return pageHostname !== undefined && pageHostname === hostnameOf(host) ? null : host
 }

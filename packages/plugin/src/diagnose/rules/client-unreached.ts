@@ -1,6 +1,6 @@
-import { isConfigPath, parseUpstream } from '../../grammar.js'
-import { hostnameOf } from '../../host-check.js'
+import { isConfigPath } from '../../grammar.js'
 import { parseUrl } from '../../parse-url.js'
+import { hostAsUpstream } from '../queries.js'
 import type { Rule } from '../types.js'
 
 /**
@@ -21,11 +21,8 @@ export function strippedPrefix(pagePath: string, arrivedPath: string): string | 
 export const clientUnreached: Rule = (evidence, { facts }) => {
   const page = evidence.pages.at(-1)
   if (!page) return null
-  const pagePath = parseUrl(page.pageUrl)?.pathname ?? '/'
-  const host = page.host
-  const pageHostname = parseUrl(page.pageUrl)?.hostname
-  const upstream = host !== null && parseUpstream(host) !== null && hostnameOf(host) !== pageHostname ? host : null
-  const prefix = strippedPrefix(pagePath, page.arrivedPath)
+  const pageUrl = parseUrl(page.pageUrl)
+  const prefix = strippedPrefix(pageUrl?.pathname ?? '/', page.arrivedPath)
   return {
     cause: 'client-unreached',
     pageUrl: page.pageUrl,
@@ -33,6 +30,7 @@ export const clientUnreached: Rule = (evidence, { facts }) => {
     arrivedPath: page.arrivedPath,
     // A base already set means the stripped part is not the whole story: describe, don't suggest.
     strippedPrefix: facts.base === '/' ? prefix : null,
-    upstream,
+    // The page's report carried the secret: its Host is vouched for.
+    upstream: hostAsUpstream(page.host, pageUrl?.hostname),
   }
 }
