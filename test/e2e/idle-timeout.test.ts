@@ -24,6 +24,12 @@ const VITE_FIX = 'or instead, vite.config, merged into your config'
 const NGINX_FIX =
   "nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there"
 
+/**
+ * Long enough for several turns of the loop on a busy machine: every reloaded page reports again, so a
+ * turn whose report came too late is made up by the next one. On success the wait ends at once.
+ */
+const LOOP_DIAGNOSIS_MS = 45_000
+
 const scenario = useScenario()
 
 async function behindShortTimeout(vite: RunningVite) {
@@ -96,12 +102,6 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     await expectHmrApplies(idle, vite)
     await expectSilence(vite, idle)
   })
-
-  /**
-   * Long enough for several turns of the loop on a busy machine: every reloaded page reports again, so a
-   * turn whose report came too late is made up by the next one. On success the wait ends at once.
-   */
-  const LOOP_DIAGNOSIS_MS = 45_000
 
   test("keepalive: 'auto' (the default) stops the loop once diagnosed, and says so", async () => {
     const vite = await scenario.vite({ doctor: {} })
