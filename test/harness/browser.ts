@@ -37,9 +37,15 @@ export async function launchBrowser(options: { names?: boolean } = {}): Promise<
   })
 }
 
-export async function newContext(browser: Browser, mode: BrowserMode): Promise<BrowserContext> {
+/**
+ * `only` narrows a `proxy-only` browser to one `host:port` (the proxy's), for servers that listen on every
+ * address, PROXY_HOST included, as Vite's own socket server does in middleware mode.
+ */
+export async function newContext(browser: Browser, mode: BrowserMode, only?: string): Promise<BrowserContext> {
   if (mode === 'direct') return browser.newContext()
-  return browser.newContext({ proxy: { server: 'http://127.0.0.1:9', bypass: `${PROXY_HOST},${PROXY_NAME}` } })
+  return browser.newContext({
+    proxy: { server: 'http://127.0.0.1:9', bypass: only ?? `${PROXY_HOST},${PROXY_NAME}` },
+  })
 }
 
 export interface WatchedPage {

@@ -44,7 +44,8 @@ export interface Scenario {
   ): Promise<{ apache: RunningApache; origin: string; restart(virtualHost: string): Promise<void> }>
   /** Caddy's plain `reverse_proxy` to `upstream` on a free port of PROXY_HOST. */
   caddy(upstream: string): Promise<{ caddy: RunningCaddy; origin: string }>
-  context(mode: BrowserMode): Promise<BrowserContext>
+  /** A browser context; `only` narrows a `proxy-only` one to that `host:port` (see `newContext`). */
+  context(mode: BrowserMode, only?: string): Promise<BrowserContext>
   /** The doctor's output once it contains `summary`. */
   diagnosis(vite: RunningVite, summary: string, timeoutMs?: number): Promise<string>
 }
@@ -111,8 +112,8 @@ export function useScenario(options: { names?: boolean } = {}): Scenario {
       defer(() => caddy.stop())
       return { caddy, origin: `http://${PROXY_HOST}:${port}` }
     },
-    async context(mode) {
-      const created = await newContext(current(), mode)
+    async context(mode, only) {
+      const created = await newContext(current(), mode, only)
       defer(() => created.close())
       return created
     },

@@ -59,6 +59,24 @@ export interface RunningVite {
   stop(): Promise<void>
 }
 
+/** A fresh copy of the fixture app in a temp dir, with a vite.config.ts and more files when given. */
+export function copyFixtureApp(options: { configFile?: string; files?: Record<string, string> }): string {
+  mkdirSync(SCRATCH, { recursive: true })
+  const root = mkdtempSync(join(SCRATCH, 'app-'))
+  cpSync(FIXTURE, root, { recursive: true })
+  if (options.configFile !== undefined) writeFileSync(join(root, 'vite.config.ts'), options.configFile)
+  for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(join(root, file), text)
+  return root
+}
+
+/** Rewrites a file of the app under `root`, as a user's editor would. */
+export function editor(root: string): RunningVite['edit'] {
+  return (file, change) => {
+    const path = join(root, file)
+    writeFileSync(path, change(readFileSync(path, 'utf8')))
+  }
+}
+
 /** A copy of the fixture app in a temp dir, served by Vite with the doctor on a free port. */
 export async function startVite(
   options: {
@@ -73,11 +91,7 @@ export async function startVite(
     files?: Record<string, string>
   } = {},
 ): Promise<RunningVite> {
-  mkdirSync(SCRATCH, { recursive: true })
-  const root = mkdtempSync(join(SCRATCH, 'app-'))
-  cpSync(FIXTURE, root, { recursive: true })
-  if (options.configFile !== undefined) writeFileSync(join(root, 'vite.config.ts'), options.configFile)
-  for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(join(root, file), text)
+  const root = copyFixtureApp(options)
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? (await freePort(host))
   const logger = captureLogger()
@@ -103,10 +117,7 @@ export async function startVite(
     port,
     logger,
     doctor: options.doctor ?? {},
-    edit(file, change) {
-      const path = join(root, file)
-      writeFileSync(path, change(readFileSync(path, 'utf8')))
-    },
+    edit: editor(root),
     async stop() {
       await server.close()
       rmSync(root, { recursive: true, force: true })

@@ -10,3 +10,9 @@ export function parseUrl(value: string | null | undefined): URL | null {
     return null
   }
 }
+
+/** The port a URL dials, the scheme's default when it names none. */
+export function effectivePort(url: URL): number {
+  if (url.port) return Number(url.port)
+  return url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80
+}

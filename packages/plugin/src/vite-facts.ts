@@ -37,6 +37,8 @@ export interface ViteFacts {
    * is inferred (no `clientPort`/`port`, and not middleware mode's own HMR port).
    */
   directFallback: boolean
+  /** Vite runs inside the user's own server (`server.middlewareMode`): it has no HTTP server of its own. */
+  middlewareMode: boolean
   /**
    * The port of the HTTP server Vite runs for the socket alone (a separate `port`, or middleware mode's
    * 24678), which answers any plain request `426 Upgrade Required`; null when the socket shares a server.
@@ -114,6 +116,7 @@ export function readViteFacts(
       hmr.clientPort === undefined &&
       hmr.port === undefined &&
       !(config.server.middlewareMode && hmr.server === undefined),
+    middlewareMode: Boolean(config.server.middlewareMode),
     hmrServerPort: hmrServerPort(config, hmr),
   }
 }

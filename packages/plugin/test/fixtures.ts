@@ -23,6 +23,7 @@ export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
     tokenCheck: true,
     issuesToken: true,
     directFallback: true,
+    middlewareMode: false,
     hmrServerPort: null,
     ...overrides,
   }

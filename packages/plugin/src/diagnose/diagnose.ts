@@ -5,6 +5,7 @@ import { idleTimeout } from './rules/idle-timeout.js'
 import { proxyError } from './rules/proxy-error.js'
 import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
+import { socketPortUnproxied } from './rules/socket-port-unproxied.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
 import type { DiagnoseContext, Finding, Rule } from './types.js'
@@ -17,6 +18,7 @@ const SPECIFIC: Rule[] = [
   uriRewritten,
   upgradeStripped,
   socketMisdirected,
+  socketPortUnproxied,
   proxyError,
   clientUnreached,
   idleTimeout,
@@ -41,6 +43,7 @@ export function findingKey(finding: Finding): string {
     case 'uri-rewritten':
       return `${finding.cause} ${finding.what} ${finding.upstream}`
     case 'socket-misdirected':
+    case 'socket-port-unproxied':
       return `${finding.cause} ${finding.socketUrl}`
     case 'client-unreached':
       return `${finding.cause} ${finding.pageUrl} ${finding.strippedPrefix} ${finding.upstream}`

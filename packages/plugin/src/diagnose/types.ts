@@ -130,6 +130,19 @@ type FindingBody =
       fallback: FallbackState
     }
 
+  /**
+   * Middleware mode with Vite's own socket server (no `ws.server`): the browser dials its port past the
+   * proxy that carries the app, and fails there (or works only because it reaches that port directly).
+   */
+  | {
+      cause: 'socket-port-unproxied'
+      clientOrigin: string
+      socketUrl: string
+      opened: boolean
+      /** The port of Vite's own socket server. */
+      port: number
+    }
+
 export interface SocketSettings {
   protocol?: 'ws' | 'wss'
   host?: string

@@ -6,6 +6,7 @@ import { renderIdleTimeout } from './causes/idle-timeout.js'
 import { renderProxyError } from './causes/proxy-error.js'
 import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
+import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
 import { renderUriRewritten } from './causes/uri-rewritten.js'
 import type { RenderedFinding, RenderState } from './types.js'
@@ -24,6 +25,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'host-rejected': renderHostRejected,
   'uri-rewritten': renderUriRewritten,
   'socket-misdirected': renderSocketMisdirected,
+  'socket-port-unproxied': renderSocketPortUnproxied,
   'proxy-error': renderProxyError,
   'client-unreached': renderClientUnreached,
 }

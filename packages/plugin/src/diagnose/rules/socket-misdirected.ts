@@ -1,6 +1,6 @@
 import type { RequestSnapshot } from '../../evidence/types.js'
 import { isConfigHost } from '../../grammar.js'
-import { parseUrl } from '../../parse-url.js'
+import { effectivePort, parseUrl } from '../../parse-url.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
 import type { Rule, SocketSettings } from '../types.js'
@@ -21,11 +21,6 @@ function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts, clientLoads: r
     (load) => load.fetchSite === 'same-origin' && load.refererOrigin === page.origin,
   )
   return clientThroughPage && socket.host === `${page.hostname}:${port}`
-}
-
-function effectivePort(url: URL): number {
-  if (url.port) return Number(url.port)
-  return url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80
 }
 
 /**
@@ -63,6 +58,8 @@ function printable(settings: SocketSettings): SocketSettings | null {
  * elsewhere, which only a browser on this machine can do.
  */
 export const socketMisdirected: Rule = (evidence, { facts }) => {
+  // Middleware mode's own socket server has no dev server to fold into: socket-port-unproxied names it.
+  if (facts.middlewareMode && facts.hmrServerPort !== null) return null
   const report = failedSocketReports(evidence).at(-1)
   const failed = report?.sockets.find((socket) => !socket.opened)
   if (report && failed) {

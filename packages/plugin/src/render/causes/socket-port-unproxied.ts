@@ -1,0 +1,39 @@
+import type { Finding } from '../../diagnose/types.js'
+import type { ViteFacts } from '../../vite-facts.js'
+import type { ConfigBlock, RenderedFinding } from '../types.js'
+
+/**
+ * Where a middleware-mode server hands Vite its own HTTP server, so the socket rides on the app's port.
+ * Code, not a vite.config merge: an HTTP server object can't be written into a config file.
+ */
+function shareServerFix(facts: ViteFacts): ConfigBlock {
+  return {
+    where: 'your server script, where it creates Vite in middleware mode',
+    text: `const httpServer = http.createServer(app) // import http from 'node:http'
+const vite = await createViteServer({
+  server: { middlewareMode: true, ${facts.hmrConfigKey}: { server: httpServer } },
+})
+httpServer.listen(port) // in place of app.listen(port)`,
+  }
+}
+
+export function renderSocketPortUnproxied(
+  finding: Extract<Finding, { cause: 'socket-port-unproxied' }>,
+  facts: ViteFacts,
+): RenderedFinding {
+  const outcome = finding.opened
+    ? 'it opened only because this browser reaches that port directly'
+    : 'it never opened, and no handshake for it reached Vite'
+  return {
+    summary: `In middleware mode Vite serves the HMR socket on a port of its own (${finding.port}), apart from ${finding.clientOrigin} where the browser reaches your app.`,
+    evidence: `the page at ${finding.clientOrigin} dialled ${finding.socketUrl}: ${outcome}`,
+    notes: [
+      ...(finding.opened ? ['A browser in Docker or on another machine gets no updates.'] : []),
+      `Give Vite your app's HTTP server for the socket (server.${facts.hmrConfigKey}.server): the proxy that carries the app then carries the socket too, and port ${finding.port} goes unused.`,
+      `The proxy must forward WebSocket upgrades for ${facts.hmrPath}; the doctor says so if it doesn't.`,
+    ],
+    proxy: [],
+    vite: shareServerFix(facts),
+    afterwards: 'Then restart your server.',
+  }
+}
