@@ -18,6 +18,8 @@ export interface Foreground {
   launch(): Promise<void>
   /** Stops it and waits for it to exit; nothing to do when it is already gone. */
   halt(): Promise<void>
+  /** What it has written to stdout and stderr since its latest launch. */
+  output(): string
 }
 
 /**
@@ -33,25 +35,36 @@ export function foreground(options: {
   diagnostics?: () => string
   /** Extra environment, on top of this process's. */
   env?: Record<string, string>
+  /** The directory to run it in; this process's own unless set. */
+  cwd?: string
+  /** How long it may take to listen (a framework's dev server builds first); 10 s unless set. */
+  startTimeoutMs?: number
 }): Foreground {
   let child: ChildProcess | undefined
+  let output = ''
   return {
+    output: () => output,
     async launch() {
-      let output = ''
+      output = ''
       const proc = spawn(options.command, options.args, {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ...options.env },
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       })
       child = proc
       proc.stdout?.on('data', (chunk) => (output += chunk))
       proc.stderr?.on('data', (chunk) => (output += chunk))
       const { host, port } = options.listen
-      await waitFor(`${options.name} on ${host}:${port}`, async () => {
-        if (proc.exitCode !== null || proc.signalCode !== null) {
-          throw new Error(`${options.name} exited: ${output}\n${options.diagnostics?.() ?? ''}`)
-        }
-        return portOpen(host, port)
-      })
+      await waitFor(
+        `${options.name} on ${host}:${port}`,
+        async () => {
+          if (proc.exitCode !== null || proc.signalCode !== null) {
+            throw new Error(`${options.name} exited: ${output}\n${options.diagnostics?.() ?? ''}`)
+          }
+          return portOpen(host, port)
+        },
+        options.startTimeoutMs,
+      )
     },
     async halt() {
       const proc = child

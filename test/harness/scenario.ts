@@ -47,7 +47,7 @@ export interface Scenario {
   /** A browser context; `only` narrows a `proxy-only` one to that `host:port` (see `newContext`). */
   context(mode: BrowserMode, only?: string): Promise<BrowserContext>
   /** The doctor's output once it contains `summary`. */
-  diagnosis(vite: RunningVite, summary: string, timeoutMs?: number): Promise<string>
+  diagnosis(vite: { logger: Pick<RunningVite['logger'], 'text'> }, summary: string, timeoutMs?: number): Promise<string>
 }
 
 /**

@@ -10,7 +10,10 @@ import type { RunningVite } from './vite.js'
  * checks every place a user would see it: nothing printed with `[hmr-doctor]`, no request from the
  * snippet to `__hmr_doctor`, no notice on the page, no console line naming hmr-doctor.
  */
-export async function expectSilence(vite: Pick<RunningVite, 'logger' | 'doctor'>, watched: WatchedPage): Promise<void> {
+export async function expectSilence(
+  vite: Pick<RunningVite, 'doctor'> & { logger: Pick<RunningVite['logger'], 'text'> },
+  watched: WatchedPage,
+): Promise<void> {
   await watched.page.waitForLoadState('load')
   const loadedAt = watched.loadedAt()
   if (loadedAt === null) throw new Error('the page never finished loading')

@@ -5,6 +5,7 @@ import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
 import { observeServer } from './evidence/server-observer.js'
+import { rendersOwnPages } from './frameworks.js'
 import { createHostCheck } from './host-check.js'
 import { createKeepalive } from './keepalive.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
@@ -33,12 +34,17 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   // container's, whichever comes first.
   let stop = () => {}
 
-  return {
+  const plugin: Plugin = {
     name: 'vite-plugin-hmr-doctor',
     apply: 'serve',
-    configResolved(config) {
-      socketsOff = (config.server as { ws?: unknown }).ws === false
-      directFallback = readViteFacts(config, viteVersion, null).directFallback
+    configResolved: {
+      // Before a framework's own configResolved, which may list the plugins that have an HTML hook.
+      order: 'pre',
+      handler(config) {
+        socketsOff = (config.server as { ws?: unknown }).ws === false
+        directFallback = readViteFacts(config, viteVersion, null).directFallback
+        if (rendersOwnPages(config.plugins)) delete plugin.transformIndexHtml
+      },
     },
     configureServer(server) {
       if (socketsOff) return
@@ -114,6 +120,7 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       return { code: snippet + code, map: null }
     },
   }
+  return plugin
 }
 
 export default hmrDoctor

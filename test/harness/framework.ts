@@ -1,0 +1,79 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
+import { foreground } from './foreground.js'
+import { freePort } from './ports.js'
+import { editor, type RunningVite } from './vite.js'
+
+/** What a fixture keeps that a fresh copy must not carry over: installs, and what a dev server generated. */
+const NOT_COPIED = new Set(['node_modules', '.tmp', '.svelte-kit', '.react-router', '.nuxt', '.output'])
+
+/** A framework's dev server, run as its CLI runs it: what the tests read of it and do to it. */
+export interface RunningFramework extends Pick<RunningVite, 'root' | 'host' | 'port' | 'doctor' | 'edit' | 'stop'> {
+  /** What the dev server printed, colours stripped: where the doctor speaks. */
+  logger: Pick<RunningVite['logger'], 'text'>
+}
+
+function fixtureDir(name: string): string {
+  return new URL(`../fixtures/${name}/`, import.meta.url).pathname
+}
+
+/**
+ * A fresh copy of a framework fixture (`test/fixtures/<name>`, a workspace package with the framework
+ * installed at a pinned version), under its own `.tmp/` so its imports resolve to that install.
+ */
+function copyFrameworkFixture(name: string): string {
+  const fixture = fixtureDir(name)
+  mkdirSync(join(fixture, '.tmp'), { recursive: true })
+  const root = mkdtempSync(join(fixture, '.tmp', 'run-'))
+  for (const entry of readdirSync(fixture)) {
+    if (!NOT_COPIED.has(entry)) cpSync(join(fixture, entry), join(root, entry), { recursive: true })
+  }
+  return root
+}
+
+/**
+ * Starts a copy of fixture `name` with its own dev command, in its directory (frameworks resolve their
+ * project from the working directory): `command` gets the port to listen on and returns the script (a path
+ * inside the fixture's node_modules) and its arguments.
+ */
+export async function startFramework(
+  name: string,
+  command: (port: number, host: string) => { script: string; args: string[] },
+  options: { host?: string; startTimeoutMs?: number } = {},
+): Promise<RunningFramework> {
+  const root = copyFrameworkFixture(name)
+  const host = options.host ?? '127.0.0.1'
+  const port = await freePort(host)
+  const { script, args } = command(port, host)
+  const server = foreground({
+    name,
+    command: process.execPath,
+    args: [join(fixtureDir(name), 'node_modules', script), ...args],
+    listen: { host, port },
+    cwd: root,
+    env: { NO_COLOR: '1', FORCE_COLOR: '0', BROWSER: 'none' },
+    startTimeoutMs: options.startTimeoutMs ?? 60_000,
+  })
+  await server.launch()
+  return {
+    root,
+    host,
+    port,
+    doctor: {},
+    logger: { text: () => stripVTControlCharacters(server.output()) },
+    edit: editor(root),
+    async stop() {
+      await server.halt()
+      rmSync(root, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A framework whose dev server is Vite's own CLI with the framework's plugins (SvelteKit). */
+export function startViteCli(name: string): Promise<RunningFramework> {
+  return startFramework(name, (port, host) => ({
+    script: 'vite/bin/vite.js',
+    args: ['dev', '--host', host, '--port', String(port), '--strictPort'],
+  }))
+}
