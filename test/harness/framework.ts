@@ -1,5 +1,5 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { foreground } from './foreground.js'
 import { freePort } from './ports.js'
@@ -22,14 +22,23 @@ function fixtureDir(name: string): string {
  * A fresh copy of a framework fixture (`test/fixtures/<name>`, a workspace package with the framework
  * installed at a pinned version), under its own `.tmp/` so its imports resolve to that install.
  */
-function copyFrameworkFixture(name: string): string {
+function copyFrameworkFixture(name: string, files: Record<string, string>): string {
   const fixture = fixtureDir(name)
   mkdirSync(join(fixture, '.tmp'), { recursive: true })
   const root = mkdtempSync(join(fixture, '.tmp', 'run-'))
   for (const entry of readdirSync(fixture)) {
     if (!NOT_COPIED.has(entry)) cpSync(join(fixture, entry), join(root, entry), { recursive: true })
   }
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true })
+    writeFileSync(join(root, file), text)
+  }
   return root
+}
+
+/** A file of fixture `name` as it is in the repository. */
+export function fixtureFile(name: string, file: string): string {
+  return readFileSync(join(fixtureDir(name), file), 'utf8')
 }
 
 /**
@@ -40,11 +49,18 @@ function copyFrameworkFixture(name: string): string {
 export async function startFramework(
   name: string,
   command: (port: number, host: string) => { script: string; args: string[] },
-  options: { host?: string; startTimeoutMs?: number } = {},
+  options: {
+    host?: string
+    /** A port to reuse (a restarted server keeps the address the proxy points at); free one otherwise. */
+    port?: number
+    /** Files to write into the copy (or replace there), by path relative to its root. */
+    files?: Record<string, string>
+    startTimeoutMs?: number
+  } = {},
 ): Promise<RunningFramework> {
-  const root = copyFrameworkFixture(name)
+  const root = copyFrameworkFixture(name, options.files ?? {})
   const host = options.host ?? '127.0.0.1'
-  const port = await freePort(host)
+  const port = options.port ?? (await freePort(host))
   const { script, args } = command(port, host)
   const server = foreground({
     name,
@@ -52,7 +68,8 @@ export async function startFramework(
     args: [join(fixtureDir(name), 'node_modules', script), ...args],
     listen: { host, port },
     cwd: root,
-    env: { NO_COLOR: '1', FORCE_COLOR: '0', BROWSER: 'none' },
+    // As from a developer's shell: a test environment would make frameworks' loggers drop info lines.
+    env: { NO_COLOR: '1', FORCE_COLOR: '0', BROWSER: 'none', NODE_ENV: 'development', TEST: '', VITEST: '' },
     startTimeoutMs: options.startTimeoutMs ?? 60_000,
   })
   await server.launch()

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { posix } from 'node:path'
 import type { ResolvedConfig } from 'vite'
+import { type ConfigOwner, configOwner } from './frameworks.js'
 
 /** The HMR socket settings of the user's config, whichever key (`server.hmr` or `server.ws`) holds them. */
 export interface HmrSettings {
@@ -37,6 +38,8 @@ export interface ViteFacts {
    * is inferred (no `clientPort`/`port`, and not middleware mode's own HMR port).
    */
   directFallback: boolean
+  /** The framework whose own config holds Vite's options (Nuxt's `nuxt.config`), or null for vite.config. */
+  configOwner: ConfigOwner | null
   /** Vite runs inside the user's own server (`server.middlewareMode`): it has no HTTP server of its own. */
   middlewareMode: boolean
   /**
@@ -116,6 +119,7 @@ export function readViteFacts(
       hmr.clientPort === undefined &&
       hmr.port === undefined &&
       !(config.server.middlewareMode && hmr.server === undefined),
+    configOwner: configOwner(config.plugins ?? []),
     middlewareMode: Boolean(config.server.middlewareMode),
     hmrServerPort: hmrServerPort(config, hmr),
   }

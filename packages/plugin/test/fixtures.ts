@@ -23,6 +23,7 @@ export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {
     tokenCheck: true,
     issuesToken: true,
     directFallback: true,
+    configOwner: null,
     middlewareMode: false,
     hmrServerPort: null,
     ...overrides,

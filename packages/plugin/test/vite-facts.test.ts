@@ -67,6 +67,7 @@ describe('readViteFacts', () => {
       tokenCheck: true,
       issuesToken: false,
       directFallback: true,
+      configOwner: null,
       middlewareMode: false,
       hmrServerPort: null,
     })

@@ -9,7 +9,8 @@ export function renderBrowser(rendered: RenderedFinding): BrowserMessage {
     lines.push(`${block.where}:\n${block.text}`)
     if (block.caution) lines.push(block.caution)
   }
-  if (rendered.proxy.length > 0 && !rendered.vite) lines.push('vite.config: nothing to change.')
+  if (rendered.proxy.length > 0 && !rendered.vite)
+    lines.push(`${rendered.configFile ?? 'vite.config'}: nothing to change.`)
   if (rendered.afterwards) lines.push(rendered.afterwards)
   return { title: `${PREFIX} ${rendered.summary}`, lines }
 }

@@ -9,6 +9,7 @@ import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
 import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
 import { renderUriRewritten } from './causes/uri-rewritten.js'
+import { inConfigOwnersFile } from './config-owner.js'
 import type { RenderedFinding, RenderState } from './types.js'
 
 type Renderer<C extends Cause> = (
@@ -35,5 +36,5 @@ export function renderFinding(
   facts: ViteFacts,
   state: RenderState = { keepaliveMs: null },
 ): RenderedFinding {
-  return (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  return inConfigOwnersFile((RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state), facts)
 }

@@ -23,7 +23,8 @@ export function renderTerminal(rendered: RenderedFinding): string {
   for (const note of rendered.notes) lines.push(`  ${note}`)
   for (const config of rendered.proxy) lines.push(...block(config))
   if (rendered.vite) lines.push(...block(rendered.vite))
-  else if (rendered.proxy.length > 0) lines.push('', `  ${colors.cyan('vite.config:')} nothing to change.`)
+  else if (rendered.proxy.length > 0)
+    lines.push('', `  ${colors.cyan(`${rendered.configFile ?? 'vite.config'}:`)} nothing to change.`)
   if (rendered.afterwards) lines.push(`  ${rendered.afterwards}`)
   return lines.join('\n')
 }

@@ -21,6 +21,8 @@ export interface RenderedFinding {
   vite: ConfigBlock | null
   /** What to do after pasting, e.g. reloading the proxy. */
   afterwards: string | null
+  /** The file that holds Vite's options, when it isn't vite.config (Nuxt's nuxt.config). */
+  configFile?: string
 }
 
 /** What the doctor itself is doing right now, which a message may mention. */
