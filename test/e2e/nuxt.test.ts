@@ -4,6 +4,7 @@ import {
   expectHmrApplies,
   expectSilence,
   fixtureFile,
+  fixtureModule,
   nginxConfig,
   openPage,
   PROXY_NAME,
@@ -23,7 +24,7 @@ const NUXT_CONFIG_BLOCK =
 function nuxtDev(options: { port?: number; files?: Record<string, string> } = {}): Promise<RunningFramework> {
   return startFramework(
     'nuxt',
-    (port, host) => ({ script: 'nuxt/bin/nuxt.mjs', args: ['dev', '--host', host, '--port', String(port)] }),
+    (port, host) => [fixtureModule('nuxt', 'nuxt/bin/nuxt.mjs'), 'dev', '--host', host, '--port', String(port)],
     options,
   )
 }

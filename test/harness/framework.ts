@@ -1,8 +1,15 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
+import type { BrowserMode } from './browser.js'
+import { openPage } from './browser.js'
 import { foreground } from './foreground.js'
+import { expectHmrApplies } from './hmr.js'
+import { nginxConfig } from './nginx.js'
 import { freePort } from './ports.js'
+import { printedBlock } from './printed-fix.js'
+import { type Scenario, UPGRADE_HEADERS, WEBSOCKET_MAP } from './scenario.js'
+import { expectSilence } from './silence.js'
 import { editor, type RunningVite } from './vite.js'
 
 /** What a fixture keeps that a fresh copy must not carry over: installs, and what a dev server generated. */
@@ -41,14 +48,19 @@ export function fixtureFile(name: string, file: string): string {
   return readFileSync(join(fixtureDir(name), file), 'utf8')
 }
 
+/** The path of `file` inside fixture `name`'s installed packages, for a CLI's script. */
+export function fixtureModule(name: string, file: string): string {
+  return join(fixtureDir(name), 'node_modules', file)
+}
+
 /**
  * Starts a copy of fixture `name` with its own dev command, in its directory (frameworks resolve their
- * project from the working directory): `command` gets the port to listen on and returns the script (a path
- * inside the fixture's node_modules) and its arguments.
+ * project from the working directory): `command` gets the port to listen on and returns Node's arguments
+ * (a script, relative to the copy or from `fixtureModule`, and its own arguments).
  */
 export async function startFramework(
   name: string,
-  command: (port: number, host: string) => { script: string; args: string[] },
+  command: (port: number, host: string) => string[],
   options: {
     host?: string
     /** A port to reuse (a restarted server keeps the address the proxy points at); free one otherwise. */
@@ -61,15 +73,24 @@ export async function startFramework(
   const root = copyFrameworkFixture(name, options.files ?? {})
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? (await freePort(host))
-  const { script, args } = command(port, host)
   const server = foreground({
     name,
     command: process.execPath,
-    args: [join(fixtureDir(name), 'node_modules', script), ...args],
+    args: command(port, host),
     listen: { host, port },
     cwd: root,
     // As from a developer's shell: a test environment would make frameworks' loggers drop info lines.
-    env: { NO_COLOR: '1', FORCE_COLOR: '0', BROWSER: 'none', NODE_ENV: 'development', TEST: '', VITEST: '' },
+    env: {
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      BROWSER: 'none',
+      NODE_ENV: 'development',
+      TEST: '',
+      VITEST: '',
+      // What custom servers read (React Router's template, Nuxt too): the same address as the arguments.
+      PORT: String(port),
+      HOST: host,
+    },
     startTimeoutMs: options.startTimeoutMs ?? 60_000,
   })
   await server.launch()
@@ -89,8 +110,45 @@ export async function startFramework(
 
 /** A framework whose dev server is Vite's own CLI with the framework's plugins (SvelteKit). */
 export function startViteCli(name: string): Promise<RunningFramework> {
-  return startFramework(name, (port, host) => ({
-    script: 'vite/bin/vite.js',
-    args: ['dev', '--host', host, '--port', String(port), '--strictPort'],
-  }))
+  return startFramework(name, (port, host) => [
+    fixtureModule(name, 'vite/bin/vite.js'),
+    'dev',
+    '--host',
+    host,
+    '--port',
+    String(port),
+    '--strictPort',
+  ])
+}
+
+/**
+ * The round every framework's dev server goes through behind nginx: with the upgrade forwarded, HMR applies
+ * an edit and the doctor stays silent; behind a bare `proxy_pass`, the doctor names the dropped upgrade,
+ * and its nginx lines, pasted verbatim, make HMR work. Returns what the doctor printed.
+ */
+export async function expectSilentThenFixed(
+  scenario: Scenario,
+  app: RunningFramework,
+  mode: BrowserMode,
+): Promise<string> {
+  const upstream = `${app.host}:${app.port}`
+  const healthy = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, location: UPGRADE_HEADERS })
+  const context = await scenario.context(mode)
+  const page = await openPage(context, `${healthy.origin}/`)
+  await expectHmrApplies(page, app)
+  await expectSilence(app, page)
+  await page.page.close()
+
+  const { nginx, site, origin } = await scenario.nginx({ upstream })
+  await openPage(context, `${origin}/`)
+  const output = await scenario.diagnosis(app, '[hmr-doctor] nginx drops the WebSocket upgrade')
+  await nginx.restart(
+    nginxConfig({
+      ...site,
+      http: printedBlock(output, 'nginx, inside http {}'),
+      server: printedBlock(output, 'nginx, inside the server {} that proxies Vite'),
+    }),
+  )
+  await expectHmrApplies(await openPage(context, `${origin}/`), app)
+  return output
 }
