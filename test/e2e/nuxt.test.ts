@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
   expectHmrApplies,
@@ -42,19 +42,28 @@ function nuxtConfigWithPrintedFix(printed: string): Record<string, string> {
 }
 
 describe.each(BROWSER_MODES)('Nuxt (nuxt dev) behind nginx, %s browser', (mode) => {
-  test('forwarding upgrades: silent, HMR works; a bare proxy_pass under a name: named, its fix given in nuxt.config, applied, makes HMR work', async () => {
-    let nuxt = await nuxtDev()
-    scenario.defer(() => nuxt.stop())
-    const upstream = `${nuxt.host}:${nuxt.port}`
-    const context = await scenario.context(mode)
-    const healthy = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, location: UPGRADE_HEADERS })
-    const page = await openPage(context, `${healthy.origin}/`)
+  // One Nuxt for both tests (it takes seconds to start); the fix restarts it with the printed nuxt.config.
+  let nuxt: RunningFramework
+  beforeAll(async () => {
+    nuxt = await nuxtDev()
+  })
+  afterAll(() => nuxt.stop())
+
+  test('forwarding upgrades: silent, HMR works', async () => {
+    const healthy = await scenario.nginx({
+      upstream: `${nuxt.host}:${nuxt.port}`,
+      http: WEBSOCKET_MAP,
+      location: UPGRADE_HEADERS,
+    })
+    const page = await openPage(await scenario.context(mode), `${healthy.origin}/`)
     await expectHmrApplies(page, nuxt)
     await expectSilence(nuxt, page)
-    await page.page.close()
+  })
 
-    const { nginx, site, port } = await scenario.nginx({ upstream })
+  test('a bare proxy_pass under a name: named, its fix given in nuxt.config, applied, makes HMR work', async () => {
+    const { nginx, site, port } = await scenario.nginx({ upstream: `${nuxt.host}:${nuxt.port}` })
     const origin = `http://${PROXY_NAME}:${port}`
+    const context = await scenario.context(mode)
     await openPage(context, `${origin}/`)
     const output = await scenario.diagnosis(nuxt, '[hmr-doctor] nginx drops the WebSocket upgrade')
     expect(output).toContain('location = /_nuxt/ {')
@@ -70,7 +79,7 @@ describe.each(BROWSER_MODES)('Nuxt (nuxt dev) behind nginx, %s browser', (mode) 
       }),
     )
     await nuxt.stop()
-    nuxt = await nuxtDev({ port: Number(upstream.split(':')[1]), files: nuxtConfigWithPrintedFix(nuxtConfig) })
+    nuxt = await nuxtDev({ port: nuxt.port, files: nuxtConfigWithPrintedFix(nuxtConfig) })
     await expectHmrApplies(await openPage(context, `${origin}/`), nuxt)
   })
 })
