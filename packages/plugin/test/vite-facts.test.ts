@@ -87,6 +87,22 @@ describe('readViteFacts', () => {
     expect(readViteFacts(resolvedConfig('/', server), '8.3.8', null).hmrServerPort).toBe(hmrServerPort)
   })
 
+  test.each([
+    { name: 'plain Vite', server: {}, plugins: ['vite:css'], middlewareMode: false, configOwner: null },
+    { name: 'an Express app', server: { middlewareMode: true }, plugins: [], middlewareMode: true, configOwner: null },
+    {
+      name: 'Nuxt, which runs Vite in middleware mode and names its plugins nuxt:…',
+      server: { middlewareMode: true, hmr: { server: {} } },
+      plugins: ['vite:css', 'nuxt:dev-server'],
+      middlewareMode: true,
+      configOwner: 'nuxt',
+    },
+  ])('who runs Vite: $name', ({ name: _name, server, plugins, ...expected }) => {
+    const config = { ...resolvedConfig('/', server), plugins: plugins.map((name) => ({ name })) } as ResolvedConfig
+    const facts = readViteFacts(config, '8.3.8', null)
+    expect({ middlewareMode: facts.middlewareMode, configOwner: facts.configOwner }).toEqual(expected)
+  })
+
   // Vite 5.4.12+ leaves the option undefined when unset and checks all the same (`allowedHosts ?? []`); the
   // token came in the same release, so it tells that Vite from one without any check.
   test('an unset allowedHosts on a Vite that issues tokens: checked, nothing extra allowed', () => {
