@@ -5,6 +5,7 @@ import {
   expectSilentThenFixed,
   fixtureFile,
   fixtureModule,
+  freePort,
   nginxConfig,
   openPage,
   PROXY_HOST,
@@ -17,8 +18,14 @@ import { useScenario } from '../harness/scenario.js'
 
 const scenario = useScenario()
 
-/** Vite's default port for middleware mode's own socket server, which the template leaves as it is. */
-const MIDDLEWARE_SOCKET_PORT = 24678
+/**
+ * The template as it is, but for the port of middleware mode's own socket server: a free one rather than
+ * Vite's default 24678, which another run on this machine may hold. The client dials whichever it is told.
+ */
+function withSocketPort(port: number): string {
+  const viteConfig = fixtureFile('react-router', 'vite.config.ts')
+  return edit(viteConfig, 'plugins: [', `server: { ${socketOptionsKey()}: { port: ${port} } }, plugins: [`)
+}
 
 /** Replaces `from` in `text`, which must hold it: an edit that finds nothing to change is a broken test. */
 function edit(text: string, from: string, to: string): string {
@@ -63,9 +70,10 @@ describe.each(BROWSER_MODES)('React Router behind nginx, %s browser', (mode) => 
   })
 
   test("the custom-server template (middleware mode): its socket port named, the app's server shared, then nginx's lines: HMR works", async () => {
+    const socketPort = await freePort()
     const customServer = (options: { port?: number; files?: Record<string, string> } = {}): Promise<RunningFramework> =>
       startFramework('react-router', () => ['server.js'], options)
-    let app = await customServer()
+    let app = await customServer({ files: { 'vite.config.ts': withSocketPort(socketPort) } })
     scenario.defer(() => app.stop())
     const proxied = await scenario.nginx({ upstream: `${app.host}:${app.port}` })
     // Vite's socket server listens on every address: a remote browser reaches only nginx's port.
@@ -73,7 +81,7 @@ describe.each(BROWSER_MODES)('React Router behind nginx, %s browser', (mode) => 
     await openPage(context, `${proxied.origin}/`)
 
     const output = await scenario.diagnosis(app, '[hmr-doctor] In middleware mode Vite serves the HMR socket')
-    expect(output).toContain(`a port of its own (${MIDDLEWARE_SOCKET_PORT})`)
+    expect(output).toContain(`a port of its own (${socketPort})`)
     expect(output).not.toContain('clientPort')
     const printed = printedBlock(output, 'your server script, where it creates Vite in middleware mode')
     expect(printed).toContain(`${socketOptionsKey()}: { server: httpServer }`)
