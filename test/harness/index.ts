@@ -1,6 +1,7 @@
 export * from './apache.js'
 export * from './browser.js'
 export * from './caddy.js'
+export * from './cli.js'
 export * from './fuzz.js'
 export * from './haproxy.js'
 export * from './hmr.js'

@@ -8,6 +8,14 @@ import { checkFacts } from './facts.js'
 import { describeHops, type HopLine, socketSeen } from './hops.js'
 import { type CheckOptions, type Observations, observe } from './observe.js'
 
+/** Causes whose finding rests on what the check inferred reached Vite, not on what it saw. */
+const INFERRED: ReadonlySet<Cause> = new Set([
+  'upgrade-stripped',
+  'uri-rewritten',
+  'host-rejected',
+  'socket-never-arrived',
+])
+
 export interface CheckFinding extends RenderedFinding {
   cause: Cause
 }
@@ -51,8 +59,10 @@ export async function runCheck(options: CheckOptions, viteVersion: string | null
     serverStartedAt: 0,
   }).map((finding) => {
     const rendered = renderFinding(finding, facts)
-    // The plugin's `seen:` line says what reached Vite; here it is what the check saw answer.
-    const seen = socketSeen(observations)
+    // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
+    // answer, it says what answered instead.
+    const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
+    const seen = inferred ? socketSeen(observations) : null
     return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
   })
   // What was assumed shapes only the fixes: a healthy check has none to qualify.

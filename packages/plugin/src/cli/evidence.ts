@@ -55,6 +55,9 @@ export function checkEvidence(observations: Observations, now: number): Evidence
   }
   const primary = observations.primary
   const outcome = primary?.outcome
+  if (primary && outcome?.kind === 'opened') {
+    events.push({ kind: 'hmr-socket', request: snapshot(new URL(primary.url).pathname, {}) })
+  }
   if (primary && outcome?.kind === 'answered' && outcome.reply.kind !== 'other') {
     events.push({ kind: 'stripped-handshake', request: snapshot(new URL(primary.url).pathname, {}) })
   }

@@ -56,7 +56,8 @@ export function checkFacts(observations: Observations, viteVersion: string | nul
   const socketServer = outcome?.kind === 'answered' && outcome.reply.kind === 'upgrade-required'
   const listen = target && !socketServer ? target : null
   if (target && !reached) {
-    assumed.push(`Vite listens on ${target.host}:${target.port}, as its client names it (not reached from here).`)
+    const unreached = direct ? '; its direct fallback did not reach it from here' : ''
+    assumed.push(`Vite listens on ${target.host}:${target.port}, as its client names it${unreached}.`)
   }
   if (served?.port !== undefined && served.port !== null) {
     assumed.push(

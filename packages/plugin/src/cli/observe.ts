@@ -1,3 +1,4 @@
+import { CheckError } from './check-error.js'
 import { type DialOutcome, dial } from './dial.js'
 import { blockedHostname, type HopReply, kindOfAnswer } from './hop.js'
 import { type HttpAnswer, httpGet } from './http-get.js'
@@ -196,6 +197,13 @@ export async function observe(options: CheckOptions): Promise<Observations> {
         observations.served = loaded.served
       }
     }
+  }
+  if (!observations.served && (options.client !== null || observations.clientTag === null)) {
+    throw new CheckError(
+      options.client === null
+        ? `no Vite client on ${pageUrl.href}: the page names none (for a page a backend renders, pass --client <url>)`
+        : `--client ${options.client.href} is not Vite's client`,
+    )
   }
   const served = observations.served
   const client = observations.client
