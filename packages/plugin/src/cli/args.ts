@@ -60,7 +60,8 @@ export function parseCommand(argv: readonly string[]): Command {
   try {
     parsed = parse(argv)
   } catch (error) {
-    throw new CheckError(error instanceof Error ? error.message : String(error))
+    // Node's messages for a bad option run to several lines: the first says what is wrong.
+    throw new CheckError((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '')
   }
   const { values, positionals } = parsed
   const [command, target, ...rest] = positionals

@@ -49,7 +49,11 @@ function harmlessIdle(observations: Observations): { observations: Observations;
 }
 
 export async function runCheck(options: CheckOptions, viteVersion: string | null): Promise<CheckResult> {
-  const observed = await observe(options)
+  return runCheckOn(await observe(options), viteVersion)
+}
+
+/** The pure half of a check: observations to findings, with the plugin's rules and renderers. */
+export function runCheckOn(observed: Observations, viteVersion: string | null): CheckResult {
   const { observations, notes } = harmlessIdle(observed)
   const { facts, assumed } = checkFacts(observations, viteVersion)
   const evidence = checkEvidence(observations, Date.now())

@@ -129,7 +129,7 @@ function report(observations: Observations, now: number): ClientReport[] {
  */
 function pageReports(observations: Observations, now: number): PageReport[] {
   const tag = observations.clientTag
-  if (tag === null || observations.client === tag.url) return []
+  if (tag === null || observations.client?.href === tag.url.href) return []
   const path = observations.pageUrl.pathname
   const found = observations.client?.pathname.replace(/@vite\/client$/, '') ?? null
   const arrivedPath = found !== null && path.startsWith(found) ? `/${path.slice(found.length)}` : path

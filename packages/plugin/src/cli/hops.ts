@@ -81,13 +81,13 @@ export function describeHops(observations: Observations): HopLine[] {
   }
   const tag = observations.clientTag
   if (tag) {
-    const served = observations.client === tag.url
+    const served = observations.client?.href === tag.url.href
     const what = served
       ? `${tag.reply.status} (Vite's client${tag.reply.server ? `, Server: ${tag.reply.server}` : ''})`
       : answered(tag.reply)
     lines.push(line('client', tag.url.href, 'answered', tag.reply, `${tag.url.href} answered ${what}`))
   }
-  if (observations.client && observations.client !== tag?.url) {
+  if (observations.client && observations.client.href !== tag?.url.href) {
     lines.push(
       line('client', observations.client.href, 'answered', null, `Vite's client found at ${observations.client.href}`),
     )

@@ -208,7 +208,7 @@ export async function observe(options: CheckOptions): Promise<Observations> {
   const served = observations.served
   const client = observations.client
   // A page whose own client tag fails never runs Vite's client: there is no socket to dial.
-  const tagFailed = observations.clientTag !== null && observations.clientTag.url !== client
+  const tagFailed = observations.clientTag !== null && observations.clientTag.url.href !== client?.href
   if (!served || !client || tagFailed) return observations
 
   const targets = socketTargets(client, served)
