@@ -64,6 +64,28 @@ await build({
   },
 })
 
+// The CLI as one ES module with a shebang (the package's bin): one file to load keeps a check's start quick.
+// Only it imports ws; the plugin's entries never load it.
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    ssr: true,
+    minify: false,
+    target: 'node20',
+    lib: { entry: 'src/cli/main.ts', formats: ['es'], fileName: () => 'cli.js' },
+    rollupOptions: {
+      external: [...Object.keys(pkg.dependencies ?? {}), /^node:/, ...builtinModules],
+      output: { entryFileNames: 'cli.js' },
+    },
+  },
+})
+if (!readFileSync(new URL('cli.js', dist), 'utf8').startsWith('#!/usr/bin/env node\n')) {
+  throw new Error('dist/cli.js must start with its shebang')
+}
+
 // Its types: each declaration again as .d.cts, importing its siblings' .cjs names, so TypeScript reads
 // them as CommonJS (a .d.ts here is an ES module, by "type": "module").
 for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 /** The CLI as built into the package's dist (what the published bin runs). */
-export const CLI = fileURLToPath(new URL('../../packages/plugin/dist/cli/main.js', import.meta.url))
+export const CLI = fileURLToPath(new URL('../../packages/plugin/dist/cli.js', import.meta.url))
 
 export interface CliRun {
   code: number | null
