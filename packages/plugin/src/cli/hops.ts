@@ -10,7 +10,7 @@ export interface HopLine {
   /** `opened`, `answered`, `failed`, `timeout`, `blocked`, `closed` (idle), `held` (idle). */
   result: string
   status: number | null
-  /** The answer's body: `vite-page`, `upgrade-required`, `other`. */
+  /** The answer's body: `vite-page`, `vite-client`, `upgrade-required`, `other`. */
   kind: string | null
   server: string | null
   /** The `Connection`, `Upgrade` and `Via` headers the answer carried. */
@@ -85,7 +85,8 @@ export function describeHops(observations: Observations): HopLine[] {
     const what = served
       ? `${tag.reply.status} (Vite's client${tag.reply.server ? `, Server: ${tag.reply.server}` : ''})`
       : answered(tag.reply)
-    lines.push(line('client', tag.url.href, 'answered', tag.reply, `${tag.url.href} answered ${what}`))
+    const client = line('client', tag.url.href, 'answered', tag.reply, `${tag.url.href} answered ${what}`)
+    lines.push(served ? { ...client, kind: 'vite-client' } : client)
   }
   if (observations.client && observations.client.href !== tag?.url.href) {
     lines.push(
