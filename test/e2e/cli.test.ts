@@ -13,6 +13,7 @@ import {
   printedBlock,
   runCli,
   selfSignedCertificate,
+  socketOptionsKey,
 } from '../harness/index.js'
 import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
@@ -160,6 +161,49 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     )
     await restart(pasteReplacingDirectives(virtualHost, fix))
     expect((await check(`${origin}/`)).code).toBe(0)
+  })
+
+  test("the seed's 426: Vite's socket server named as the plugin names it; the printed location makes check exit 0", async () => {
+    const hmrPort = await freePort()
+    const port = await freePort(PROXY_HOST)
+    const vite = await scenario.vite({
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ${socketOptionsKey()}: { port: ${hmrPort}, clientPort: ${port}, path: 'hmr' } } })\n`,
+    })
+    const hmrRoute = `location /hmr {\n    proxy_pass http://127.0.0.1:${hmrPort};\n}`
+    const { nginx, origin, site } = await scenario.nginx(
+      { upstream: `${vite.host}:${vite.port}`, http: WEBSOCKET_MAP, location: UPGRADE_HEADERS, server: hmrRoute },
+      { port },
+    )
+    const broken = await check(`${origin}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(
+      `[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${hmrPort}) as a plain request, and it answers 426 Upgrade Required.`,
+    )
+    const location = printedBlock(broken.output, NGINX_SERVER)
+    expect(location).toContain(`proxy_pass http://127.0.0.1:${hmrPort};`)
+    await nginx.restart(nginxConfig({ ...site, server: `${location}\n${hmrRoute}` }))
+    expect((await check(`${origin}/`)).code).toBe(0)
+  })
+
+  test("base '/' behind a prefix-stripping location: the client's 404 and the stripped /app/ named as the plugin names them", async () => {
+    const vite = await scenario.vite()
+    const upstream = `${vite.host}:${vite.port}`
+    const { origin } = await scenario.nginx({
+      upstream,
+      http: WEBSOCKET_MAP,
+      locationPath: '/app/',
+      locationBody: `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`,
+    })
+    const broken = await check(`${origin}/app/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(
+      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
+    )
+    expect(broken.json.hops.map((hop) => [hop.step, hop.status])).toEqual([
+      ['page', 200],
+      ['client', 404],
+      ['client', null],
+    ])
   })
 
   test("Caddy's plain reverse_proxy: healthy, exit 0", async () => {

@@ -8,6 +8,7 @@ import type {
   ServerEvent,
   SocketRecord,
 } from '../evidence/types.js'
+import { socketServerPort } from './facts.js'
 import type { Observations, SocketCheck } from './observe.js'
 
 /**
@@ -59,7 +60,8 @@ export function checkEvidence(observations: Observations, now: number): Evidence
     events.push({ kind: 'hmr-socket', request: snapshot(new URL(primary.url).pathname, {}) })
   }
   if (primary && outcome?.kind === 'answered' && outcome.reply.kind !== 'other') {
-    events.push({ kind: 'stripped-handshake', request: snapshot(new URL(primary.url).pathname, {}) })
+    const localPort = socketServerPort(observations)
+    events.push({ kind: 'stripped-handshake', request: snapshot(new URL(primary.url).pathname, { localPort }) })
   }
   if (primary && observations.withoutOrigin !== null) {
     const path = new URL(primary.url).pathname

@@ -30,6 +30,16 @@ function parseTarget(target: string): { host: string; port: number } | null {
 }
 
 /**
+ * The port of Vite's own server for the socket, when it answered the handshake (`426 Upgrade Required`):
+ * Vite bakes `hmr.port` into the direct fallback's target.
+ */
+export function socketServerPort(observations: Observations): number | null {
+  const outcome = observations.primary?.outcome
+  const answered = outcome?.kind === 'answered' && outcome.reply.kind === 'upgrade-required'
+  return answered && observations.served ? (parseTarget(observations.served.directTarget)?.port ?? null) : null
+}
+
+/**
  * ViteFacts from what Vite served: its client's HMR settings, and where its direct fallback reached it.
  * The version (which picks `server.hmr` or `server.ws` in printed fixes) comes from the project folder
  * when there is one.
@@ -50,11 +60,10 @@ export function checkFacts(observations: Observations, viteVersion: string | nul
   const target = served ? parseTarget(served.directTarget) : null
   const direct = observations.direct
   const reached = direct?.outcome?.kind === 'opened' && target !== null
-  // Vite's own server for a separate socket port answered: its port is not in the client, and a route to
-  // the dev server's port would carry no socket. No upstream is named then.
-  const outcome = observations.primary?.outcome
-  const socketServer = outcome?.kind === 'answered' && outcome.reply.kind === 'upgrade-required'
-  const listen = target && !socketServer ? target : null
+  // The direct target names `hmr.port` when one is set: where the socket server answered 426, that is its
+  // port, and the dev server's own address is unknown.
+  const hmrServerPort = socketServerPort(observations)
+  const listen = target && hmrServerPort === null ? target : null
   if (target && !reached) {
     const unreached = direct ? '; its direct fallback did not reach it from here' : ''
     assumed.push(`Vite listens on ${target.host}:${target.port}, as its client names it${unreached}.`)
@@ -81,7 +90,7 @@ export function checkFacts(observations: Observations, viteVersion: string | nul
     tokenCheck: true,
     issuesToken: token !== null,
     directFallback: served !== null && served.port === null,
-    hmrServerPort: null,
+    hmrServerPort,
   }
   return { facts, assumed }
 }
