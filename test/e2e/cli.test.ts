@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   type Certificate,
   cliJson,
+  configWithPrintedFix,
   freePort,
   nginxConfig,
   openPage,
@@ -185,25 +186,40 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect((await check(`${origin}/`)).code).toBe(0)
   })
 
-  test("base '/' behind a prefix-stripping location: the client's 404 and the stripped /app/ named as the plugin names them", async () => {
+  test("base '/' behind a prefix-stripping location: named as the plugin names it; the printed base and proxy_pass make check exit 0", async () => {
     const vite = await scenario.vite()
     const upstream = `${vite.host}:${vite.port}`
-    const { origin } = await scenario.nginx({
+    const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
+    const { nginx, origin, site } = await scenario.nginx({
       upstream,
       http: WEBSOCKET_MAP,
       locationPath: '/app/',
-      locationBody: `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`,
+      locationBody: body,
     })
     const broken = await check(`${origin}/app/`)
     expect(broken.code).toBe(1)
     expect(broken.output).toContain(
       '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
     )
-    expect(broken.json.hops.map((hop) => [hop.step, hop.status])).toEqual([
-      ['page', 200],
-      ['client', 404],
-      ['client', null],
+    // nginx answers the client's URL itself (outside /app/, no route to Vite); under /app/ Vite serves it.
+    expect(broken.json.hops.map((hop) => [hop.step, hop.kind, hop.server?.split('/')[0] ?? null])).toEqual([
+      ['page', 'vite-page', 'nginx'],
+      ['client', 'other', 'nginx'],
+      ['client', null, null],
     ])
+
+    const { configFile, files } = configWithPrintedFix(
+      'export default defineConfig({})',
+      printedBlock(broken.output, 'vite.config, merged into your config'),
+    )
+    await vite.stop()
+    await scenario.vite({ configFile, files, port: vite.port })
+    const proxyPass = printedBlock(
+      broken.output,
+      'nginx, in the location {} that proxies Vite, replacing its proxy_pass',
+    )
+    await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, proxyPass) }))
+    expect((await check(`${origin}/app/`)).code).toBe(0)
   })
 
   test("Caddy's plain reverse_proxy: healthy, exit 0", async () => {
