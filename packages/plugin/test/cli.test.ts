@@ -53,6 +53,11 @@ describe('the HMR settings Vite bakes into its client, across Vite 5.4 to 8', ()
       'a client with code where a literal belongs',
       served('vite8.4.0-default.txt').replace('const base = "/"', 'const base = x'),
     ],
+    [
+      'a host with an escape sequence in it',
+      served('vite8.4.0-default.txt').replace('{null || importMetaUrl', '{"a\\u001b[31mb" || importMetaUrl'),
+    ],
+    ['a path with a space in it', served('vite8.4.0-default.txt').replace('{"/"}`', '{"/a b"}`')],
   ])('%s is not Vite’s client: a one-line CheckError', (_name, source) => {
     expect(() => readServedClient(source, 'http://a.test/@vite/client')).toThrow(CheckError)
   })

@@ -1,5 +1,6 @@
 import WebSocket from 'ws'
 import { HMR_PROTOCOL } from '../client/protocol.js'
+import { cleanText, redactToken } from '../sanitize.js'
 import type { HopReply } from './hop.js'
 import { kindOfAnswer } from './hop.js'
 
@@ -56,7 +57,9 @@ export function dial(
       if (settled) return
       settled = true
       clearTimeout(timer)
-      if (!open) socket.terminate()
+      // A socket Vite greeted is closed as a browser closes it; anything else is cut.
+      if (outcome.kind === 'opened' && !open) socket.close(1000)
+      else if (!open) socket.terminate()
       resolve({ outcome, open })
     }
     const timer = setTimeout(() => finish({ kind: 'timeout', afterMs: elapsed() }), options.timeoutMs)
@@ -64,7 +67,6 @@ export function dial(
       const now = performance.now()
       const open = { socket, lastFrameAt: now, openedAt: now }
       finish({ kind: 'opened', afterMs: elapsed() }, keep ? open : null)
-      if (!keep) socket.close(1000)
     })
     socket.on('unexpected-response', (_request, response) => {
       const chunks: Buffer[] = []
@@ -81,7 +83,7 @@ export function dial(
       response.on('error', answered)
     })
     socket.on('error', (error) => {
-      const message = /timed out/i.test(error.message) ? null : error.message
+      const message = /timed out/i.test(error.message) ? null : cleanText(redactToken(error.message), 200)
       finish(
         message === null
           ? { kind: 'timeout', afterMs: elapsed() }

@@ -1,3 +1,4 @@
+import { cleanText } from '../sanitize.js'
 import type { DialOutcome } from './dial.js'
 import type { HopReply } from './hop.js'
 import type { Observations, SocketCheck } from './observe.js'
@@ -110,7 +111,8 @@ export function describeHops(observations: Observations): HopLine[] {
       ),
     )
   }
-  return lines
+  // Every line holds what a remote server said (URLs it named, headers, a refused name): printable only.
+  return lines.map((hop) => ({ ...hop, url: cleanText(hop.url, 300), text: cleanText(hop.text, 800) }))
 }
 
 /** The check's own `seen:` line for a finding: the socket as it answered, else the page and its client. */

@@ -41,6 +41,9 @@ function integer(source: string, pattern: RegExp): number | null | undefined {
   return Number.isSafeInteger(value) && value > 0 ? value : undefined
 }
 
+const HOST = /^[A-Za-z0-9._~:[\]-]{1,260}$/
+const PATH = /^\/[\x21-\x7e]{0,255}$/
+
 const STRING = '("(?:[^"\\\\\\n]|\\\\.)*"|null|undefined)'
 
 /** Reads the served client's settings, or throws a CheckError when the text is not Vite's client. */
@@ -68,6 +71,12 @@ export function readServedClient(source: string, where: string): ServedClient {
   }
   if (protocol !== null && protocol !== 'ws' && protocol !== 'wss') {
     throw new CheckError(`${where} names an HMR protocol Vite's client can't dial`)
+  }
+  // What the client names is printed and dialled: only the characters a host or a path can hold.
+  const hosts = [hostname ?? 'localhost', directTarget.replace(/\/.*$/, '')]
+  const paths = [hmrBase, base, directTarget.replace(/^[^/]*/, '')]
+  if (!hosts.every((host) => HOST.test(host)) || !paths.every((path) => PATH.test(path))) {
+    throw new CheckError(`${where} names an HMR host or path no browser would dial`)
   }
   return { protocol, hostname, port, hmrBase, directTarget, base, token: token ?? null, pingMs: pingMs ?? null }
 }
