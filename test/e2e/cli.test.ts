@@ -257,6 +257,32 @@ describe('hmr-doctor check through TLS at nginx', () => {
     expect(healthy.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
     expect(healthy.code).toBe(0)
   })
+
+  test("clientPort set to Vite's own port: the socket that misses nginx is named; the printed clientPort makes check exit 0", async () => {
+    const port = await freePort()
+    const user = `export default defineConfig({ server: { ${socketOptionsKey()}: { clientPort: ${port} } } })`
+    const first = await scenario.vite({ configFile: `import { defineConfig } from 'vite'\n\n${user}\n`, port })
+    const { origin } = await scenario.nginx(
+      {
+        upstream: `${first.host}:${first.port}`,
+        http: WEBSOCKET_MAP,
+        server: `ssl_certificate ${certificate.certFile};\nssl_certificate_key ${certificate.keyFile};`,
+        location: UPGRADE_HEADERS,
+      },
+      { ssl: true },
+    )
+    const broken = await check(`${origin}/`, '--insecure')
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(`[hmr-doctor] The browser dials the HMR socket at wss://${PROXY_HOST}:${port}/`)
+    const { configFile, files } = configWithPrintedFix(
+      user,
+      printedBlock(broken.output, 'vite.config, merged into your config'),
+    )
+    expect(files['fix.config.ts']).toContain(`clientPort: ${new URL(origin).port},`)
+    await first.stop()
+    await scenario.vite({ configFile, files, port })
+    expect((await check(`${origin}/`, '--insecure')).code).toBe(0)
+  })
 })
 
 describe('hmr-doctor check, input it cannot check', () => {
