@@ -12,6 +12,8 @@ import {
   PROXY_NAME,
   pasteReplacingDirectives,
   printedBlock,
+  printedBlocks,
+  type RunningVite,
   runCli,
   selfSignedCertificate,
   socketOptionsKey,
@@ -35,6 +37,19 @@ async function check(url: string, ...options: string[]) {
   return { code: text.code, output: text.stdout, json }
 }
 
+/**
+ * The plugin, seeing a real browser's page (proxy-only: as from Docker or another machine) through the same
+ * setup, says `summary` too, and prints the same blocks as `cli` for every heading both printed.
+ */
+async function expectPluginAgrees(vite: RunningVite, url: string, summary: string, cli: string): Promise<void> {
+  await openPage(await scenario.context('proxy-only'), url)
+  const plugin = await scenario.diagnosis(vite, summary)
+  const cliBlocks = printedBlocks(cli)
+  for (const [where, text] of printedBlocks(plugin)) {
+    if (cliBlocks.has(where)) expect(cliBlocks.get(where), where).toBe(text)
+  }
+}
+
 describe('hmr-doctor check, against the plugin on the same setups', () => {
   test("bare nginx: the plugin's diagnosis and fix; the printed lines, pasted, make check exit 0", async () => {
     const vite = await scenario.vite()
@@ -49,12 +64,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect(broken.output).not.toContain(vite.server.config.webSocketToken)
     expect(broken.json.findings.map((finding) => finding.cause)).toEqual(['upgrade-stripped'])
 
-    // The plugin, seeing a real browser's page through the same nginx, says the same and prints the same lines.
-    await openPage(await scenario.context('proxy-only'), `${origin}/`)
-    const plugin = await scenario.diagnosis(vite, BARE_NGINX)
-    for (const where of [NGINX_HTTP, NGINX_SERVER]) {
-      expect(printedBlock(broken.output, where)).toBe(printedBlock(plugin, where))
-    }
+    await expectPluginAgrees(vite, `${origin}/`, BARE_NGINX, broken.output)
 
     await nginx.restart(
       nginxConfig({
@@ -131,6 +141,12 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect(refused.output).toContain(
       `[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403`,
     )
+    await expectPluginAgrees(
+      vite,
+      `${origin}/`,
+      `[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403`,
+      refused.output,
+    )
   })
 
   test('a proxy_pass that drops the query: named as the plugin names it; the printed proxy_pass fixes it', async () => {
@@ -141,6 +157,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     const broken = await check(`${origin}/`)
     expect(broken.code).toBe(1)
     expect(broken.output).toContain('[hmr-doctor] The proxy drops the query string')
+    await expectPluginAgrees(vite, `${origin}/`, '[hmr-doctor] The proxy drops the query string', broken.output)
     const fix = printedBlock(broken.output, 'nginx, in the location {} that proxies Vite, replacing its proxy_pass')
     await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, fix) }))
     expect((await check(`${origin}/`)).code).toBe(0)
@@ -155,6 +172,12 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect(broken.code).toBe(1)
     expect(broken.output).toContain(
       '[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.',
+    )
+    await expectPluginAgrees(
+      vite,
+      `${origin}/`,
+      '[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.',
+      broken.output,
     )
     const fix = printedBlock(
       broken.output,
@@ -177,9 +200,9 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     )
     const broken = await check(`${origin}/`)
     expect(broken.code).toBe(1)
-    expect(broken.output).toContain(
-      `[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${hmrPort}) as a plain request, and it answers 426 Upgrade Required.`,
-    )
+    const summary = `[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${hmrPort}) as a plain request, and it answers 426 Upgrade Required.`
+    expect(broken.output).toContain(summary)
+    await expectPluginAgrees(vite, `${origin}/`, summary, broken.output)
     const location = printedBlock(broken.output, NGINX_SERVER)
     expect(location).toContain(`proxy_pass http://127.0.0.1:${hmrPort};`)
     await nginx.restart(nginxConfig({ ...site, server: `${location}\n${hmrRoute}` }))
@@ -198,9 +221,10 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     })
     const broken = await check(`${origin}/app/`)
     expect(broken.code).toBe(1)
-    expect(broken.output).toContain(
-      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
-    )
+    const summary =
+      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.'
+    expect(broken.output).toContain(summary)
+    await expectPluginAgrees(vite, `${origin}/app/`, summary, broken.output)
     // nginx answers the client's URL itself (outside /app/, no route to Vite); under /app/ Vite serves it.
     expect(broken.json.hops.map((hop) => [hop.step, hop.kind, hop.server?.split('/')[0] ?? null])).toEqual([
       ['page', 'vite-page', 'nginx'],
