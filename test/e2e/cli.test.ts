@@ -246,6 +246,29 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect((await check(`${origin}/app/`)).code).toBe(0)
   })
 
+  test("a location that strips base '/app/': Vite's redirect loop named as the plugin names it; the printed proxy_pass makes check exit 0", async () => {
+    const vite = await scenario.vite({ config: { base: '/app/' } })
+    const upstream = `${vite.host}:${vite.port}`
+    const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
+    const { nginx, origin, site } = await scenario.nginx({
+      upstream,
+      http: WEBSOCKET_MAP,
+      locationPath: '/app/',
+      locationBody: body,
+    })
+    const broken = await check(`${origin}/app/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain('[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/')
+    expect(broken.output).toContain('back to the same URL')
+    const proxyPass = printedBlock(
+      broken.output,
+      'nginx, in the location {} that proxies Vite, replacing its proxy_pass',
+    )
+    expect(proxyPass).toContain(`proxy_pass http://${upstream};`)
+    await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, proxyPass) }))
+    expect((await check(`${origin}/app/`)).code).toBe(0)
+  })
+
   test("Caddy's plain reverse_proxy: healthy, exit 0", async () => {
     const vite = await scenario.vite()
     const { origin } = await scenario.caddy(`${vite.host}:${vite.port}`)

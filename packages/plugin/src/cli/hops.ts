@@ -73,13 +73,13 @@ function socketLine(step: 'socket' | 'direct', check: SocketCheck): HopLine {
 /** Every hop the check asked, as lines for the terminal and entries for the JSON result. */
 export function describeHops(observations: Observations): HopLine[] {
   const { page, pageUrl } = observations
-  const lines = [line('page', pageUrl.href, 'answered', page, `${pageUrl.href} answered ${answered(page)}`)]
-  if (observations.blockedHost !== null) {
-    lines[0] = {
-      ...lines[0],
-      text: `${lines[0]?.text}: Vite's host check refuses "${observations.blockedHost}"`,
-    } as HopLine
-  }
+  const looped = observations.loopedRedirects.length
+  const pageText = [
+    `${pageUrl.href} answered ${answered(page)}`,
+    looped > 0 ? `, back to the same URL (followed ${looped} times)` : '',
+    observations.blockedHost !== null ? `: Vite's host check refuses "${observations.blockedHost}"` : '',
+  ].join('')
+  const lines = [line('page', pageUrl.href, 'answered', page, pageText)]
   const tag = observations.clientTag
   if (tag) {
     const served = observations.client?.href === tag.url.href

@@ -61,6 +61,18 @@ function reply(answer: HttpAnswer): HopReply {
   return kindOfAnswer(answer.status, raw, answer.body)
 }
 
+/** Where a redirect points, when it is one a browser follows for a page: http or https only. */
+function redirectTarget(answer: HttpAnswer, from: URL): URL | null {
+  const location = answer.headers.location
+  if (answer.status < 300 || answer.status > 399 || location === undefined) return null
+  try {
+    const next = new URL(location, from)
+    return next.protocol === 'http:' || next.protocol === 'https:' ? next : null
+  } catch {
+    return null
+  }
+}
+
 /** The page as the browser loads it, following redirects, noting any that come back to a URL already asked. */
 async function loadPage(options: CheckOptions) {
   const asked = new Set<string>()
@@ -69,11 +81,8 @@ async function loadPage(options: CheckOptions) {
   for (let hop = 0; ; hop += 1) {
     asked.add(url.href)
     const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.timeoutMs })
-    const location = answer.headers.location
-    if (answer.status < 300 || answer.status > 399 || location === undefined || hop >= MAX_REDIRECTS) {
-      return { url, answer, looped }
-    }
-    const next = new URL(location, url)
+    const next = redirectTarget(answer, url)
+    if (next === null || hop >= MAX_REDIRECTS) return { url, answer, looped }
     if (asked.has(next.href)) looped.push(url.pathname)
     url = next
   }
@@ -174,7 +183,16 @@ export async function observe(options: CheckOptions): Promise<Observations> {
     withoutOrigin: null,
     idle: null,
   }
-  if (observations.blockedHost !== null || looped.length > 0) return observations
+  if (observations.blockedHost !== null) return observations
+  if (looped.length > 0) {
+    // A page redirected back to itself: Vite redirecting into `base` what a proxy stripped of that prefix.
+    // Then `base` is the page's directory, and the client sits at that prefix twice over (one for the
+    // proxy to strip): loading it there proves it, and names where Vite listens.
+    const dir = pageDirectory(pageUrl)
+    const loaded = await loadClient(new URL(`${dir}${dir.slice(1)}@vite/client`, pageUrl), options)
+    observations.served = loaded.served
+    return observations
+  }
 
   const candidates = clientCandidates(pageUrl, answer.body, options.client)
   const tagged = candidates[0]
