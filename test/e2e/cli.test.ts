@@ -50,6 +50,14 @@ async function expectPluginAgrees(vite: RunningVite, url: string, summary: strin
   }
 }
 
+/** nginx serving Vite under /app/ with a `proxy_pass` that strips that prefix (its URI part, `/`). */
+async function prefixStrippingNginx(vite: RunningVite) {
+  const upstream = `${vite.host}:${vite.port}`
+  const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
+  const proxy = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, locationPath: '/app/', locationBody: body })
+  return { ...proxy, body, upstream }
+}
+
 describe('hmr-doctor check, against the plugin on the same setups', () => {
   test("bare nginx: the plugin's diagnosis and fix; the printed lines, pasted, make check exit 0", async () => {
     const vite = await scenario.vite()
@@ -211,14 +219,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
 
   test("base '/' behind a prefix-stripping location: named as the plugin names it; the printed base and proxy_pass make check exit 0", async () => {
     const vite = await scenario.vite()
-    const upstream = `${vite.host}:${vite.port}`
-    const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
-    const { nginx, origin, site } = await scenario.nginx({
-      upstream,
-      http: WEBSOCKET_MAP,
-      locationPath: '/app/',
-      locationBody: body,
-    })
+    const { nginx, origin, site, body } = await prefixStrippingNginx(vite)
     const broken = await check(`${origin}/app/`)
     expect(broken.code).toBe(1)
     const summary =
@@ -248,14 +249,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
 
   test("a location that strips base '/app/': Vite's redirect loop named as the plugin names it; the printed proxy_pass makes check exit 0", async () => {
     const vite = await scenario.vite({ config: { base: '/app/' } })
-    const upstream = `${vite.host}:${vite.port}`
-    const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
-    const { nginx, origin, site } = await scenario.nginx({
-      upstream,
-      http: WEBSOCKET_MAP,
-      locationPath: '/app/',
-      locationBody: body,
-    })
+    const { nginx, origin, site, body, upstream } = await prefixStrippingNginx(vite)
     const broken = await check(`${origin}/app/`)
     expect(broken.code).toBe(1)
     expect(broken.output).toContain('[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/')
