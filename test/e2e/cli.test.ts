@@ -29,10 +29,13 @@ const IDLE_S = String(PROXY_TIMEOUT_S * 2 + 1)
 
 const scenario = useScenario()
 
-/** Runs `check` and returns its exit code, its text and its JSON for the same URL. */
+/**
+ * Runs `check` and returns its exit code, its text and its JSON for the same URL. No answer these tests
+ * expect is a timeout: a generous one keeps a busy machine's slow first transform from looking like one.
+ */
 async function check(url: string, ...options: string[]) {
-  const text = await runCli(['check', url, ...options])
-  const json = cliJson(await runCli(['check', url, '--json', ...options]))
+  const text = await runCli(['check', url, '--timeout', '30', ...options])
+  const json = cliJson(await runCli(['check', url, '--timeout', '30', '--json', ...options]))
   expect(json.exitCode).toBe(text.code)
   return { code: text.code, output: text.stdout, json }
 }

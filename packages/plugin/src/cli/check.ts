@@ -35,6 +35,7 @@ export interface CheckResult {
  */
 function harmlessIdle(observations: Observations): { observations: Observations; notes: string[] } {
   const idle = observations.idle
+  // Vite 5's client doesn't name its interval where the check reads it: Vite's default, 30 s.
   const ping = observations.served?.pingMs ?? 30_000
   if (!idle || idle.closes.length === 0 || idle.closes.some((close) => close.idleMs <= ping)) {
     return { observations, notes: [] }
