@@ -1,7 +1,7 @@
-import { createServer } from 'node:http'
 import { describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
+  backendPage,
   expectHmrApplies,
   freePort,
   nginxConfig,
@@ -13,34 +13,11 @@ import { useScenario } from '../harness/scenario.js'
 
 const scenario = useScenario()
 
-/**
- * A backend-rendered page (Laravel, Rails, Django, an Express template): the backend serves the HTML on its
- * own origin, and the page loads Vite's client and entry from Vite's origin, here nginx in front of Vite.
- * The page's origin differs from the socket's by design.
- */
-async function backendPage(viteOrigin: string): Promise<string> {
-  const port = await freePort(PROXY_HOST)
-  const html = `<!doctype html>
-<html lang="en">
-  <head><meta charset="utf-8" /><title>rendered by the backend</title>
-    <script type="module" src="${viteOrigin}/@vite/client"></script>
-  </head>
-  <body>
-    <p id="message"></p>
-    <script type="module" src="${viteOrigin}/src/main.ts"></script>
-  </body>
-</html>`
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html))
-  await new Promise<void>((resolve) => server.listen(port, PROXY_HOST, resolve))
-  scenario.defer(() => new Promise((resolve) => server.close(resolve)))
-  return `http://${PROXY_HOST}:${port}`
-}
-
 describe.each(BROWSER_MODES)('a page the backend renders, Vite behind a bare nginx, %s browser', (mode) => {
   test('only the dropped upgrade is named (no socket "misdirected" to the backend); its fix makes HMR work', async () => {
     const nginxPort = await freePort(PROXY_HOST)
     const viteOrigin = `http://${PROXY_HOST}:${nginxPort}`
-    const backend = await backendPage(viteOrigin)
+    const backend = await backendPage(scenario, viteOrigin)
     // What backend integrations set: Vite's URLs point at Vite's origin, which lets the backend's page in.
     const vite = await scenario.vite({ config: { server: { origin: viteOrigin, cors: { origin: backend } } } })
     const { nginx, site } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` }, { port: nginxPort })

@@ -2,10 +2,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
+  backendPage,
   type Certificate,
   cliJson,
   configWithPrintedFix,
   freePort,
+  type NginxSite,
   nginxConfig,
   openPage,
   PROXY_HOST,
@@ -53,6 +55,11 @@ async function expectPluginAgrees(vite: RunningVite, url: string, summary: strin
   }
 }
 
+/** `site` with the printed `map` and `location` for a dropped upgrade pasted where they say. */
+function withUpgradeFix(site: NginxSite, output: string): NginxSite {
+  return { ...site, http: printedBlock(output, NGINX_HTTP), server: printedBlock(output, NGINX_SERVER) }
+}
+
 /** nginx serving Vite under /app/ with a `proxy_pass` that strips that prefix (its URI part, `/`). */
 async function prefixStrippingNginx(vite: RunningVite) {
   const upstream = `${vite.host}:${vite.port}`
@@ -77,13 +84,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
 
     await expectPluginAgrees(vite, `${origin}/`, BARE_NGINX, broken.output)
 
-    await nginx.restart(
-      nginxConfig({
-        ...site,
-        http: printedBlock(broken.output, NGINX_HTTP),
-        server: printedBlock(broken.output, NGINX_SERVER),
-      }),
-    )
+    await nginx.restart(nginxConfig(withUpgradeFix(site, broken.output)))
     const fixed = await check(`${origin}/`)
     expect(fixed.output).toContain('HMR works through')
     expect(fixed.code).toBe(0)
@@ -264,6 +265,21 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect(proxyPass).toContain(`proxy_pass http://${upstream};`)
     await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, proxyPass) }))
     expect((await check(`${origin}/app/`)).code).toBe(0)
+  })
+
+  test('a page the backend renders, Vite behind a bare nginx: the dropped upgrade named as the plugin names it; its fix makes check exit 0', async () => {
+    const nginxPort = await freePort(PROXY_HOST)
+    const viteOrigin = `http://${PROXY_HOST}:${nginxPort}`
+    const backend = await backendPage(scenario, viteOrigin)
+    const vite = await scenario.vite({ config: { server: { origin: viteOrigin, cors: { origin: backend } } } })
+    const { nginx, site } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` }, { port: nginxPort })
+    const broken = await check(`${backend}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.json.findings.map((finding) => finding.cause)).toEqual(['upgrade-stripped'])
+    expect(broken.json.hops.find((hop) => hop.step === 'socket')).toMatchObject({ kind: 'vite-page' })
+    await expectPluginAgrees(vite, `${backend}/`, BARE_NGINX, broken.output)
+    await nginx.restart(nginxConfig(withUpgradeFix(site, broken.output)))
+    expect((await check(`${backend}/`)).code).toBe(0)
   })
 
   test("Caddy's plain reverse_proxy: healthy, exit 0", async () => {

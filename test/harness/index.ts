@@ -1,4 +1,5 @@
 export * from './apache.js'
+export * from './backend-page.js'
 export * from './browser.js'
 export * from './caddy.js'
 export * from './cli.js'
