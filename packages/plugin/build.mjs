@@ -40,29 +40,41 @@ execFileSync(
   },
 )
 
+/** One Node module bundled into dist/ with its dependencies (and Vite, a peer) left external. */
+function buildNode(entry, format, fileName, output = {}) {
+  return build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      ssr: true,
+      minify: false,
+      target: 'node20',
+      lib: { entry, formats: [format], fileName: () => fileName },
+      rollupOptions: {
+        external: [
+          ...Object.keys(pkg.dependencies ?? {}),
+          ...Object.keys(pkg.peerDependencies ?? {}),
+          /^node:/,
+          ...builtinModules,
+        ],
+        output: { entryFileNames: fileName, ...output },
+      },
+    },
+  })
+}
+
 // CommonJS: one file beside index.js, so `new URL('./client.iife.js', import.meta.url)` (which the bundler
 // turns into the file's own URL) still finds the snippet. Dependencies stay external, as in the ES build.
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    ssr: true,
-    minify: false,
-    target: 'node20',
-    lib: { entry: 'src/index.ts', formats: ['cjs'], fileName: () => 'index.cjs' },
-    rollupOptions: {
-      external: [
-        ...Object.keys(pkg.dependencies ?? {}),
-        ...Object.keys(pkg.peerDependencies ?? {}),
-        /^node:/,
-        ...builtinModules,
-      ],
-      output: { exports: 'named' },
-    },
-  },
-})
+await buildNode('src/index.ts', 'cjs', 'index.cjs', { exports: 'named' })
+
+// The CLI as one ES module with a shebang (the package's bin): one file to load keeps a check's start quick.
+// Only it imports ws; the plugin's entries never load it.
+await buildNode('src/cli/main.ts', 'es', 'cli.js')
+if (!readFileSync(new URL('cli.js', dist), 'utf8').startsWith('#!/usr/bin/env node\n')) {
+  throw new Error('dist/cli.js must start with its shebang')
+}
 
 // Its types: each declaration again as .d.cts, importing its siblings' .cjs names, so TypeScript reads
 // them as CommonJS (a .d.ts here is an ES module, by "type": "module").

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http'
 import { describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
+  backendPage,
   expectHmrApplies,
   expectSilence,
   freePort,
@@ -15,35 +15,12 @@ import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario
 const scenario = useScenario()
 
 /**
- * A backend-rendered page (Laravel, Rails, Django, an Express template): the backend serves the HTML on its
- * own origin, and the page loads Vite's client and entry from Vite's origin, here nginx in front of Vite.
- * The page's origin differs from the socket's by design.
- */
-async function backendPage(viteOrigin: string): Promise<string> {
-  const port = await freePort(PROXY_HOST)
-  const html = `<!doctype html>
-<html lang="en">
-  <head><meta charset="utf-8" /><title>rendered by the backend</title>
-    <script type="module" src="${viteOrigin}/@vite/client"></script>
-  </head>
-  <body>
-    <p id="message"></p>
-    <script type="module" src="${viteOrigin}/src/main.ts"></script>
-  </body>
-</html>`
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html))
-  await new Promise<void>((resolve) => server.listen(port, PROXY_HOST, resolve))
-  scenario.defer(() => new Promise((resolve) => server.close(resolve)))
-  return `http://${PROXY_HOST}:${port}`
-}
-
-/**
  * A backend page whose Vite is reached at `viteOrigin` (nginx in front of Vite, or Vite itself on
  * `vitePort`), and that Vite, configured as backend integrations configure it: Vite's URLs point at Vite's
  * origin, and its CORS lets the backend's page in.
  */
 async function backendWithVite(viteOrigin: string, vitePort?: number) {
-  const backend = await backendPage(viteOrigin)
+  const backend = await backendPage(scenario, viteOrigin)
   const vite = await scenario.vite({
     ...(vitePort === undefined ? {} : { host: PROXY_HOST, port: vitePort }),
     config: { server: { origin: viteOrigin, cors: { origin: backend } } },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify, stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { freePort, openPage, waitFor } from '../harness/index.js'
+import { freePort, openPage, runCli, waitFor } from '../harness/index.js'
 import { useScenario } from '../harness/scenario.js'
 
 // The package exactly as a user installs it: packed, installed from the tarball into projects outside this
@@ -92,7 +92,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-test('the tarball holds the built client, both entries with their types, the README and the LICENSE', () => {
+test('the tarball holds the built client, both entries with their types, the CLI, the README and the LICENSE', () => {
   for (const file of [
     'package/package.json',
     'package/README.md',
@@ -102,6 +102,7 @@ test('the tarball holds the built client, both entries with their types, the REA
     'package/dist/index.d.ts',
     'package/dist/index.cjs',
     'package/dist/index.d.cts',
+    'package/dist/cli.js',
   ]) {
     expect(tarballFiles).toContain(file)
   }
@@ -177,4 +178,23 @@ describe.each(Object.keys(PROJECTS) as ProjectKind[])('a user project of kind %s
       expect(vite.text()).not.toMatch(/ESM only|require\(\) of ES Module|failed to load config/i)
     },
   )
+})
+
+test('the hmr-doctor bin, run with npx in a user project, diagnoses Vite behind nginx; the plugin entry never loads ws', async () => {
+  const project = join(dir, 'esm')
+  const vite = await viteCli(project, 'vite.config.ts')
+  const { origin } = await scenario.nginx({ upstream: `127.0.0.1:${vite.port}` })
+  const run = await runCli(['check', `${origin}/`], { command: ['npx', '--no', 'hmr-doctor'], cwd: project })
+  // npx may warn about its own settings on stderr; the CLI itself says nothing there on a check it made.
+  expect(run.stderr).not.toContain('[hmr-doctor]')
+  expect(run.stdout).toContain(SUMMARY)
+  expect(run.stdout).toContain(`proxy_pass http://127.0.0.1:${vite.port};`)
+  expect(run.code).toBe(1)
+  // Only the CLI dials sockets: a vite.config that loads the plugin must not pay for the ws package.
+  const installed = join(dir, 'node_modules/vite-plugin-hmr-doctor/dist')
+  const importers = readdirSync(installed, { recursive: true, encoding: 'utf8' }).filter(
+    (file) =>
+      /\.c?js$/.test(file) && /from ['"]ws['"]|require\(['"]ws['"]\)/.test(readFileSync(join(installed, file), 'utf8')),
+  )
+  expect(importers).toEqual(['cli.js'])
 })

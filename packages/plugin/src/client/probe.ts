@@ -1,14 +1,9 @@
-import type { HopAnswer } from './protocol.js'
+import { answerKind, type HopAnswer } from './protocol.js'
+
+export { answerKind }
 
 /** Enough of a body to tell Vite's page (its client's script tag) from a proxy's error page. */
 const BODY_PEEK = 4096
-
-/** The kind of answer, from its status and the start of its body: only the kinds the doctor reasons about. */
-export function answerKind(status: number, body: string): HopAnswer['kind'] {
-  if (status === 426 && body.trim() === 'Upgrade Required') return 'upgrade-required'
-  if (body.includes('/@vite/client')) return 'vite-page'
-  return 'other'
-}
 
 /** The socket's URL as plain HTTP, token left out: what a proxy or Vite answers there says which hop failed. */
 export function probeUrl(socketUrl: string | URL): URL {

@@ -55,6 +55,13 @@ export const HOP_ANSWER_KINDS: readonly HopAnswer['kind'][] = [
   'timeout',
 ]
 
+/** The kind of answer, from its status and the start of its body: only the kinds the doctor reasons about. */
+export function answerKind(status: number, body: string): HopAnswer['kind'] {
+  if (status === 426 && body.trim() === 'Upgrade Required') return 'upgrade-required'
+  if (body.includes('/@vite/client')) return 'vite-page'
+  return 'other'
+}
+
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
 export interface ReportedSocket {
   /** The URL dialled, token removed. */

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util'
+import { CheckError } from './check-error.js'
+import type { CheckOptions } from './observe.js'
+
+export const MAIN_HELP = `Usage: hmr-doctor <command> [options]
+
+Finds out why Vite's HMR WebSocket fails behind a reverse proxy, and prints the fix.
+
+Commands:
+  check <url>   Open <url> as a browser would, dial Vite's HMR socket through every hop, diagnose
+
+Options:
+  -h, --help    Show help (hmr-doctor check --help for the command's options)
+`
+
+export const CHECK_HELP = `Usage: hmr-doctor check <url> [options]
+
+Loads the page at <url> (through the proxy, as the browser opens it), finds Vite's client, reads the HMR
+settings Vite baked into it, and dials the socket as the browser does, then Vite's direct fallback.
+
+Options:
+  --idle <seconds>   Hold the opened socket without traffic this long: finds a proxy's idle timeout
+  --timeout <secs>   How long to wait for each answer (default 5)
+  --origin <origin>  The page origin to dial with (default: the URL's; a backend-rendered page's)
+  --client <url>     Where Vite's client is, when the page doesn't name it
+  --insecure         Accept an untrusted TLS certificate (a self-signed proxy)
+  --json             Print the result as JSON (see the README for its schema)
+  -h, --help         Show this help
+
+Exit codes: 0 healthy, 1 a failure diagnosed, 2 could not check.
+`
+
+export type Command = { kind: 'help'; text: string } | { kind: 'check'; options: CheckOptions; json: boolean }
+
+function seconds(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback
+  const parsed = Number(value)
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > max) {
+    throw new CheckError(`--${name} takes a number of seconds from 0 to ${max}, not "${value}"`)
+  }
+  return Math.round(parsed * 1000)
+}
+
+function httpUrl(value: string, what: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new CheckError(`${what} "${value}" is not a URL (try http://host:port/)`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CheckError(`${what} "${value}" is not an http:// or https:// URL`)
+  }
+  return url
+}
+
+/** The command line as a command, or a CheckError naming what is wrong with it. */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (error) {
+    // Node's messages for a bad option run to several lines: the first says what is wrong.
+    throw new CheckError((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '')
+  }
+  const { values, positionals } = parsed
+  const [command, target, ...rest] = positionals
+  if (command === undefined) return { kind: 'help', text: MAIN_HELP }
+  if (command !== 'check') throw new CheckError(`unknown command "${command}" (try hmr-doctor --help)`)
+  if (values.help) return { kind: 'help', text: CHECK_HELP }
+  if (target === undefined) throw new CheckError('check needs the URL to check (try hmr-doctor check --help)')
+  if (rest.length > 0) throw new CheckError(`check takes one URL, not also "${rest.join(' ')}"`)
+  const origin = values.origin === undefined ? null : httpUrl(values.origin, '--origin').origin
+  return {
+    kind: 'check',
+    json: values.json === true,
+    options: {
+      url: httpUrl(target, 'the URL'),
+      origin,
+      client: values.client === undefined ? null : httpUrl(values.client, '--client'),
+      insecure: values.insecure === true,
+      timeoutMs: seconds(values.timeout, 'timeout', 5000, 600) || 5000,
+      idleMs: seconds(values.idle, 'idle', 0, 3600),
+    },
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      insecure: { type: 'boolean' },
+      idle: { type: 'string' },
+      timeout: { type: 'string' },
+      origin: { type: 'string' },
+      client: { type: 'string' },
+    },
+  })
+}

@@ -1,0 +1,81 @@
+import { diagnose } from '../diagnose/diagnose.js'
+import type { Cause } from '../diagnose/types.js'
+import { renderFinding } from '../render/finding.js'
+import type { RenderedFinding } from '../render/types.js'
+import { timing } from '../timing.js'
+import { checkEvidence } from './evidence.js'
+import { checkFacts } from './facts.js'
+import { describeHops, type HopLine, socketSeen } from './hops.js'
+import { type CheckOptions, type Observations, observe } from './observe.js'
+
+/** Causes whose finding rests on what the check inferred reached Vite, not on what it saw. */
+const INFERRED: ReadonlySet<Cause> = new Set([
+  'upgrade-stripped',
+  'uri-rewritten',
+  'host-rejected',
+  'socket-never-arrived',
+])
+
+export interface CheckFinding extends RenderedFinding {
+  cause: Cause
+}
+
+/** A whole check: what each hop answered, the findings, and what was assumed. Printed as text or JSON. */
+export interface CheckResult {
+  url: string
+  hops: HopLine[]
+  findings: CheckFinding[]
+  assumed: string[]
+  notes: string[]
+}
+
+/**
+ * Closes at an idle time longer than Vite's client's ping interval never happen to a browser: its pings
+ * keep the socket busy. Said as a note, not a finding.
+ */
+function harmlessIdle(observations: Observations): { observations: Observations; notes: string[] } {
+  const idle = observations.idle
+  // Vite 5's client doesn't name its interval where the check reads it: Vite's default, 30 s.
+  const ping = observations.served?.pingMs ?? 30_000
+  if (!idle || idle.closes.length === 0 || idle.closes.some((close) => close.idleMs <= ping)) {
+    return { observations, notes: [] }
+  }
+  const seconds = Math.round(Math.min(...idle.closes.map((close) => close.idleMs)) / 1000)
+  return {
+    observations: { ...observations, idle: { ...idle, closes: [] } },
+    notes: [
+      `The proxy closes idle sockets after about ${seconds} s; Vite's client pings every ${ping / 1000} s, which keeps them open.`,
+    ],
+  }
+}
+
+export async function runCheck(options: CheckOptions, viteVersion: string | null): Promise<CheckResult> {
+  return runCheckOn(await observe(options), viteVersion)
+}
+
+/** The pure half of a check: observations to findings, with the plugin's rules and renderers. */
+export function runCheckOn(observed: Observations, viteVersion: string | null): CheckResult {
+  const { observations, notes } = harmlessIdle(observed)
+  const { facts, assumed } = checkFacts(observations, viteVersion)
+  const evidence = checkEvidence(observations, Date.now())
+  const findings = diagnose(evidence, {
+    facts,
+    socketGraceMs: timing.socketGraceMs,
+    serverStartedAt: 0,
+  }).map((finding) => {
+    const rendered = renderFinding(finding, facts)
+    // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
+    // answer, it says what answered instead.
+    const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
+    const seen = inferred ? socketSeen(observations) : null
+    return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
+  })
+  // What was assumed shapes only the fixes: a healthy check has none to qualify.
+  return {
+    url: observations.pageUrl.href,
+    hops: describeHops(observations),
+    findings,
+    assumed: findings.length > 0 ? assumed : [],
+    notes,
+  }
+}

@@ -1,0 +1,95 @@
+import WebSocket from 'ws'
+import { HMR_PROTOCOL } from '../client/protocol.js'
+import { cleanText, redactToken } from '../sanitize.js'
+import type { HopReply } from './hop.js'
+import { kindOfAnswer } from './hop.js'
+
+/** How a handshake went, as the browser's socket would have gone, plus what the browser can't see. */
+export type DialOutcome =
+  /** The upgrade went through and Vite greeted the socket (`{"type":"connected"}`). */
+  | { kind: 'opened'; afterMs: number }
+  /** Something answered the handshake with a plain HTTP response: its status, headers and body's kind. */
+  | { kind: 'answered'; afterMs: number; reply: HopReply }
+  /** The connection failed (refused, reset, TLS) before any answer. */
+  | { kind: 'failed'; afterMs: number; error: string }
+  /** No answer within the deadline: a handshake Vite never answers (wrong path, subprotocol) hangs. */
+  | { kind: 'timeout'; afterMs: number }
+
+export interface DialOptions {
+  origin: string | null
+  token: string | null
+  insecure: boolean
+  timeoutMs: number
+}
+
+/** A socket Vite greeted, kept open for `--idle`. */
+export interface OpenSocket {
+  socket: WebSocket
+  /** When the last frame arrived (Vite's greeting): where the idle time is counted from. */
+  lastFrameAt: number
+  openedAt: number
+}
+
+function withToken(url: string, token: string | null): string {
+  return token === null ? url : `${url}?token=${encodeURIComponent(token)}`
+}
+
+/**
+ * Dials `url` as Vite's client does: the `vite-hmr` subprotocol, the page's Origin, the token in the query.
+ * Resolves with the outcome, and the socket itself when it opened and `keep` asks for it.
+ */
+export function dial(
+  url: string,
+  options: DialOptions,
+  keep = false,
+): Promise<{ outcome: DialOutcome; open: OpenSocket | null }> {
+  const started = performance.now()
+  const elapsed = () => Math.round(performance.now() - started)
+  return new Promise((resolve) => {
+    let settled = false
+    const socket = new WebSocket(withToken(url, options.token), HMR_PROTOCOL, {
+      ...(options.origin === null ? {} : { origin: options.origin }),
+      rejectUnauthorized: !options.insecure,
+      handshakeTimeout: options.timeoutMs,
+      followRedirects: false,
+    })
+    const finish = (outcome: DialOutcome, open: OpenSocket | null = null): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      // A socket Vite greeted is closed as a browser closes it; anything else is cut.
+      if (outcome.kind === 'opened' && !open) socket.close(1000)
+      else if (!open) socket.terminate()
+      resolve({ outcome, open })
+    }
+    const timer = setTimeout(() => finish({ kind: 'timeout', afterMs: elapsed() }), options.timeoutMs)
+    socket.once('message', () => {
+      const now = performance.now()
+      const open = { socket, lastFrameAt: now, openedAt: now }
+      finish({ kind: 'opened', afterMs: elapsed() }, keep ? open : null)
+    })
+    socket.on('unexpected-response', (_request, response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => {
+        if (chunks.length < 16) chunks.push(chunk)
+      })
+      const answered = () =>
+        finish({
+          kind: 'answered',
+          afterMs: elapsed(),
+          reply: kindOfAnswer(response.statusCode ?? 0, response.rawHeaders, Buffer.concat(chunks).toString('utf8')),
+        })
+      response.on('end', answered)
+      response.on('error', answered)
+    })
+    socket.on('error', (error) => {
+      const message = /timed out/i.test(error.message) ? null : cleanText(redactToken(error.message), 200)
+      finish(
+        message === null
+          ? { kind: 'timeout', afterMs: elapsed() }
+          : { kind: 'failed', afterMs: elapsed(), error: message },
+      )
+    })
+    socket.on('close', () => finish({ kind: 'failed', afterMs: elapsed(), error: 'closed before Vite greeted it' }))
+  })
+}

@@ -1,0 +1,386 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  backendPage,
+  type Certificate,
+  cliJson,
+  configWithPrintedFix,
+  freePort,
+  type NginxSite,
+  nginxConfig,
+  openPage,
+  PROXY_HOST,
+  PROXY_NAME,
+  pasteReplacingDirectives,
+  printedBlock,
+  printedBlocks,
+  type RunningVite,
+  runCli,
+  selfSignedCertificate,
+  socketOptionsKey,
+} from '../harness/index.js'
+import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
+
+const BARE_NGINX = '[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.'
+const NGINX_HTTP = 'nginx, inside http {}'
+const NGINX_SERVER = 'nginx, inside the server {} that proxies Vite'
+/** An idle timeout far below Vite's client's ping interval, and a hold that outlasts it twice. */
+const PROXY_TIMEOUT_S = 2
+const IDLE_S = String(PROXY_TIMEOUT_S * 2 + 1)
+
+const scenario = useScenario()
+
+/**
+ * Runs `check` and returns its exit code, its text and its JSON for the same URL. No answer these tests
+ * expect is a timeout: a generous one keeps a busy machine's slow first transform from looking like one.
+ */
+async function check(url: string, ...options: string[]) {
+  const text = await runCli(['check', url, '--timeout', '30', ...options])
+  const json = cliJson(await runCli(['check', url, '--timeout', '30', '--json', ...options]))
+  expect(json.exitCode).toBe(text.code)
+  return { code: text.code, output: text.stdout, json }
+}
+
+/**
+ * The plugin, seeing a real browser's page (proxy-only: as from Docker or another machine) through the same
+ * setup, says `summary` too, and prints the same blocks as `cli` for every heading both printed.
+ */
+async function expectPluginAgrees(vite: RunningVite, url: string, summary: string, cli: string): Promise<void> {
+  await openPage(await scenario.context('proxy-only'), url)
+  const plugin = await scenario.diagnosis(vite, summary)
+  const cliBlocks = printedBlocks(cli)
+  for (const [where, text] of printedBlocks(plugin)) {
+    if (cliBlocks.has(where)) expect(cliBlocks.get(where), where).toBe(text)
+  }
+}
+
+/** `site` with the printed `map` and `location` for a dropped upgrade pasted where they say. */
+function withUpgradeFix(site: NginxSite, output: string): NginxSite {
+  return { ...site, http: printedBlock(output, NGINX_HTTP), server: printedBlock(output, NGINX_SERVER) }
+}
+
+/** nginx serving Vite under /app/ with a `proxy_pass` that strips that prefix (its URI part, `/`). */
+async function prefixStrippingNginx(vite: RunningVite) {
+  const upstream = `${vite.host}:${vite.port}`
+  const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
+  const proxy = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, locationPath: '/app/', locationBody: body })
+  return { ...proxy, body, upstream }
+}
+
+describe('hmr-doctor check, against the plugin on the same setups', () => {
+  test("bare nginx: the plugin's diagnosis and fix; the printed lines, pasted, make check exit 0", async () => {
+    const vite = await scenario.vite()
+    const { nginx, origin, site } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+    const broken = await check(`${origin}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(BARE_NGINX)
+    expect(broken.output).toContain(
+      `socket: ws://${PROXY_HOST}:${new URL(origin).port}/ answered 200 (Vite's page, Server: nginx`,
+    )
+    expect(broken.output).toContain(`proxy_pass http://${vite.host}:${vite.port};`)
+    expect(broken.output).not.toContain(vite.server.config.webSocketToken)
+    expect(broken.json.findings.map((finding) => finding.cause)).toEqual(['upgrade-stripped'])
+
+    await expectPluginAgrees(vite, `${origin}/`, BARE_NGINX, broken.output)
+
+    await nginx.restart(nginxConfig(withUpgradeFix(site, broken.output)))
+    const fixed = await check(`${origin}/`)
+    expect(fixed.output).toContain('HMR works through')
+    expect(fixed.code).toBe(0)
+  })
+
+  test('Vite without the plugin: the same diagnosis behind bare nginx, healthy behind nginx forwarding the upgrade', async () => {
+    const vite = await scenario.vite({ doctor: false })
+    const bare = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+    const broken = await check(`${bare.origin}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(BARE_NGINX)
+    const forwarding = await scenario.nginx({
+      upstream: `${vite.host}:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: UPGRADE_HEADERS,
+    })
+    const healthy = await check(`${forwarding.origin}/`)
+    expect(healthy.output).not.toContain('drops')
+    expect(healthy.code).toBe(0)
+    expect(healthy.json.findings).toEqual([])
+  })
+
+  test("nginx's idle timeout: --idle measures it and names the plugin's cause; the printed lines stop it", async () => {
+    const vite = await scenario.vite()
+    const body = `${UPGRADE_HEADERS}\nproxy_set_header Host $host;\nproxy_read_timeout ${PROXY_TIMEOUT_S}s;`
+    const { nginx, origin, site } = await scenario.nginx({
+      upstream: `${vite.host}:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: body,
+    })
+    const looping = await check(`${origin}/`, '--idle', IDLE_S)
+    expect(looping.code).toBe(1)
+    expect(looping.json.findings.map((finding) => finding.cause)).toEqual(['idle-timeout'])
+    expect(looping.output).toContain(`closes the HMR socket after ${PROXY_TIMEOUT_S}.`)
+    const fix = printedBlock(
+      looping.output,
+      "nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there",
+    )
+    await nginx.restart(nginxConfig({ ...site, location: pasteReplacingDirectives(body, fix) }))
+    const fixed = await check(`${origin}/`, '--idle', IDLE_S)
+    expect(fixed.code).toBe(0)
+  })
+
+  test('HAProxy without timeout tunnel: --idle names the idle timeout; the printed timeout tunnel stops it', async () => {
+    const vite = await scenario.vite()
+    const timeouts = ['connect', 'client', 'server'].map((name) => `timeout ${name} ${PROXY_TIMEOUT_S}s`).join('\n')
+    const { origin, restart } = await scenario.haproxy(`${vite.host}:${vite.port}`, timeouts)
+    const looping = await check(`${origin}/`, '--idle', IDLE_S)
+    expect(looping.code).toBe(1)
+    expect(looping.json.findings.map((finding) => finding.cause)).toEqual(['idle-timeout'])
+    await restart(
+      `${timeouts}\n${printedBlock(looping.output, 'HAProxy, in the defaults section (or the backend that proxies Vite)')}`,
+    )
+    expect((await check(`${origin}/`, '--idle', IDLE_S)).code).toBe(0)
+  })
+
+  test('a Host Vite refuses: the name from its 403, as the plugin says it', async () => {
+    const vite = await scenario.vite()
+    const { origin } = await scenario.nginx({
+      upstream: `${vite.host}:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: `${UPGRADE_HEADERS}\nproxy_set_header Host app.test;`,
+    })
+    const refused = await check(`${origin}/`)
+    expect(refused.code).toBe(1)
+    expect(refused.output).toContain(
+      `[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403`,
+    )
+    await expectPluginAgrees(
+      vite,
+      `${origin}/`,
+      `[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403`,
+      refused.output,
+    )
+  })
+
+  test('a proxy_pass that drops the query: named as the plugin names it; the printed proxy_pass fixes it', async () => {
+    const vite = await scenario.vite()
+    const upstream = `${vite.host}:${vite.port}`
+    const body = `proxy_pass http://${upstream}$uri;\n${UPGRADE_HEADERS}`
+    const { nginx, origin, site } = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, locationBody: body })
+    const broken = await check(`${origin}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain('[hmr-doctor] The proxy drops the query string')
+    await expectPluginAgrees(vite, `${origin}/`, '[hmr-doctor] The proxy drops the query string', broken.output)
+    const fix = printedBlock(broken.output, 'nginx, in the location {} that proxies Vite, replacing its proxy_pass')
+    await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, fix) }))
+    expect((await check(`${origin}/`)).code).toBe(0)
+  })
+
+  test('Apache with a bare ProxyPass: named as Apache; the printed ProxyPass makes check exit 0', async () => {
+    const vite = await scenario.vite()
+    const upstream = `http://${vite.host}:${vite.port}/`
+    const virtualHost = `ProxyPass / ${upstream}\nProxyPassReverse / ${upstream}`
+    const { origin, restart } = await scenario.apache(virtualHost)
+    const broken = await check(`${origin}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(
+      '[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.',
+    )
+    await expectPluginAgrees(
+      vite,
+      `${origin}/`,
+      '[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.',
+      broken.output,
+    )
+    const fix = printedBlock(
+      broken.output,
+      'Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for /',
+    )
+    await restart(pasteReplacingDirectives(virtualHost, fix))
+    expect((await check(`${origin}/`)).code).toBe(0)
+  })
+
+  test("the seed's 426: Vite's socket server named as the plugin names it; the printed location makes check exit 0", async () => {
+    const hmrPort = await freePort()
+    const port = await freePort(PROXY_HOST)
+    const vite = await scenario.vite({
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ${socketOptionsKey()}: { port: ${hmrPort}, clientPort: ${port}, path: 'hmr' } } })\n`,
+    })
+    const hmrRoute = `location /hmr {\n    proxy_pass http://127.0.0.1:${hmrPort};\n}`
+    const { nginx, origin, site } = await scenario.nginx(
+      { upstream: `${vite.host}:${vite.port}`, http: WEBSOCKET_MAP, location: UPGRADE_HEADERS, server: hmrRoute },
+      { port },
+    )
+    const broken = await check(`${origin}/`)
+    expect(broken.code).toBe(1)
+    const summary = `[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${hmrPort}) as a plain request, and it answers 426 Upgrade Required.`
+    expect(broken.output).toContain(summary)
+    await expectPluginAgrees(vite, `${origin}/`, summary, broken.output)
+    const location = printedBlock(broken.output, NGINX_SERVER)
+    expect(location).toContain(`proxy_pass http://127.0.0.1:${hmrPort};`)
+    await nginx.restart(nginxConfig({ ...site, server: `${location}\n${hmrRoute}` }))
+    expect((await check(`${origin}/`)).code).toBe(0)
+  })
+
+  test("base '/' behind a prefix-stripping location: named as the plugin names it; the printed base and proxy_pass make check exit 0", async () => {
+    const vite = await scenario.vite()
+    const { nginx, origin, site, body } = await prefixStrippingNginx(vite)
+    const broken = await check(`${origin}/app/`)
+    expect(broken.code).toBe(1)
+    const summary =
+      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.'
+    expect(broken.output).toContain(summary)
+    await expectPluginAgrees(vite, `${origin}/app/`, summary, broken.output)
+    // nginx answers the client's URL itself (outside /app/, no route to Vite); under /app/ Vite serves it.
+    expect(broken.json.hops.map((hop) => [hop.step, hop.kind, hop.server?.split('/')[0] ?? null])).toEqual([
+      ['page', 'vite-page', 'nginx'],
+      ['client', 'other', 'nginx'],
+      ['client', null, null],
+    ])
+
+    const { configFile, files } = configWithPrintedFix(
+      'export default defineConfig({})',
+      printedBlock(broken.output, 'vite.config, merged into your config'),
+    )
+    await vite.stop()
+    await scenario.vite({ configFile, files, port: vite.port })
+    const proxyPass = printedBlock(
+      broken.output,
+      'nginx, in the location {} that proxies Vite, replacing its proxy_pass',
+    )
+    await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, proxyPass) }))
+    expect((await check(`${origin}/app/`)).code).toBe(0)
+  })
+
+  test("a location that strips base '/app/': Vite's redirect loop named as the plugin names it; the printed proxy_pass makes check exit 0", async () => {
+    const vite = await scenario.vite({ config: { base: '/app/' } })
+    const { nginx, origin, site, body, upstream } = await prefixStrippingNginx(vite)
+    const broken = await check(`${origin}/app/`)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain('[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/')
+    expect(broken.output).toContain('back to the same URL')
+    const proxyPass = printedBlock(
+      broken.output,
+      'nginx, in the location {} that proxies Vite, replacing its proxy_pass',
+    )
+    expect(proxyPass).toContain(`proxy_pass http://${upstream};`)
+    await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, proxyPass) }))
+    expect((await check(`${origin}/app/`)).code).toBe(0)
+  })
+
+  test('a page the backend renders, Vite behind a bare nginx: the dropped upgrade named as the plugin names it; its fix makes check exit 0', async () => {
+    const nginxPort = await freePort(PROXY_HOST)
+    const viteOrigin = `http://${PROXY_HOST}:${nginxPort}`
+    const backend = await backendPage(scenario, viteOrigin)
+    const vite = await scenario.vite({ config: { server: { origin: viteOrigin, cors: { origin: backend } } } })
+    const { nginx, site } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` }, { port: nginxPort })
+    const broken = await check(`${backend}/`)
+    expect(broken.code).toBe(1)
+    expect(broken.json.findings.map((finding) => finding.cause)).toEqual(['upgrade-stripped'])
+    expect(broken.json.hops.find((hop) => hop.step === 'socket')).toMatchObject({ kind: 'vite-page' })
+    await expectPluginAgrees(vite, `${backend}/`, BARE_NGINX, broken.output)
+    await nginx.restart(nginxConfig(withUpgradeFix(site, broken.output)))
+    expect((await check(`${backend}/`)).code).toBe(0)
+  })
+
+  test("Caddy's plain reverse_proxy: healthy, exit 0", async () => {
+    const vite = await scenario.vite()
+    const { origin } = await scenario.caddy(`${vite.host}:${vite.port}`)
+    const healthy = await check(`${origin}/`)
+    expect(healthy.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
+    expect(healthy.code).toBe(0)
+  })
+})
+
+describe('hmr-doctor check through TLS at nginx', () => {
+  let certificate: Certificate
+  beforeAll(() => {
+    certificate = selfSignedCertificate(PROXY_NAME)
+  })
+  afterAll(() => certificate?.remove())
+
+  test('an untrusted certificate: exit 2 and one line; --insecure checks it, and wss through nginx is healthy', async () => {
+    const vite = await scenario.vite()
+    const { origin } = await scenario.nginx(
+      {
+        upstream: `${vite.host}:${vite.port}`,
+        http: WEBSOCKET_MAP,
+        server: `ssl_certificate ${certificate.certFile};\nssl_certificate_key ${certificate.keyFile};`,
+        location: UPGRADE_HEADERS,
+      },
+      { ssl: true },
+    )
+    const refused = await runCli(['check', `${origin}/`])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1)
+    expect(refused.stderr).toContain('--insecure')
+    const healthy = await check(`${origin}/`, '--insecure')
+    expect(healthy.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
+    expect(healthy.code).toBe(0)
+  })
+
+  test("clientPort set to Vite's own port: the socket that misses nginx is named; the printed clientPort makes check exit 0", async () => {
+    const port = await freePort()
+    const user = `export default defineConfig({ server: { ${socketOptionsKey()}: { clientPort: ${port} } } })`
+    const first = await scenario.vite({ configFile: `import { defineConfig } from 'vite'\n\n${user}\n`, port })
+    const { origin } = await scenario.nginx(
+      {
+        upstream: `${first.host}:${first.port}`,
+        http: WEBSOCKET_MAP,
+        server: `ssl_certificate ${certificate.certFile};\nssl_certificate_key ${certificate.keyFile};`,
+        location: UPGRADE_HEADERS,
+      },
+      { ssl: true },
+    )
+    const broken = await check(`${origin}/`, '--insecure')
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(`[hmr-doctor] The browser dials the HMR socket at wss://${PROXY_HOST}:${port}/`)
+    const { configFile, files } = configWithPrintedFix(
+      user,
+      printedBlock(broken.output, 'vite.config, merged into your config'),
+    )
+    expect(files['fix.config.ts']).toContain(`clientPort: ${new URL(origin).port},`)
+    await first.stop()
+    await scenario.vite({ configFile, files, port })
+    expect((await check(`${origin}/`, '--insecure')).code).toBe(0)
+  })
+})
+
+describe('hmr-doctor check, input it cannot check', () => {
+  test.each([
+    ['an invalid URL', ['check', 'not a url'], 'is not a URL'],
+    ['no URL', ['check'], 'needs the URL'],
+    ['an unknown option', ['check', 'http://127.0.0.1/', '--bogus'], "Unknown option '--bogus'"],
+    ['a bad --idle', ['check', 'http://127.0.0.1/', '--idle', 'soon'], '--idle takes a number of seconds'],
+  ])('%s: exit 2 and one line', async (_name, args, message) => {
+    const run = await runCli(args)
+    expect(run.code).toBe(2)
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)])
+  })
+
+  test('nothing listening, and a page on another port that is not Vite: exit 2 and one line each', async () => {
+    const closed = await freePort()
+    const nothing = await runCli(['check', `http://127.0.0.1:${closed}/`])
+    expect(nothing.code).toBe(2)
+    expect(nothing.stderr.trim()).toBe(
+      `[hmr-doctor] could not check: nothing is listening at 127.0.0.1:${closed} (connection refused)`,
+    )
+
+    const other = createServer((_request, response) => response.end('<!doctype html><p>not a dev server</p>'))
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    scenario.defer(() => new Promise((resolve) => other.close(resolve)))
+    const { port } = other.address() as AddressInfo
+    const notVite = await runCli(['check', `http://127.0.0.1:${port}/`])
+    expect(notVite.code).toBe(2)
+    expect(notVite.stderr.trim().split('\n')).toEqual([expect.stringContaining('no Vite client')])
+    const json = cliJson(await runCli(['check', `http://127.0.0.1:${port}/`, '--json']))
+    expect(json).toMatchObject({ result: 'error', exitCode: 2, findings: [] })
+  })
+
+  test('help at both levels, exit 0', async () => {
+    const top = await runCli(['--help'])
+    expect(top.stdout).toContain('Usage: hmr-doctor <command>')
+    const sub = await runCli(['check', '--help'])
+    expect(sub.stdout).toContain('Usage: hmr-doctor check <url>')
+    expect([top.code, sub.code]).toEqual([0, 0])
+  })
+})
