@@ -91,6 +91,9 @@ export function checkFacts(observations: Observations, viteVersion: string | nul
     issuesToken: token !== null,
     directFallback: served !== null && served.port === null,
     hmrServerPort,
+    // Neither shows in what Vite serves: a framework's config file and middleware mode stay unknown here.
+    configOwner: null,
+    middlewareMode: false,
   }
   return { facts, assumed }
 }
