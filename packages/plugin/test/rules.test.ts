@@ -864,7 +864,7 @@ describe('proxy-error', () => {
 
 describe('client-unreached', () => {
   function page(pageUrl: string, arrivedPath: string, host: string | null = '127.0.0.1:5173'): PageReport {
-    return { at: 2000, pageUrl, arrivedPath, host }
+    return { at: 2000, pageUrl, arrivedPath, host, proxy: 'nginx' }
   }
 
   test.each<[string, string, string | null]>([
@@ -888,6 +888,7 @@ describe('client-unreached', () => {
         arrivedPath: '/',
         strippedPrefix: '/app/',
         upstream: '127.0.0.1:5173',
+        proxy: 'nginx',
       },
     ])
   })

@@ -63,6 +63,8 @@ type FindingBody =
       strippedPrefix: string | null
       /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** The proxy the page's report came through. */
+      proxy: ProxyKind
     }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
