@@ -202,7 +202,6 @@ test("the seed's 426 without a vouched Host: the socket server's own address, no
 test('Caddy: the header_up edit that lost the header, to remove, and the reload that keeps sockets', () => {
   const finding = upgradeStripped({
     proxy: 'caddy',
-    lost: ['Upgrade'],
     handshake: { httpVersion: '1.1', connection: 'Upgrade', upgrade: null },
   })
   expect(terminal(finding)).toBe(`\

@@ -904,3 +904,23 @@ describe('client-unreached', () => {
     expect(findings).toMatchObject([{ cause: 'client-unreached', strippedPrefix: null }])
   })
 })
+
+describe('the proxy of a flattened handshake whose own marks were wiped', () => {
+  // nginx with `proxy_http_version 1.1` and `Connection ""` leaves no mark on the request; its Server header
+  // on the page's probe of the socket URL names it.
+  const handshake = stripped(1000, { httpVersion: '1.1', connection: null, proxy: 'unknown' })
+
+  test.each<{ server: string | null; origin: string; proxy: string }>([
+    { server: 'nginx/1.22.1', origin: 'http://localhost:8080', proxy: 'nginx' },
+    { server: 'Apache/2.4.71 (Debian)', origin: 'http://localhost:8080', proxy: 'apache' },
+    { server: 'Caddy', origin: 'http://localhost:8080', proxy: 'caddy' },
+    { server: null, origin: 'http://localhost:8080', proxy: 'unknown' },
+    { server: 'Microsoft-IIS/10.0', origin: 'http://localhost:8080', proxy: 'unknown' },
+    // Another page's report says nothing about this handshake's proxy.
+    { server: 'nginx/1.22.1', origin: 'http://other.test', proxy: 'unknown' },
+  ])('Server $server from $origin: $proxy', ({ server, origin, proxy }) => {
+    const probed = socket({ hop: { kind: 'vite-page', status: 200, server } })
+    const findings = diagnose(evidence(5000, [handshake], [report(1100, [probed], origin)]), context)
+    expect(findings.find((finding) => finding.cause === 'upgrade-stripped')).toMatchObject({ proxy })
+  })
+})

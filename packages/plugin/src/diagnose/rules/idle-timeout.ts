@@ -1,4 +1,4 @@
-import { eventsOf } from '../queries.js'
+import { eventsOf, proxyOf } from '../queries.js'
 import type { Rule } from '../types.js'
 
 /** Closes count as one timeout when their idle times agree to within this (or 10 %). */
@@ -37,7 +37,7 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
   ).length
   return {
     cause: 'idle-timeout',
-    proxy: socket?.proxy ?? 'unknown',
+    proxy: socket ? proxyOf(socket, evidence) : 'unknown',
     pageOrigin: report.pageOrigin,
     idleMs,
     closes: closes.length,

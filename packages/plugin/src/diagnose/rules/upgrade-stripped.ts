@@ -6,6 +6,7 @@ import {
   fallbackFromReports,
   fromVouchedOrigin,
   lostHopHeaders,
+  proxyOf,
   vouchedOrigins,
   vouchedUpstream,
 } from '../queries.js'
@@ -33,7 +34,7 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
   const pageHostname = pageOrigin !== null && origins.has(pageOrigin) ? (parseUrl(pageOrigin)?.hostname ?? null) : null
   return {
     cause: 'upgrade-stripped',
-    proxy: handshake.proxy,
+    proxy: proxyOf(handshake, evidence),
     handshake,
     lost: lostHopHeaders(handshake),
     hmrServer: handshake.localPort !== null && handshake.localPort === facts.hmrServerPort,

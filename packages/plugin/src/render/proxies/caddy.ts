@@ -30,9 +30,10 @@ export const caddy: ProxySyntax = {
     )
   },
   keepUri({ what, prefix }) {
-    // `handle_path` strips its prefix before reverse_proxy sees the request; `handle` keeps it.
-    const path = configPathArgument(`${prefix}*`)
-    if (what !== 'prefix' || path === null) return null
+    // `handle_path` strips its prefix before reverse_proxy sees the request; `handle` keeps it. Only a
+    // path that stands bare: Caddyfile quoting of matchers has no test here.
+    const path = `${prefix}*`
+    if (what !== 'prefix' || configPathArgument(prefix) !== prefix) return null
     return fix(
       {
         where: `Caddy, replacing the handle_path ${path} line of the block that proxies Vite`,
