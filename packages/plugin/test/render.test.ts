@@ -199,7 +199,7 @@ test("the seed's 426 without a vouched Host: the socket server's own address, no
   expect(terminal(finding, facts)).toContain('proxy_pass http://vite.internal:24678;')
 })
 
-test('Caddy: the header_up edit that lost the header, to remove, and the reload that keeps sockets', () => {
+test('Caddy: the header_up edit that lost the header, to remove, and what its reload does to open sockets', () => {
   const finding = upgradeStripped({
     proxy: 'caddy',
     handshake: { httpVersion: '1.1', connection: 'Upgrade', upgrade: null },
@@ -209,14 +209,11 @@ test('Caddy: the header_up edit that lost the header, to remove, and the reload 
   seen: GET / HTTP/1.1 with Connection: Upgrade and no Upgrade header, from the page at http://localhost:8080
   Caddy passes Connection: upgrade on but not the Upgrade header, so Vite sees no upgrade at all.
   Caddy carries WebSockets as they are; a header_up that deletes or sets Upgrade flattens the handshake. Remove it however it is written.
+  A caddy reload closes every open HMR socket, so each open page reloads once; from Caddy 2.7, stream_close_delay in the reverse_proxy keeps them open across reloads.
 
   Caddy, removing these lines from the reverse_proxy that proxies Vite:
 
     header_up -Upgrade
-
-  Caddy, optionally inside the same reverse_proxy (a caddy reload then leaves open HMR sockets alone instead of reloading every page):
-
-    stream_close_delay 5m
 
   vite.config: nothing to change.
   Then reload Caddy: caddy reload`)

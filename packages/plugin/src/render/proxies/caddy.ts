@@ -3,17 +3,15 @@ import type { ConfigBlock } from '../types.js'
 import type { ProxyFix, ProxySyntax } from './types.js'
 
 /**
- * Caddy ends every proxied stream on a config reload unless `stream_close_delay` is set: each open page
- * then loses its HMR socket and reloads. Printed beside every Caddy fix, since each one ends in a reload.
+ * Caddy ends every proxied stream on a config reload: each open page loses its HMR socket and reloads.
+ * Caddy 2.7 added `stream_close_delay` against that; Debian 12's Caddy (2.6) refuses the line, so it is
+ * said, not printed.
  */
-const STREAM_CLOSE_DELAY: ConfigBlock = {
-  where:
-    'Caddy, optionally inside the same reverse_proxy (a caddy reload then leaves open HMR sockets alone instead of reloading every page)',
-  text: 'stream_close_delay 5m',
-}
+const RELOAD_NOTE =
+  'A caddy reload closes every open HMR socket, so each open page reloads once; from Caddy 2.7, stream_close_delay in the reverse_proxy keeps them open across reloads.'
 
 function fix(block: ConfigBlock, note: string): ProxyFix {
-  return { blocks: [block, STREAM_CLOSE_DELAY], notes: [note], forwardsHost: false }
+  return { blocks: [block], notes: [note, RELOAD_NOTE], forwardsHost: false }
 }
 
 export const caddy: ProxySyntax = {
