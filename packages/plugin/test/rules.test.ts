@@ -4,6 +4,7 @@ import { strippedPrefix } from '../src/diagnose/rules/client-unreached.js'
 import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
 import type { Cause, Finding } from '../src/diagnose/types.js'
 import type { ClientReport, CloseRecord, PageReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import { timing } from '../src/timing.js'
 import type { ViteFacts } from '../src/vite-facts.js'
 import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
@@ -922,5 +923,19 @@ describe('the proxy of a flattened handshake whose own marks were wiped', () => 
     const probed = socket({ hop: { kind: 'vite-page', status: 200, server } })
     const findings = diagnose(evidence(5000, [handshake], [report(1100, [probed], origin)]), context)
     expect(findings.find((finding) => finding.cause === 'upgrade-stripped')).toMatchObject({ proxy })
+  })
+
+  test("waits for the page's report, which may name the proxy, even once Vite's direct fallback opened", () => {
+    const direct = hmrSocket(1050, { origin: 'http://localhost:8080' })
+    const [waiting] = diagnose(evidence(1100, [handshake, direct]), context)
+    expect(waiting).toMatchObject({
+      cause: 'upgrade-stripped',
+      proxy: 'unknown',
+      pendingUntil: 1000 + timing.fallbackSettleMs,
+    })
+    const probed = socket({ hop: { kind: 'vite-page', status: 200, server: 'nginx/1.22.1' } })
+    const [settled] = diagnose(evidence(1300, [handshake, direct], [report(1200, [probed])]), context)
+    expect(settled).toMatchObject({ cause: 'upgrade-stripped', proxy: 'nginx' })
+    expect(settled?.pendingUntil).toBeUndefined()
   })
 })
