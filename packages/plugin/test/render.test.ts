@@ -241,6 +241,17 @@ test('Apache gets its ProxyPass with upgrade=websocket, under base', () => {
   Then reload Apache: apachectl graceful`)
 })
 
+test("Apache on its way to Vite's separate socket server: words, never a ProxyPass that sends the site there", () => {
+  const finding = upgradeStripped({
+    proxy: 'apache',
+    hmrServer: true,
+    handshake: { httpVersion: '1.1', connection: 'Keep-Alive', host: '127.0.0.1:24678', localPort: 24678 },
+  })
+  const text = terminal(finding, viteFacts({ hmr: { port: 24678, clientPort: 8080 }, hmrServerPort: 24678 }))
+  expect(text).not.toContain('ProxyPass')
+  expect(text).toContain('Make Apache pass the Upgrade and Connection headers on to Vite for / (HTTP/1.1 to Vite)')
+})
+
 test('socket-never-arrived names the socket the browser dialled and the clientPort option of this Vite', () => {
   const finding: Finding = {
     cause: 'socket-never-arrived',

@@ -34,7 +34,9 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
   const pageHostname = pageOrigin !== null && origins.has(pageOrigin) ? (parseUrl(pageOrigin)?.hostname ?? null) : null
   const proxy = proxyOf(handshake, evidence)
   // A proxy the request doesn't name may be named by the page's report (what its socket URL answered).
-  const reported = evidence.reports.some((report) => report.pageOrigin === handshake.origin && report.at >= handshake.at)
+  const reported = evidence.reports.some(
+    (report) => report.pageOrigin === handshake.origin && report.at >= handshake.at,
+  )
   const settling = (fallback === 'unknown' && facts.directFallback) || (proxy === 'unknown' && !reported)
   return {
     cause: 'upgrade-stripped',

@@ -28,7 +28,10 @@ export function renderUpgradeStripped(finding: UpgradeStripped, facts: ViteFacts
   const name = proxyName(finding.proxy)
   const upstream = upstreamFor(finding.upstream, facts, finding.handshake.localPort)
   const syntax = syntaxFor(finding.proxy)
-  const fix = upstream === null || syntax === null ? null : syntax.passUpgrade({ facts, upstream, lost: finding.lost })
+  const fix =
+    upstream === null || syntax === null
+      ? null
+      : syntax.passUpgrade({ facts, upstream, lost: finding.lost, socketServer: finding.hmrServer })
   // Only a fix that makes the proxy send the browser's Host needs Vite's host check to allow it.
   const vite = fix?.forwardsHost && finding.pageHostname ? allowedHostsFix(finding.pageHostname, facts) : null
   return {

@@ -50,8 +50,9 @@ function locationRewrite(upstream: string, arrivedPath: string | null): ProxyFix
 export const apache: ProxySyntax = {
   name: 'Apache',
   reload: 'apachectl graceful',
-  passUpgrade({ upstream, facts }) {
-    const blocks = proxyPass(upstream, facts.base)
+  passUpgrade({ upstream, facts, socketServer }) {
+    // A ProxyPass for base sends the whole site where it points: never at a separate socket server.
+    const blocks = socketServer ? null : proxyPass(upstream, facts.base)
     return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
   },
   keepUri(input) {

@@ -25,8 +25,11 @@ export interface ProxySyntax {
   name: string
   /** The command that makes it read an edited config without dropping requests. */
   reload: string
-  /** Carry the HMR handshake to Vite as an upgrade, given which hop-by-hop headers it lost. */
-  passUpgrade(input: FixInput & { lost: readonly HopHeader[] }): ProxyFix | null
+  /**
+   * Carry the HMR handshake to Vite as an upgrade, given which hop-by-hop headers it lost and whether it
+   * was on its way to Vite's separate socket server (`socketServer`: the upstream is that server's port).
+   */
+  passUpgrade(input: FixInput & { lost: readonly HopHeader[]; socketServer: boolean }): ProxyFix | null
   /**
    * Forward the request URI as the browser sent it, whichever part the proxy changed: the query, the
    * `prefix` (the path Vite serves under) it stripped, or the socket's path it rewrote otherwise.
