@@ -6,6 +6,7 @@ import {
   caddyfile,
   checkApacheConfig,
   checkHaproxyConfig,
+  configWithPrintedFix,
   dialHmr,
   expectHmrApplies,
   expectSilence,
@@ -347,4 +348,59 @@ describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {
     await expectHmrApplies(watched, vite)
     await expectSilence(vite, watched)
   })
+})
+
+/** `base: '/'` behind a route that strips `/app/`: the page loads, its client never reaches Vite. */
+const UNREACHED: Array<{ name: string; proxy: Proxy; broken(upstream: string): string; apply: Broken['apply'] }> = [
+  {
+    name: 'Apache, ProxyPass /app/ to / at VirtualHost level',
+    proxy: 'apache',
+    broken: (u) => `ProxyPass /app/ http://${u}/ upgrade=websocket`,
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/app/'))),
+  },
+  {
+    name: 'Apache, path-less ProxyPass to / inside <Location /app/>',
+    proxy: 'apache',
+    broken: (u) => `<Location /app/>\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    apply: (config, output) =>
+      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/app/'))),
+  },
+  {
+    name: 'Caddy, handle_path /app/*',
+    proxy: 'caddy',
+    broken: (u) => `handle_path /app/* {\n    reverse_proxy ${u}\n}`,
+    apply: (config, output) => replaceLine(config, /^\s*handle_path /, printedBlock(output, CADDY_HANDLE)),
+  },
+]
+
+const NAMES: Record<Proxy, string> = { apache: 'Apache', caddy: 'Caddy', haproxy: 'HAProxy' }
+
+describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s browser", (mode) => {
+  test.each(UNREACHED.map((unreached) => [unreached.name, unreached] as const))(
+    '%s: named, and the printed base and route, applied, make HMR work',
+    async (_, unreached) => {
+      const first = await scenario.vite()
+      const upstream = `${first.host}:${first.port}`
+      const broken = unreached.broken(upstream)
+      const running = await PROXIES[unreached.proxy].start(broken, upstream)
+      const context = await scenario.context(mode)
+      await openPage(context, `${running.origin}/app/`)
+      const output = await scenario.diagnosis(
+        first,
+        `[hmr-doctor] ${NAMES[unreached.proxy]} strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.`,
+      )
+
+      const { configFile, files } = configWithPrintedFix(
+        'export default defineConfig({})',
+        printedBlock(output, 'vite.config, merged into your config'),
+      )
+      await first.stop()
+      const fixed = await scenario.vite({ configFile, files, port: first.port })
+      const config = unreached.apply(broken, output)
+      expect(await running.check(config)).toMatch(PROXIES[unreached.proxy].valid)
+      await running.restart(config)
+      await expectHmrApplies(await openPage(context, `${running.origin}/app/`), fixed)
+      expect(fixed.logger.text()).not.toContain('[hmr-doctor]')
+    },
+  )
 })
