@@ -177,13 +177,17 @@ const BROKEN: Broken[] = [
       apply: (config, output) => replaceLine(config, /^\s*RewriteRule /, printedBlock(output, APACHE_REWRITE)),
     }),
   ),
-  ...(['/', '/app/'] as const).map(
-    (base): Broken => ({
-      name: `Caddy, reverse_proxy with header_up -Upgrade${base === '/' ? '' : ' inside handle /app/*'}, base ${base}`,
+  ...[
+    { header: 'Upgrade', base: '/' as const },
+    { header: 'Upgrade', base: '/app/' as const },
+    { header: 'Connection', base: '/' as const },
+  ].map(
+    ({ header, base }): Broken => ({
+      name: `Caddy, reverse_proxy with header_up -${header}${base === '/' ? '' : ' inside handle /app/*'}, base ${base}`,
       proxy: 'caddy',
       base,
       broken: (u) => {
-        const proxy = `reverse_proxy ${u} {\n    header_up -Upgrade\n}`
+        const proxy = `reverse_proxy ${u} {\n    header_up -${header}\n}`
         return base === '/' ? proxy : `handle /app/* {\n${proxy.replace(/^/gm, '    ')}\n}`
       },
       summary: UPGRADE_DROPPED.caddy,

@@ -915,6 +915,7 @@ describe('the proxy of a flattened handshake whose own marks were wiped', () => 
     { server: 'nginx/1.22.1', origin: 'http://localhost:8080', proxy: 'nginx' },
     { server: 'Apache/2.4.71 (Debian)', origin: 'http://localhost:8080', proxy: 'apache' },
     { server: 'Caddy', origin: 'http://localhost:8080', proxy: 'caddy' },
+    { server: 'cloudflare', origin: 'http://localhost:8080', proxy: 'cloudflare' },
     { server: null, origin: 'http://localhost:8080', proxy: 'unknown' },
     { server: 'Microsoft-IIS/10.0', origin: 'http://localhost:8080', proxy: 'unknown' },
     // Another page's report says nothing about this handshake's proxy.

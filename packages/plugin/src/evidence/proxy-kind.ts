@@ -89,11 +89,12 @@ export function fingerprintProxy(request: HeadersLike): ProxyKind {
   return 'unknown'
 }
 
-/** The proxies whose own answers say who they are in `Server` (HAProxy's say nothing). */
+/** The hops whose own answers say who they are in `Server` (HAProxy's say nothing). */
 export function proxyFromServerHeader(server: string | null): ProxyKind {
   if (server === null) return 'unknown'
   if (/^nginx\b/i.test(server)) return 'nginx'
   if (/^apache\b/i.test(server)) return 'apache'
   if (/^caddy\b/i.test(server)) return 'caddy'
+  if (/^cloudflare\b/i.test(server)) return 'cloudflare'
   return 'unknown'
 }
