@@ -173,7 +173,7 @@ const BROKEN: Broken[] = [
       proxy: 'apache',
       base: '/',
       broken: catalogue(location, proxyPass),
-      summary: "[hmr-doctor] Apache rewrites the HMR socket's path",
+      summary: "[hmr-doctor] Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass",
       apply: (config, output) => replaceLine(config, /^\s*RewriteRule /, printedBlock(output, APACHE_REWRITE)),
     }),
   ),

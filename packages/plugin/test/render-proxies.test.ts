@@ -182,8 +182,9 @@ describe('quoting holds whatever the base', () => {
 test('the catalogue’s Apache layout is named and its RewriteRule replaced by one that works in any context', () => {
   const [, , , , catalogue] = findings('apache')
   const text = terminal(catalogue as Finding, viteFacts())
-  expect(text).toContain('[hmr-doctor] Apache rewrites the HMR socket')
-  expect(text).toContain('That RewriteRule sits inside a <Location> with a ProxyPass')
+  expect(text).toContain(
+    "[hmr-doctor] Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass: the two send the HMR handshake to //127.0.0.1:5173/app/, which Vite never answers",
+  )
   expect(text).toContain(
     'Apache, replacing the RewriteRule … ws://… [P,L] that proxies the socket (keep its RewriteCond):',
   )

@@ -54,7 +54,7 @@ export function renderUriRewritten(finding: UriRewritten, facts: ViteFacts): Ren
       ? null
       : syntax.keepUri({ facts, upstream, what: part, prefix: facts.base, arrivedPath })
   return {
-    summary: SUMMARIES[part](proxyName(request.proxy), facts),
+    summary: fix?.summary ?? SUMMARIES[part](proxyName(request.proxy), facts),
     evidence,
     notes: [DUTIES[part](proxyNameInline(request.proxy), facts), ...(fix?.notes ?? []), ...hostedNote(request.proxy)],
     proxy: fix?.blocks ?? [],

@@ -41,9 +41,10 @@ function locationRewrite(upstream: string, arrivedPath: string | null): ProxyFix
       },
     ],
     notes: [
-      `That RewriteRule sits inside a <Location> with a ProxyPass: there it rewrites the proxy:http://… URL ProxyPass already made, and the handshake arrives at ${arrivedPath}. %{REQUEST_URI} is the path the browser asked for wherever the rule sits.`,
+      `There the RewriteRule rewrites the proxy:http://… URL that ProxyPass already made. %{REQUEST_URI} is the path the browser asked for wherever the rule sits.`,
     ],
     forwardsHost: false,
+    summary: `Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass: the two send the HMR handshake to ${arrivedPath}, which Vite never answers (Apache answers 502 after its timeout).`,
   }
 }
 

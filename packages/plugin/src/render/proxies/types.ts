@@ -8,6 +8,8 @@ export interface ProxyFix {
   notes: string[]
   /** The lines make the proxy send the browser's Host, which Vite's host check must then allow. */
   forwardsHost: boolean
+  /** What is wrong, when this proxy's layout names it better than the cause's own sentence. */
+  summary?: string
 }
 
 /** What every fix starts from: Vite's facts, and the upstream (a vouched-for one, or Vite's own address). */
