@@ -261,8 +261,13 @@ function tokenOf(vite: RunningVite): string {
   return token
 }
 
-async function setUp(proxy: Proxy, base: Base, part: (upstream: string) => string) {
-  const vite = await scenario.vite({ config: { base } })
+async function setUp(
+  proxy: Proxy,
+  base: Base,
+  part: (upstream: string) => string,
+  doctor: Parameters<typeof scenario.vite>[0] = {},
+) {
+  const vite = await scenario.vite({ ...doctor, config: { base } })
   const upstream = `${vite.host}:${vite.port}`
   const config = part(upstream)
   const running = await PROXIES[proxy].start(config, upstream)
@@ -407,4 +412,57 @@ describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s brows
       expect(fixed.logger.text()).not.toContain('[hmr-doctor]')
     },
   )
+})
+
+/** Apache's idle timeout in these tests: short, so a loop shows within seconds. */
+const APACHE_IDLE_S = 2
+/** Several turns of the loop on a busy machine: each reloaded page reports again. Ends at once on success. */
+const LOOP_DIAGNOSIS_MS = 45_000
+
+const IDLE_LAYOUTS = [
+  {
+    name: 'ProxyPass at VirtualHost level',
+    proxyPass: (u: string) => `ProxyPass / http://${u}/ upgrade=websocket`,
+    apply: (config: string, output: string) =>
+      replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/'))),
+  },
+  {
+    name: 'path-less ProxyPass inside <Location />',
+    proxyPass: (u: string) => `<Location />\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    apply: (config: string, output: string) =>
+      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/'))),
+  },
+]
+
+describe.each(BROWSER_MODES)(`Apache closing idle sockets after ${APACHE_IDLE_S} s, %s browser`, (mode) => {
+  // Each turn of the loop costs seconds: both layouts where no fallback can hide the proxy, one with it.
+  test.each(
+    IDLE_LAYOUTS.filter((_, index) => mode === 'proxy-only' || index === 0).map(
+      (layout) => [layout.name, layout] as const,
+    ),
+  )('%s: the loop is named; the printed timeout= stops it', async (_, layout) => {
+    const broken = (u: string) => `Timeout ${APACHE_IDLE_S}\n${layout.proxyPass(u)}`
+    const { vite, config, running, hangUp, url } = await setUp('apache', '/', broken, {
+      doctor: { keepalive: false },
+    })
+    const context = await scenario.context(mode)
+    const looping = await openPage(context, url)
+    const output = await scenario.diagnosis(
+      vite,
+      `[hmr-doctor] The proxy closes the HMR socket after ${APACHE_IDLE_S}.`,
+      LOOP_DIAGNOSIS_MS,
+    )
+    await looping.page.close()
+
+    const fixed = layout.apply(config, output)
+    expect(await running.check(fixed)).toMatch(PROXIES.apache.valid)
+    hangUp()
+    await running.restart(fixed)
+    const page = await openPage(context, url)
+    const before = page.reloads()
+    // Three of Apache's idle timeouts pass with the page left alone: timeout= keeps the socket.
+    await page.page.waitForTimeout(APACHE_IDLE_S * 3 * 1000 + 500)
+    expect(page.reloads()).toBe(before)
+    await expectHmrApplies(page, vite)
+  })
 })

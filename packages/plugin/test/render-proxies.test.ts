@@ -54,6 +54,7 @@ function findings(kind: ProxyKind): Finding[] {
       spanMs: 95_000,
       code: 1006,
       seenByVite: 3,
+      upstream: '127.0.0.1:5173',
     },
     { cause: 'uri-rewritten', what: 'query', request: handshake, redirects: 0, upstream: null },
     { cause: 'uri-rewritten', what: 'prefix', request: { ...handshake, path: '/' }, redirects: 0, upstream: null },
@@ -147,7 +148,10 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
       'proxy-error',
     ],
   },
-  { kind: 'apache', printed: ['upgrade-stripped', 'uri-rewritten', 'uri-rewritten', 'client-unreached'] },
+  {
+    kind: 'apache',
+    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
+  },
   { kind: 'caddy', printed: ['upgrade-stripped', 'uri-rewritten', 'client-unreached'] },
   { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout'] },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {

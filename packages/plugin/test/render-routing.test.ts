@@ -263,6 +263,7 @@ describe('idle-timeout', () => {
       spanMs: 188_000,
       code: 1006,
       seenByVite: 0,
+      upstream: '127.0.0.1:5173',
     }
   }
 
@@ -320,10 +321,10 @@ describe('idle-timeout', () => {
   Then reload HAProxy (systemctl reload haproxy), or instead save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 
-  // Apache's and unknown proxies' idle lines have no end-to-end test: no block and no reload, only the ping.
+  // A proxy that can't be told apart gets no block and no reload, only the ping.
   test.each<{ proxy: ProxyKind; name: string }>([
     { proxy: 'unknown', name: 'the proxy' },
-    { proxy: 'apache', name: 'Apache' },
+    { proxy: 'caddy', name: 'Caddy' },
   ])('$proxy: the faster ping, and in words what $name must do', ({ proxy, name }) => {
     expect(terminal(idle(proxy))).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
@@ -340,6 +341,16 @@ describe('idle-timeout', () => {
       },
     })
   Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
+  })
+
+  test("Apache's idle lines: timeout= on its ProxyPass, in both layouts, naming the socket's upstream", () => {
+    const text = terminal({ ...idle('apache'), upstream: 'vite:5173' } as Finding)
+    expect(text).toContain(`  Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for /:
+
+    ProxyPass / http://vite:5173/ upgrade=websocket timeout=3600
+`)
+    expect(text).toContain('    ProxyPass http://vite:5173/ upgrade=websocket timeout=3600\n')
+    expect(text).toContain('Then reload Apache (apachectl graceful), or instead save vite.config')
   })
 
   test("the doctor's keepalive in force is said after the advice", () => {

@@ -735,6 +735,7 @@ describe('idle-timeout', () => {
         spanMs: 188_000,
         code: 1006,
         seenByVite: 0,
+        upstream: '127.0.0.1:5173',
       },
     ])
   })

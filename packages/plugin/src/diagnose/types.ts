@@ -88,6 +88,8 @@ type FindingBody =
       code: number
       /** How many of these closes Vite saw from its side too. */
       seenByVite: number
+      /** As for upgrade-stripped: the Host of the page's socket as upstream, or null for Vite's own address. */
+      upstream: string | null
     }
 
   /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */

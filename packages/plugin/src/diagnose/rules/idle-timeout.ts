@@ -1,4 +1,4 @@
-import { eventsOf, proxyOf } from '../queries.js'
+import { eventsOf, proxyOf, vouchedUpstream } from '../queries.js'
 import type { Rule } from '../types.js'
 
 /** Closes count as one timeout when their idle times agree to within this (or 10 %). */
@@ -44,5 +44,6 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
     spanMs: last.at - (first.at - first.openForMs),
     code: last.code,
     seenByVite,
+    upstream: socket ? vouchedUpstream(socket) : null,
   }
 }

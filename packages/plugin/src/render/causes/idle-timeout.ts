@@ -1,7 +1,7 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { afterwards } from '../afterwards.js'
-import { seconds } from '../common.js'
+import { seconds, upstreamFor } from '../common.js'
 import { hostedNote, proxyNameInline, syntaxFor } from '../proxies/index.js'
 import type { RenderedFinding, RenderState } from '../types.js'
 import { pingIntervalFix } from '../vite-config.js'
@@ -12,7 +12,7 @@ export function renderIdleTimeout(
   state: RenderState,
 ): RenderedFinding {
   const syntax = syntaxFor(finding.proxy)
-  const proxyFix = syntax?.keepIdleSocket() ?? null
+  const proxyFix = syntax?.keepIdleSocket({ facts, upstream: upstreamFor(finding.upstream, facts, null) }) ?? null
   const name = proxyNameInline(finding.proxy)
   const keepalive =
     state.keepaliveMs === null
@@ -25,6 +25,7 @@ export function renderIdleTimeout(
     evidence: `closed after ${seconds(finding.idleMs)} idle, ${finding.closes} times in ${seconds(finding.spanMs)} (close code ${finding.code}), on the page at ${finding.pageOrigin}${finding.seenByVite > 0 ? `; Vite saw ${finding.seenByVite} of them drop too` : ''}`,
     notes: [
       `Raise ${name}'s idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every ${seconds(finding.idleMs)} (one small frame per interval per open tab).`,
+      ...(proxyFix?.notes ?? []),
       ...hostedNote(finding.proxy),
       ...keepalive,
     ],

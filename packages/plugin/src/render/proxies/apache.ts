@@ -1,6 +1,6 @@
 import { configPathArgument } from '../quote.js'
 import type { ConfigBlock } from '../types.js'
-import type { ProxyFix, ProxySyntax } from './types.js'
+import { type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT_S } from './types.js'
 
 const VERSION_NOTE =
   "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
@@ -10,9 +10,9 @@ const VERSION_NOTE =
  * at VirtualHost level with the path, and inside `<Location>` without one (a path there is AH00526). Its
  * trailing slashes follow `base`, as in the usual `ProxyPass / …/`. Null when `base` can't stand bare.
  */
-function proxyPass(upstream: string, base: string): ConfigBlock[] | null {
+function proxyPass(upstream: string, base: string, parameters = ''): ConfigBlock[] | null {
   if (configPathArgument(base) !== base) return null
-  const target = `http://${upstream}${base} upgrade=websocket`
+  const target = `http://${upstream}${base} upgrade=websocket${parameters}`
   return [
     {
       where: `Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for ${base}`,
@@ -64,5 +64,16 @@ export const apache: ProxySyntax = {
     return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
   },
   routeSocket: () => null,
-  keepIdleSocket: () => null,
+  keepIdleSocket({ facts, upstream }) {
+    // An upgraded connection's idle time is the worker's `timeout=` (else ProxyTimeout, else Timeout: 60 s);
+    // set on the ProxyPass, it leaves every other request's timeouts as they are.
+    const blocks = upstream === null ? null : proxyPass(upstream, facts.base, ` timeout=${TUNNEL_TIMEOUT_S}`)
+    return (
+      blocks && {
+        blocks,
+        notes: [`timeout= on the ProxyPass is how long Apache keeps an idle upgraded connection. ${VERSION_NOTE}`],
+        forwardsHost: false,
+      }
+    )
+  },
 }

@@ -40,11 +40,16 @@ export interface ProxySyntax {
   keepUri(input: FixInput & { what: UriPart; prefix: string; arrivedPath: string | null }): ProxyFix | null
   /** Route the socket's path to where Vite listens (the proxy answered it with its own 404 or 502). */
   routeSocket(input: FixInput): ProxyFix | null
-  /** Keep an idle HMR socket open longer than any ping interval a browser keeps. */
-  keepIdleSocket(): ProxyFix | null
+  /**
+   * Keep an idle HMR socket open longer than any ping interval a browser keeps. `upstream` is null when
+   * nothing vouched for one and Vite's own address isn't known.
+   */
+  keepIdleSocket(input: { facts: ViteFacts; upstream: string | null }): ProxyFix | null
 }
 
 export type UriPart = 'query' | 'prefix' | 'path'
 
 /** Long enough for any ping interval a browser keeps, even a background tab's throttled one. */
 export const TUNNEL_TIMEOUT = '1h'
+/** The same, for a syntax that counts in seconds. */
+export const TUNNEL_TIMEOUT_S = 3600
