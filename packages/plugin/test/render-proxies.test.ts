@@ -196,6 +196,21 @@ test('the catalogue’s Apache layout is named and its RewriteRule replaced by o
   expect(text).toContain('Then reload Apache: apachectl graceful')
 })
 
+test('a hosted hop is named mid-sentence in lower case, and gets only words', () => {
+  const [stripped] = findings('aws-alb')
+  const text = terminal(stripped as Finding, FACTS)
+  expect(text).toContain('[hmr-doctor] The AWS load balancer drops the WebSocket upgrade')
+  expect(text).toContain('Make the AWS load balancer pass the Upgrade and Connection headers on to Vite')
+  expect(text).toContain('No AWS load balancer settings are printed')
+})
+
+test("Apache's idle lines only where the socket shares Vite's server: a separate one has a route of its own", () => {
+  const [, idle] = findings('apache')
+  const separate = viteFacts({ hmr: { port: 24678 }, hmrServerPort: 24678 })
+  expect(renderFinding(idle as Finding, FACTS).proxy).not.toEqual([])
+  expect(renderFinding(idle as Finding, separate).proxy).toEqual([])
+})
+
 test('a vite.config change in middleware mode asks for a restart of the user’s server', () => {
   const [, idle] = findings('unknown')
   const text = terminal(idle as Finding, viteFacts({ listen: null }))

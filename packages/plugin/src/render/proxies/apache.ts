@@ -66,8 +66,12 @@ export const apache: ProxySyntax = {
   routeSocket: () => null,
   keepIdleSocket({ facts, upstream }) {
     // An upgraded connection's idle time is the worker's `timeout=` (else ProxyTimeout, else Timeout: 60 s);
-    // set on the ProxyPass, it leaves every other request's timeouts as they are.
-    const blocks = upstream === null ? null : proxyPass(upstream, facts.base, ` timeout=${TUNNEL_TIMEOUT_S}`)
+    // set on the ProxyPass, it leaves every other request's timeouts as they are. A separate socket server
+    // has a route of its own, not the ProxyPass for base.
+    const blocks =
+      upstream === null || facts.hmrServerPort !== null
+        ? null
+        : proxyPass(upstream, facts.base, ` timeout=${TUNNEL_TIMEOUT_S}`)
     return (
       blocks && {
         blocks,

@@ -29,7 +29,8 @@ export function proxyName(kind: ProxyKind): string {
 
 /** The proxy's name inside a sentence. */
 export function proxyNameInline(kind: ProxyKind): string {
-  return kind === 'unknown' ? 'the proxy' : proxyName(kind)
+  const name = proxyName(kind)
+  return name.startsWith('The ') ? `the ${name.slice(4)}` : name
 }
 
 /**
