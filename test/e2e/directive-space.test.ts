@@ -55,6 +55,14 @@ function label(combination: Combination): string {
 
 const scenario = useScenario()
 
+/**
+ * HTTP/1.1 with its Connection cleared and nothing set before Host: the one shape in which nginx leaves no
+ * mark on the request. Only the page's own probe of the socket URL (`Server: nginx/…`) names it.
+ */
+function unmarked({ version, upgrade, connection }: Combination): boolean {
+  return version === '1.1' && upgrade === null && connection === '""'
+}
+
 /** Vite and nginx with the combination in the socket's location; the socket's URL through nginx. */
 async function setUp(combination: Combination) {
   const port = await freePort(PROXY_HOST)
@@ -113,6 +121,12 @@ describe('every combination of the directives that matter, dialled as Vite’s c
       if (combination.port === 'own') await dialHmr(`http://${vite.host}:${vite.port}/`, { origin, token })
       const output = await scenario.diagnosis(vite, '[hmr-doctor]')
       const blocks = printedBlocks(output)
+      if (unmarked(combination)) {
+        // nginx left no mark on this request, so a dialler that sends no report gets the words, not lines.
+        expect(output).toContain('Make the proxy pass the Upgrade and Connection headers on to Vite')
+        expect([...blocks.keys()]).toEqual([])
+        return
+      }
       const http = blocks.get('nginx, inside http {}')
       const server = blocks.get('nginx, inside the server {} that proxies Vite')
       expect({ output, http, server }).toMatchObject({ http: expect.any(String), server: expect.any(String) })
@@ -124,19 +138,25 @@ describe('every combination of the directives that matter, dialled as Vite’s c
   )
 })
 
-/** A sample of the space in a real browser: one that fails only on its way to a separate port, one that works. */
+/** A sample of the space in a real browser: diagnosed from the page, fixed verbatim; one that works. */
 describe.each(BROWSER_MODES)('a sample in Chromium, %s browser', (mode) => {
-  test('HTTP/1.1, a constant Upgrade, Connection keep-alive, separate port: diagnosed, fixed verbatim', async () => {
-    const combination: Combination = {
-      version: '1.1',
-      upgrade: 'websocket',
-      connection: 'keep-alive',
-      port: 'separate',
-    }
+  test.each<{ name: string; combination: Combination; summary: string }>([
+    {
+      name: 'HTTP/1.1, a constant Upgrade, Connection keep-alive, separate port',
+      combination: { version: '1.1', upgrade: 'websocket', connection: 'keep-alive', port: 'separate' },
+      summary: 'answers 426 Upgrade Required',
+    },
+    {
+      // No mark on the request: the page's probe of the socket URL (Server: nginx/…) names nginx.
+      name: 'HTTP/1.1 with Connection "", own port',
+      combination: { version: '1.1', upgrade: null, connection: '""', port: 'own' },
+      summary: '[hmr-doctor] nginx drops the WebSocket upgrade',
+    },
+  ])('$name: diagnosed, fixed verbatim', async ({ combination, summary }) => {
     const { vite, nginx, site, origin } = await setUp(combination)
     const context = await scenario.context(mode)
     await openPage(context, `${origin}/`)
-    const output = await scenario.diagnosis(vite, 'answers 426 Upgrade Required')
+    const output = await scenario.diagnosis(vite, summary)
     const blocks = printedBlocks(output)
     await nginx.restart(
       nginxConfig({

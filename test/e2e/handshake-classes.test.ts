@@ -80,7 +80,7 @@ describe.each(BROWSER_MODES)('handshake failure classes, %s browser', (mode) => 
     const { nginx, origin, site } = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, locationBody: body })
     const browserContext = await scenario.context(mode)
     const broken = await openPage(browserContext, `${origin}/`)
-    const output = await scenario.diagnosis(running, '[hmr-doctor] The proxy drops the query string')
+    const output = await scenario.diagnosis(running, '[hmr-doctor] nginx drops the query string')
     expect(output).toContain(`seen: the HMR handshake arrived at / with Origin ${origin} and no token in its query`)
     await expect.poll(() => noticeText(broken.page)).toContain('drops the query string')
 
@@ -110,7 +110,7 @@ describe.each(BROWSER_MODES)('handshake failure classes, %s browser', (mode) => 
     await expect(page.goto(`${origin}/app/`)).rejects.toThrow(/ERR_TOO_MANY_REDIRECTS/)
     const output = await scenario.diagnosis(
       running,
-      '[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/',
+      '[hmr-doctor] nginx strips the path prefix: Vite serves under /app/',
     )
     expect(output).toMatch(/seen: GET \/ arrived \d+ times outside base \/app\/: Vite redirects it into \/app\//)
 

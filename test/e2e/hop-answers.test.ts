@@ -58,8 +58,8 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     const context = await scenario.context(mode)
     await openPage(context, `${origin}/`)
     // nginx speaking HTTP/1.1 without `Connection: close` leaves no mark to tell it by: "the proxy".
-    const output = await scenario.diagnosis(vite, '[hmr-doctor] The proxy drops the WebSocket upgrade')
-    expect(output).toContain('The proxy passes Upgrade on but not Connection: upgrade, so Vite sees no upgrade at all.')
+    const output = await scenario.diagnosis(vite, '[hmr-doctor] nginx drops the WebSocket upgrade')
+    expect(output).toContain('nginx passes Upgrade on but not Connection: upgrade, so Vite sees no upgrade at all.')
     expect(output).toContain('with no Connection header and Upgrade: websocket')
 
     await nginx.restart(
@@ -147,7 +147,7 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     await openPage(context, `${origin}/app/`)
     const output = await scenario.diagnosis(
       first,
-      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
+      '[hmr-doctor] nginx strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
     )
     expect(output).toContain(
       `seen: the page at ${origin}/app/ asked for ${origin}/@vite/client, which never reached Vite`,
@@ -186,7 +186,7 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     })
     const context = await scenario.context(mode)
     const broken = await openPage(context, `${origin}/`)
-    const output = await scenario.diagnosis(vite, "[hmr-doctor] The proxy rewrites the HMR socket's path")
+    const output = await scenario.diagnosis(vite, "[hmr-doctor] nginx rewrites the HMR socket's path")
     expect(output).toContain('seen: the HMR handshake arrived at /hmr-old, not at /hmr: Vite never answers it')
     await waitFor('the browser to see the proxy give up', () =>
       broken.console.some((line) => line.includes('Unexpected response code: 504')),

@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { checkConfig } from './config-check.js'
 import { foreground } from './foreground.js'
 
 export const APACHE = process.env.APACHE_BIN ?? '/usr/sbin/apache2'
@@ -19,6 +20,7 @@ LoadModule mpm_event_module modules/mod_mpm_event.so
 LoadModule authz_core_module modules/mod_authz_core.so
 LoadModule proxy_module modules/mod_proxy.so
 LoadModule proxy_http_module modules/mod_proxy_http.so
+LoadModule rewrite_module modules/mod_rewrite.so
 ServerName localhost
 Listen ${site.listen}
 PidFile ${dir}/httpd.pid
@@ -76,4 +78,14 @@ export async function startApache(site: ApacheSite, listen: { host: string; port
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Apache's own config check (`apache2 -t`) of the config `site` makes. */
+export function checkApacheConfig(site: ApacheSite): Promise<string> {
+  return checkConfig({
+    command: APACHE,
+    file: 'httpd.conf',
+    text: (dir) => apacheConfig(site, dir),
+    args: (file) => ['-t', '-f', file],
+  })
 }

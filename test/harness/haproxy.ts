@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { checkConfig } from './config-check.js'
 import { foreground } from './foreground.js'
 
 export const HAPROXY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy'
@@ -13,6 +14,8 @@ export interface HaproxySite {
   upstream: string
   /** Lines of the `defaults` section beside `mode http` (timeouts, typically). */
   defaults: string
+  /** Lines of the `frontend` section beside its bind (`http-request` rules, options). */
+  frontend?: string
 }
 
 export function haproxyConfig(site: HaproxySite): string {
@@ -30,7 +33,7 @@ ${indent(site.defaults)}
 
 frontend site
     bind ${site.listen}
-    default_backend vite
+${site.frontend ? `${indent(site.frontend)}\n` : ''}    default_backend vite
 
 backend vite
     server vite ${site.upstream}
@@ -63,4 +66,9 @@ export async function startHaproxy(config: string, listen: { host: string; port:
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** HAProxy's own config check (`haproxy -c`). */
+export function checkHaproxyConfig(config: string): Promise<string> {
+  return checkConfig({ command: HAPROXY, file: 'haproxy.cfg', text: () => config, args: (file) => ['-c', '-f', file] })
 }

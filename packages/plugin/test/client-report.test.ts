@@ -316,7 +316,7 @@ describe('what answered the socket over plain HTTP', () => {
 })
 
 describe('a page whose client never ran', () => {
-  const request = { origin: 'http://app.test', path: '/', host: '127.0.0.1:5173' }
+  const request = { origin: 'http://app.test', path: '/', host: '127.0.0.1:5173', proxy: 'nginx' as const }
 
   test('kept: the page without its query, the client it asked for, where its report arrived', () => {
     const body = JSON.stringify({ pageUrl: 'http://app.test/app/?x=1#y' })
@@ -327,6 +327,7 @@ describe('a page whose client never ran', () => {
         pageUrl: 'http://app.test/app/',
         arrivedPath: '/',
         host: '127.0.0.1:5173',
+        proxy: 'nginx',
       },
     })
   })

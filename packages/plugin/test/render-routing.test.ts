@@ -41,6 +41,7 @@ describe('host-rejected', () => {
     expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toBe(`\
 [hmr-doctor] Vite's host check refuses the HMR handshake's Host "app.test" with a silent 400.
   seen: GET / with Host: app.test, from the page at https://app.test
+  Nothing to change in the proxy: it forwards the Host the page was asked under, which Vite must allow.
 
   vite.config, merged into your config (add to any allowedHosts you already have):
 
@@ -51,7 +52,7 @@ describe('host-rejected', () => {
     })
 
   Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 })
 
@@ -67,9 +68,10 @@ describe('uri-rewritten', () => {
       upstream: null,
     }
     expect(terminal(finding)).toBe(`\
-[hmr-doctor] The proxy drops the query string: the HMR handshake reaches Vite without its token, and Vite refuses it (400).
+[hmr-doctor] nginx drops the query string: the HMR handshake reaches Vite without its token, and Vite refuses it (400).
   seen: the HMR handshake arrived at / with Origin http://localhost:8080 and no token in its query
-  Module URLs lose their query too (?import, ?raw, ?t=), so some imports get the wrong content.
+  Module URLs lose their query too (?import, ?raw, ?t=), so some imports get the wrong content. Make nginx forward the query string as the browser sent it.
+  A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
 
   nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
@@ -88,9 +90,10 @@ describe('uri-rewritten', () => {
       upstream: 'vite:5173',
     }
     expect(terminal(finding, underApp)).toBe(`\
-[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/, but requests arrive without it.
+[hmr-doctor] nginx strips the path prefix: Vite serves under /app/, but requests arrive without it.
   seen: the HMR handshake arrived at /, not at /app/: Vite never answers it
-  Keep the prefix: a proxy_pass without a path forwards /app/ as the browser sent it.
+  Keep the prefix: make nginx forward /app/ as the browser sent it.
+  A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
 
   nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
@@ -109,9 +112,10 @@ describe('uri-rewritten', () => {
       upstream: null,
     }
     expect(terminal(finding, underApp)).toBe(`\
-[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/, but requests arrive without it.
+[hmr-doctor] nginx strips the path prefix: Vite serves under /app/, but requests arrive without it.
   seen: GET / arrived 4 times outside base /app/: Vite redirects it into /app/, the proxy strips it again (ERR_TOO_MANY_REDIRECTS)
-  Keep the prefix: a proxy_pass without a path forwards /app/ as the browser sent it.
+  Keep the prefix: make nginx forward /app/ as the browser sent it.
+  A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
 
   nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
@@ -151,7 +155,7 @@ describe('socket-misdirected', () => {
         },
       },
     })
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 
   test('a separate port under server.hmr: port folded, and why, with the fallback that failed on that port', () => {
@@ -178,7 +182,7 @@ describe('socket-misdirected', () => {
         },
       },
     })
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 
   test('the browser refused the socket: its error, every setting quoted or not by type', () => {
@@ -204,7 +208,7 @@ describe('socket-misdirected', () => {
         },
       },
     })
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 
   test('a socket that opened straight to Vite (seen by the server): works here only', () => {
@@ -230,7 +234,7 @@ describe('socket-misdirected', () => {
         },
       },
     })
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 
   test('a hostname no config can hold: described, nothing to paste', () => {
@@ -244,7 +248,7 @@ describe('socket-misdirected', () => {
       "Nothing to paste: http://x'+y.test:8080's hostname is not one a config can hold as it is; set server.ws.host and clientPort to the name and port the browser uses for this page.",
     )
     expect(text).not.toContain('defineConfig')
-    expect(text).not.toContain('Then restart Vite.')
+    expect(text).not.toContain('Then save vite.config')
   })
 })
 
@@ -259,13 +263,14 @@ describe('idle-timeout', () => {
       spanMs: 188_000,
       code: 1006,
       seenByVite: 0,
+      upstream: '127.0.0.1:5173',
     }
   }
 
   const NGINX_WS = `\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise nginx's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
 
   nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there:
 
@@ -281,15 +286,11 @@ describe('idle-timeout', () => {
         },
       },
     })
-  Then reload nginx (nginx -s reload), or restart Vite after the vite.config change.`
+  Then reload nginx (nginx -s reload), or instead save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`
 
-  // nginx's default 60 s read timeout is the usual culprit when the proxy can't be told apart.
-  test.each<{ proxy: ProxyKind }>([{ proxy: 'nginx' }, { proxy: 'unknown' }])(
-    '$proxy: the nginx timeouts, or a faster ping under server.ws',
-    ({ proxy }) => {
-      expect(terminal(idle(proxy))).toBe(NGINX_WS)
-    },
-  )
+  test('nginx: its timeouts, or a faster ping under server.ws', () => {
+    expect(terminal(idle('nginx'))).toBe(NGINX_WS)
+  })
 
   test('nginx on Vite before 8.1: the ping under server.hmr', () => {
     const expected = NGINX_WS.replace('        ws: {', '        hmr: {')
@@ -302,7 +303,7 @@ describe('idle-timeout', () => {
     expect(terminal(idle('haproxy'))).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise HAProxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
 
   HAProxy, in the defaults section (or the backend that proxies Vite):
 
@@ -317,14 +318,18 @@ describe('idle-timeout', () => {
         },
       },
     })
-  Then reload HAProxy, or restart Vite after the vite.config change.`)
+  Then reload HAProxy (systemctl reload haproxy), or instead save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 
-  test('Apache: no nginx block and no nginx reload, only the vite.config change', () => {
-    expect(terminal(idle('apache'))).toBe(`\
+  // A proxy that can't be told apart gets no block and no reload, only the ping.
+  test.each<{ proxy: ProxyKind; name: string }>([
+    { proxy: 'unknown', name: 'the proxy' },
+    { proxy: 'caddy', name: 'Caddy' },
+  ])('$proxy: the faster ping, and in words what $name must do', ({ proxy, name }) => {
+    expect(terminal(idle(proxy))).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise ${name}'s idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
 
   vite.config, merged into your config:
 
@@ -335,14 +340,24 @@ describe('idle-timeout', () => {
         },
       },
     })
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
+  })
+
+  test("Apache's idle lines: timeout= on its ProxyPass, in both layouts, naming the socket's upstream", () => {
+    const text = terminal({ ...idle('apache'), upstream: 'vite:5173' } as Finding)
+    expect(text).toContain(`  Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for /:
+
+    ProxyPass / http://vite:5173/ upgrade=websocket timeout=3600
+`)
+    expect(text).toContain('    ProxyPass http://vite:5173/ upgrade=websocket timeout=3600\n')
+    expect(text).toContain('Then reload Apache (apachectl graceful), or instead save vite.config')
   })
 
   test("the doctor's keepalive in force is said after the advice", () => {
     expect(terminal(idle('caddy'), viteFacts(), 25_000)).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise Caddy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
   Until then the doctor pings each HMR client every 25.0 s so pages stop reloading (option keepalive).
 
   vite.config, merged into your config:
@@ -354,7 +369,7 @@ describe('idle-timeout', () => {
         },
       },
     })
-  Then restart Vite.`)
+  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 })
 
@@ -442,7 +457,7 @@ test('a handshake at a path that is no shorter form of the socket path: rewritte
   }
   const text = terminal(finding, viteFacts({ hmrPath: '/hmr' }))
   expect(text).toContain(
-    "[hmr-doctor] The proxy rewrites the HMR socket's path: Vite answers a handshake only at /hmr, and it never answers this one.",
+    "[hmr-doctor] nginx rewrites the HMR socket's path: Vite answers a handshake only at /hmr, and it never answers this one.",
   )
   expect(text).toContain('seen: the HMR handshake arrived at /hmr-old, not at /hmr: Vite never answers it')
   expect(text).toContain('proxy_pass http://127.0.0.1:5173;')

@@ -180,7 +180,7 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
     })
 
   Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
-  Then reload nginx: nginx -s reload`)
+  Then reload nginx (nginx -s reload) and save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
   })
 })
 
@@ -199,12 +199,24 @@ test("the seed's 426 without a vouched Host: the socket server's own address, no
   expect(terminal(finding, facts)).toContain('proxy_pass http://vite.internal:24678;')
 })
 
-test('Caddy, whose lines have no end-to-end test yet, gets a sentence, not an nginx block', () => {
-  const finding = upgradeStripped({ proxy: 'caddy', handshake: { httpVersion: '1.1', connection: null } })
+test('Caddy: the header_up edit that lost the header, to remove, and what its reload does to open sockets', () => {
+  const finding = upgradeStripped({
+    proxy: 'caddy',
+    handshake: { httpVersion: '1.1', connection: 'Upgrade', upgrade: null },
+  })
   expect(terminal(finding)).toBe(`\
 [hmr-doctor] Caddy drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
-  seen: GET / HTTP/1.1 with no Connection header and no Upgrade header, from the page at http://localhost:8080
-  Make Caddy forward the Upgrade and Connection headers to Vite for /.`)
+  seen: GET / HTTP/1.1 with Connection: Upgrade and no Upgrade header, from the page at http://localhost:8080
+  Caddy passes Connection: upgrade on but not the Upgrade header, so Vite sees no upgrade at all.
+  Caddy carries WebSockets as they are; a header_up that deletes or sets Upgrade flattens the handshake. Remove it however it is written.
+  A caddy reload closes every open HMR socket, so each open page reloads once; from Caddy 2.7, stream_close_delay in the reverse_proxy keeps them open across reloads.
+
+  Caddy, removing these lines from the reverse_proxy that proxies Vite:
+
+    header_up -Upgrade
+
+  vite.config: nothing to change.
+  Then reload Caddy: caddy reload`)
 })
 
 test('Apache gets its ProxyPass with upgrade=websocket, under base', () => {
@@ -215,14 +227,29 @@ test('Apache gets its ProxyPass with upgrade=websocket, under base', () => {
   expect(terminal(finding, viteFacts({ base: '/app/', hmrPath: '/app/' }))).toBe(`\
 [hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
   seen: GET /app/ HTTP/1.1 with Connection: Keep-Alive and no Upgrade header, from the page at http://localhost:8080
-  upgrade=websocket needs Apache 2.4.47 or later (older ones: mod_proxy_wstunnel).
+  upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule.
 
   Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for /app/:
 
     ProxyPass /app/ http://127.0.0.1:5173/app/ upgrade=websocket
 
+  Apache, or where that ProxyPass is inside <Location /app/>, replacing it there (no path inside <Location>):
+
+    ProxyPass http://127.0.0.1:5173/app/ upgrade=websocket
+
   vite.config: nothing to change.
   Then reload Apache: apachectl graceful`)
+})
+
+test("Apache on its way to Vite's separate socket server: words, never a ProxyPass that sends the site there", () => {
+  const finding = upgradeStripped({
+    proxy: 'apache',
+    hmrServer: true,
+    handshake: { httpVersion: '1.1', connection: 'Keep-Alive', host: '127.0.0.1:24678', localPort: 24678 },
+  })
+  const text = terminal(finding, viteFacts({ hmr: { port: 24678, clientPort: 8080 }, hmrServerPort: 24678 }))
+  expect(text).not.toContain('ProxyPass')
+  expect(text).toContain('Make Apache pass the Upgrade and Connection headers on to Vite for / (HTTP/1.1 to Vite)')
 })
 
 test('socket-never-arrived names the socket the browser dialled and the clientPort option of this Vite', () => {
@@ -350,11 +377,11 @@ describe('renderBrowser', () => {
     expect(lines.at(-2)).toMatch(/^Allow only a name you recognise/)
   })
 
-  test('Caddy: no block and no vite.config line, since no fix was printed to compare against', () => {
-    const finding = upgradeStripped({ proxy: 'caddy' })
+  test("a proxy that can't be told apart: no block and no vite.config line, since no fix was printed", () => {
+    const finding = upgradeStripped({ proxy: 'unknown' })
     expect(renderBrowser(renderFinding(finding, viteFacts())).lines).toEqual([
       'Seen by Vite: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at http://localhost:8080',
-      'Make Caddy forward the Upgrade and Connection headers to Vite for /.',
+      'Make the proxy pass the Upgrade and Connection headers on to Vite for / (HTTP/1.1 to Vite), and nothing in vite.config needs to change.',
     ])
   })
 })

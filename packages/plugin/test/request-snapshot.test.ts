@@ -91,6 +91,114 @@ test.each<{ name: string; request: RequestLike; proxy: ProxyKind }>([
     proxy: 'unknown',
   },
   { name: 'no headers at all', request: incoming('1.1', []), proxy: 'unknown' },
+  {
+    name: 'nginx with HTTP/1.1: the headers it sets come before Host',
+    request: incoming('1.1', [
+      ['Upgrade', 'websocket'],
+      ['Connection', 'keep-alive'],
+      ['Host', '127.0.0.1:5173'],
+      ['User-Agent', 'Chrome'],
+      ['Origin', 'http://localhost:8080'],
+      ['Sec-WebSocket-Key', KEY],
+    ]),
+    proxy: 'nginx',
+  },
+  {
+    name: 'nginx with HTTP/1.1 and its default Connection: close on a handshake',
+    request: incoming('1.1', [
+      ['Host', '127.0.0.1:5173'],
+      ['Connection', 'close'],
+      ['Sec-WebSocket-Key', KEY],
+    ]),
+    proxy: 'nginx',
+  },
+  {
+    name: 'nginx downgrading a handshake to HTTP/1.0 with its Connection cleared',
+    request: incoming('1.0', [
+      ['Host', '127.0.0.1:5173'],
+      ['Sec-WebSocket-Key', KEY],
+    ]),
+    proxy: 'nginx',
+  },
+  {
+    name: "Node's own client: lowercase names, Host last (no proxy)",
+    request: incoming('1.1', [
+      ['connection', 'Upgrade'],
+      ['upgrade', 'websocket'],
+      ['sec-websocket-key', KEY],
+      ['Host', '127.0.0.1:5173'],
+    ]),
+    proxy: 'unknown',
+  },
+  {
+    name: 'Traefik: Go-canonical names with X-Real-Ip and X-Forwarded-Server',
+    request: incoming('1.1', [
+      ['Host', 'app.test'],
+      ['Sec-Websocket-Key', KEY],
+      ['X-Forwarded-Host', 'app.test'],
+      ['X-Forwarded-Server', 'traefik-6d9'],
+      ['X-Real-Ip', '10.0.0.2'],
+    ]),
+    proxy: 'traefik',
+  },
+  {
+    name: 'Caddy on a page report (no WebSocket key): Go-canonical names with X-Forwarded-Host',
+    request: incoming('1.1', [
+      ['Accept', '*/*'],
+      ['Host', 'app.test'],
+      ['Sec-Ch-Ua', '"Chromium"'],
+      ['X-Forwarded-For', '127.0.0.1'],
+      ['X-Forwarded-Host', 'app.test'],
+      ['X-Forwarded-Proto', 'http'],
+    ]),
+    proxy: 'caddy',
+  },
+  {
+    name: 'Caddy behind Cloudflare: the nearer hop wins',
+    request: incoming('1.1', [
+      ['Cf-Ray', '8a1b'],
+      ['Host', 'app.test'],
+      ['Sec-Websocket-Key', KEY],
+      ['X-Forwarded-Host', 'app.test'],
+    ]),
+    proxy: 'caddy',
+  },
+  {
+    name: 'cloudflared straight to Vite: Go-canonical, no X-Forwarded-Host, Cf-Ray',
+    request: incoming('1.1', [
+      ['Cdn-Loop', 'cloudflare'],
+      ['Cf-Ray', '8a1b'],
+      ['Host', 'app.test'],
+      ['Sec-Websocket-Key', KEY],
+    ]),
+    proxy: 'cloudflare',
+  },
+  {
+    name: 'an AWS load balancer: X-Amzn-Trace-Id',
+    request: incoming('1.1', [
+      ['Host', 'app.test'],
+      ['X-Amzn-Trace-Id', 'Root=1-67891233'],
+      ['Sec-WebSocket-Key', KEY],
+    ]),
+    proxy: 'aws-alb',
+  },
+  {
+    name: "Google Cloud's load balancer: Via 1.1 google",
+    request: incoming('1.1', [
+      ['Host', 'app.test'],
+      ['Via', '1.1 google'],
+      ['Sec-WebSocket-Key', KEY],
+    ]),
+    proxy: 'google-lb',
+  },
+  {
+    name: 'Azure Front Door: X-Azure-Ref',
+    request: incoming('1.1', [
+      ['Host', 'app.test'],
+      ['X-Azure-Ref', '0abc'],
+    ]),
+    proxy: 'azure-front-door',
+  },
 ])('fingerprintProxy: $name → $proxy', ({ request, proxy }) => {
   expect(fingerprintProxy(request)).toBe(proxy)
 })

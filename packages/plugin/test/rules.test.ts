@@ -4,6 +4,7 @@ import { strippedPrefix } from '../src/diagnose/rules/client-unreached.js'
 import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
 import type { Cause, Finding } from '../src/diagnose/types.js'
 import type { ClientReport, CloseRecord, PageReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import { timing } from '../src/timing.js'
 import type { ViteFacts } from '../src/vite-facts.js'
 import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
@@ -734,6 +735,7 @@ describe('idle-timeout', () => {
         spanMs: 188_000,
         code: 1006,
         seenByVite: 0,
+        upstream: '127.0.0.1:5173',
       },
     ])
   })
@@ -864,7 +866,7 @@ describe('proxy-error', () => {
 
 describe('client-unreached', () => {
   function page(pageUrl: string, arrivedPath: string, host: string | null = '127.0.0.1:5173'): PageReport {
-    return { at: 2000, pageUrl, arrivedPath, host }
+    return { at: 2000, pageUrl, arrivedPath, host, proxy: 'nginx' }
   }
 
   test.each<[string, string, string | null]>([
@@ -888,6 +890,7 @@ describe('client-unreached', () => {
         arrivedPath: '/',
         strippedPrefix: '/app/',
         upstream: '127.0.0.1:5173',
+        proxy: 'nginx',
       },
     ])
   })
@@ -901,5 +904,40 @@ describe('client-unreached', () => {
     const facts = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
     const findings = diagnose(evidence(5000, [], [], [page('http://app.test/x/app/', '/app/')]), { ...context, facts })
     expect(findings).toMatchObject([{ cause: 'client-unreached', strippedPrefix: null }])
+  })
+})
+
+describe('the proxy of a flattened handshake whose own marks were wiped', () => {
+  // nginx with `proxy_http_version 1.1` and `Connection ""` leaves no mark on the request; its Server header
+  // on the page's probe of the socket URL names it.
+  const handshake = stripped(1000, { httpVersion: '1.1', connection: null, proxy: 'unknown' })
+
+  test.each<{ server: string | null; origin: string; proxy: string }>([
+    { server: 'nginx/1.22.1', origin: 'http://localhost:8080', proxy: 'nginx' },
+    { server: 'Apache/2.4.71 (Debian)', origin: 'http://localhost:8080', proxy: 'apache' },
+    { server: 'Caddy', origin: 'http://localhost:8080', proxy: 'caddy' },
+    { server: 'cloudflare', origin: 'http://localhost:8080', proxy: 'cloudflare' },
+    { server: null, origin: 'http://localhost:8080', proxy: 'unknown' },
+    { server: 'Microsoft-IIS/10.0', origin: 'http://localhost:8080', proxy: 'unknown' },
+    // Another page's report says nothing about this handshake's proxy.
+    { server: 'nginx/1.22.1', origin: 'http://other.test', proxy: 'unknown' },
+  ])('Server $server from $origin: $proxy', ({ server, origin, proxy }) => {
+    const probed = socket({ hop: { kind: 'vite-page', status: 200, server } })
+    const findings = diagnose(evidence(5000, [handshake], [report(1100, [probed], origin)]), context)
+    expect(findings.find((finding) => finding.cause === 'upgrade-stripped')).toMatchObject({ proxy })
+  })
+
+  test("waits for the page's report, which may name the proxy, even once Vite's direct fallback opened", () => {
+    const direct = hmrSocket(1050, { origin: 'http://localhost:8080' })
+    const [waiting] = diagnose(evidence(1100, [handshake, direct]), context)
+    expect(waiting).toMatchObject({
+      cause: 'upgrade-stripped',
+      proxy: 'unknown',
+      pendingUntil: 1000 + timing.fallbackSettleMs,
+    })
+    const probed = socket({ hop: { kind: 'vite-page', status: 200, server: 'nginx/1.22.1' } })
+    const [settled] = diagnose(evidence(1300, [handshake, direct], [report(1200, [probed])]), context)
+    expect(settled).toMatchObject({ cause: 'upgrade-stripped', proxy: 'nginx' })
+    expect(settled?.pendingUntil).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
-import type { ClientReport, Evidence, RequestSnapshot, ServerEvent } from '../evidence/types.js'
+import { proxyFromServerHeader } from '../evidence/proxy-kind.js'
+import type { ClientReport, Evidence, ProxyKind, RequestSnapshot, ServerEvent } from '../evidence/types.js'
 import { parseUpstream } from '../grammar.js'
 import { hostnameOf } from '../host-check.js'
 import { parseUrl } from '../parse-url.js'
@@ -20,6 +21,19 @@ export function fallbackFromReports(reports: readonly ClientReport[]): FallbackS
   if (last.sockets.some((socket) => socket.opened)) return 'works'
   // A socket neither open nor closed when the report left is still dialling: not a failure yet.
   return last.sockets.some((socket) => socket.closeCode === null && socket.error === null) ? 'unknown' : 'fails'
+}
+
+/**
+ * The proxy a request came through: its own marks, else what the page's failed socket URL answered with
+ * (`Server: nginx/…` on a proxied 200), for a proxy whose marks on the request were wiped by its settings.
+ * Only the proxy's kind (which syntax to print) comes from the report, never a value in a fix.
+ */
+export function proxyOf(request: RequestSnapshot, evidence: Evidence): ProxyKind {
+  if (request.proxy !== 'unknown') return request.proxy
+  const servers = evidence.reports
+    .filter((report) => report.pageOrigin === request.origin)
+    .flatMap((report) => report.sockets.map((socket) => socket.hop?.server ?? null))
+  return proxyFromServerHeader(servers.findLast((server) => server !== null) ?? null)
 }
 
 /**

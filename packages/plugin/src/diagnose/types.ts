@@ -63,6 +63,8 @@ type FindingBody =
       strippedPrefix: string | null
       /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** The proxy the page's report came through. */
+      proxy: ProxyKind
     }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
@@ -86,6 +88,8 @@ type FindingBody =
       code: number
       /** How many of these closes Vite saw from its side too. */
       seenByVite: number
+      /** As for upgrade-stripped: the Host of the page's socket as upstream, or null for Vite's own address. */
+      upstream: string | null
     }
 
   /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */

@@ -1,7 +1,7 @@
 import { HOP_ANSWER_KINDS, type HopAnswer } from '../client/protocol.js'
 import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
-import type { ClientReport, CloseRecord, PageReport, SocketRecord } from './types.js'
+import type { ClientReport, CloseRecord, PageReport, ProxyKind, SocketRecord } from './types.js'
 
 export const MAX_REPORT_BYTES = 4096
 const MAX_SOCKETS = 8
@@ -155,7 +155,7 @@ export type PageParseResult = { ok: true; page: PageReport } | { ok: false; erro
 export function parsePageReport(
   body: string,
   at: number,
-  request: { origin: string | undefined; path: string; host: string | undefined },
+  request: { origin: string | undefined; path: string; host: string | undefined; proxy?: ProxyKind },
 ): PageParseResult {
   const data = jsonObject(body)
   if (typeof data === 'string') return { ok: false, error: data }
@@ -173,6 +173,7 @@ export function parsePageReport(
       pageUrl: cleanText(`${page.origin}${page.pathname}`, 300),
       arrivedPath: cleanText(request.path, 300),
       host: request.host === undefined ? null : cleanText(request.host),
+      proxy: request.proxy ?? 'unknown',
     },
   }
 }

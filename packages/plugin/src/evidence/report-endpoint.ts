@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { REPORT_PARAM, SECRET_HEADER } from '../client/protocol.js'
 import type { ErrorSink } from '../errors.js'
 import { MAX_REPORT_BYTES, parseClientReport, parsePageReport, reportKind } from './client-report.js'
+import { fingerprintProxy } from './proxy-kind.js'
 import { createRateLimits } from './rate-limit.js'
 import type { ClientReport, PageReport } from './types.js'
 
@@ -67,7 +68,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   /** Parses a whole body as the report its query names (or, the query lost, its body shows), and hands it on. */
   const take = (req: IncomingMessage, named: string | null, path: string, body: string): [number, unknown] => {
     if ((named ?? reportKind(body)) === 'page') {
-      const request = { origin: req.headers.origin, path, host: req.headers.host }
+      const request = { origin: req.headers.origin, path, host: req.headers.host, proxy: fingerprintProxy(req) }
       const parsed = parsePageReport(body, now(), request)
       return parsed.ok ? [200, options.onPage(parsed.page)] : [400, { error: parsed.error }]
     }

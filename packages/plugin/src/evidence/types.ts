@@ -1,7 +1,20 @@
 import type { ReportedSocket } from '../client/protocol.js'
 
-/** A reverse proxy recognised by how it rewrites a request on its way to Vite. */
-export type ProxyKind = 'nginx' | 'apache' | 'haproxy' | 'caddy' | 'unknown'
+/**
+ * A reverse proxy recognised by how it rewrites a request on its way to Vite: the four whose settings the
+ * doctor prints (tested on the real binaries), and hosted hops recognised by the headers they add.
+ */
+export type ProxyKind =
+  | 'nginx'
+  | 'apache'
+  | 'haproxy'
+  | 'caddy'
+  | 'traefik'
+  | 'cloudflare'
+  | 'aws-alb'
+  | 'google-lb'
+  | 'azure-front-door'
+  | 'unknown'
 
 /** One request as Vite received it, with every header value cleaned for printing. */
 export interface RequestSnapshot {
@@ -81,6 +94,8 @@ export interface PageReport {
   arrivedPath: string
   /** The Host it arrived with (a bare proxy_pass sends its upstream), vouched for by the secret. */
   host: string | null
+  /** The proxy the report came through, by the marks it left on the request. */
+  proxy: ProxyKind
 }
 
 /** Everything observed recently, oldest first. */

@@ -1,5 +1,4 @@
 import type { FallbackState } from '../diagnose/types.js'
-import type { ProxyKind } from '../evidence/types.js'
 import { isConfigHost } from '../grammar.js'
 import type { ViteFacts } from '../vite-facts.js'
 
@@ -36,14 +35,6 @@ export function upstreamFor(vouched: string | null, facts: ViteFacts, localPort:
   }
   if (facts.listen) return `${facts.listen.host}:${facts.listen.port}`
   return localPort === null ? null : `127.0.0.1:${localPort}`
-}
-
-export const PROXY_NAMES: Record<ProxyKind, string> = {
-  nginx: 'nginx',
-  apache: 'Apache',
-  haproxy: 'HAProxy',
-  caddy: 'Caddy',
-  unknown: 'The proxy',
 }
 
 export function seconds(ms: number): string {

@@ -15,7 +15,10 @@ export interface RenderedFinding {
   evidence: string
   /** What it means for the user right now (fallback, scope). */
   notes: string[]
-  /** Proxy configuration to paste, in order. Empty when no tested snippet fits this proxy. */
+  /**
+   * The recognised proxy's configuration, in order: lines to paste, or to remove, as each block's `where`
+   * says. Empty when the proxy wasn't recognised or no tested lines fit it.
+   */
   proxy: ConfigBlock[]
   /** The vite.config change, or null when vite.config needs nothing. */
   vite: ConfigBlock | null

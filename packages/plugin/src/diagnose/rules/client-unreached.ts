@@ -32,5 +32,6 @@ export const clientUnreached: Rule = (evidence, { facts }) => {
     strippedPrefix: facts.base === '/' ? prefix : null,
     // The page's report carried the secret: its Host is vouched for.
     upstream: hostAsUpstream(page.host, pageUrl?.hostname),
+    proxy: page.proxy,
   }
 }

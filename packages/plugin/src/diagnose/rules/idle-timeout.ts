@@ -1,4 +1,4 @@
-import { eventsOf } from '../queries.js'
+import { eventsOf, proxyOf, vouchedUpstream } from '../queries.js'
 import type { Rule } from '../types.js'
 
 /** Closes count as one timeout when their idle times agree to within this (or 10 %). */
@@ -37,12 +37,13 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
   ).length
   return {
     cause: 'idle-timeout',
-    proxy: socket?.proxy ?? 'unknown',
+    proxy: socket ? proxyOf(socket, evidence) : 'unknown',
     pageOrigin: report.pageOrigin,
     idleMs,
     closes: closes.length,
     spanMs: last.at - (first.at - first.openForMs),
     code: last.code,
     seenByVite,
+    upstream: socket ? vouchedUpstream(socket) : null,
   }
 }

@@ -1,16 +1,7 @@
-import type { ProxyKind } from '../../evidence/types.js'
+import { proxyFromServerHeader } from '../../evidence/proxy-kind.js'
 import { parseUrl } from '../../parse-url.js'
 import { failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
 import type { Rule } from '../types.js'
-
-/** The proxies whose own error pages say who they are (HAProxy's say nothing). */
-function proxyFromServerHeader(server: string | null): ProxyKind {
-  if (server === null) return 'unknown'
-  if (/^nginx\b/i.test(server)) return 'nginx'
-  if (/^apache\b/i.test(server)) return 'apache'
-  if (/^caddy\b/i.test(server)) return 'caddy'
-  return 'unknown'
-}
 
 /**
  * A failed socket whose URL, asked over plain HTTP, is answered with an error by something that isn't

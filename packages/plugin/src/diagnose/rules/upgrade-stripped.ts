@@ -6,6 +6,7 @@ import {
   fallbackFromReports,
   fromVouchedOrigin,
   lostHopHeaders,
+  proxyOf,
   vouchedOrigins,
   vouchedUpstream,
 } from '../queries.js'
@@ -31,9 +32,15 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
   const fallback = directSocket ? 'works' : fallbackFromReports(evidence.reports)
   const pageOrigin = handshake.origin ?? evidence.reports.at(-1)?.pageOrigin ?? null
   const pageHostname = pageOrigin !== null && origins.has(pageOrigin) ? (parseUrl(pageOrigin)?.hostname ?? null) : null
+  const proxy = proxyOf(handshake, evidence)
+  // A proxy the request doesn't name may be named by the page's report (what its socket URL answered).
+  const reported = evidence.reports.some(
+    (report) => report.pageOrigin === handshake.origin && report.at >= handshake.at,
+  )
+  const settling = (fallback === 'unknown' && facts.directFallback) || (proxy === 'unknown' && !reported)
   return {
     cause: 'upgrade-stripped',
-    proxy: handshake.proxy,
+    proxy,
     handshake,
     lost: lostHopHeaders(handshake),
     hmrServer: handshake.localPort !== null && handshake.localPort === facts.hmrServerPort,
@@ -42,6 +49,6 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
     upstream: vouchedUpstream(handshake),
     pageHostname: pageHostname !== null && isConfigHost(pageHostname) ? pageHostname : null,
     // Where Vite's client will retry straight at Vite, its outcome changes what the message says.
-    ...(fallback === 'unknown' && facts.directFallback ? { pendingUntil: handshake.at + timing.fallbackSettleMs } : {}),
+    ...(settling ? { pendingUntil: handshake.at + timing.fallbackSettleMs } : {}),
   }
 }

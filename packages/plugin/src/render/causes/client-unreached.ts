@@ -1,7 +1,8 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
+import { afterwards } from '../afterwards.js'
 import { upstreamFor } from '../common.js'
-import { nginxPassUriFix } from '../nginx.js'
+import { hostedNote, proxyName, proxyNameInline, syntaxFor } from '../proxies/index.js'
 import type { RenderedFinding } from '../types.js'
 import { MERGED, viteConfigBlock } from '../vite-config.js'
 
@@ -25,14 +26,19 @@ export function renderClientUnreached(
       afterwards: null,
     }
   }
+  const syntax = syntaxFor(finding.proxy)
+  const fix = syntax?.keepUri({ facts, upstream, what: 'prefix', prefix, arrivedPath: null }) ?? null
+  const vite = viteConfigBlock(MERGED, { base: prefix })
   return {
-    summary: `The proxy strips ${prefix} before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.`,
+    summary: `${proxyName(finding.proxy)} strips ${prefix} before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.`,
     evidence,
     notes: [
-      `With base '/' Vite writes root-relative URLs (${facts.clientPath}, /src/…), which miss the proxy's ${prefix} route. Serve under ${prefix} and let the proxy keep the prefix: a proxy_pass without a path forwards it as the browser sent it.`,
+      `With base '/' Vite writes root-relative URLs (${facts.clientPath}, /src/…), which miss the proxy's ${prefix} route. Serve under ${prefix} and make ${proxyNameInline(finding.proxy)} keep the prefix, forwarding ${prefix} as the browser sent it.`,
+      ...(fix?.notes ?? []),
+      ...hostedNote(finding.proxy),
     ],
-    proxy: [nginxPassUriFix(upstream)],
-    vite: viteConfigBlock(MERGED, { base: prefix }),
-    afterwards: 'Then reload nginx (nginx -s reload) and restart Vite.',
+    proxy: fix?.blocks ?? [],
+    vite,
+    afterwards: afterwards({ proxy: fix ? syntax : null, vite: true }, facts),
   }
 }

@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
+import { afterwards } from '../afterwards.js'
 import type { RenderedFinding } from '../types.js'
 import { ALLOWED_HOSTS_CAUTION, allowedHostsFix } from '../vite-config.js'
 
@@ -30,9 +31,9 @@ export function renderHostRejected(
   return {
     summary: `Vite's host check refuses the HMR handshake's Host "${hostname}" with a silent 400.`,
     evidence,
-    notes: [],
+    notes: ['Nothing to change in the proxy: it forwards the Host the page was asked under, which Vite must allow.'],
     proxy: [],
     vite: allowedHostsFix(hostname, { ...facts, allowedHosts: [] }),
-    afterwards: 'Then restart Vite.',
+    afterwards: afterwards({ proxy: null, vite: true }, facts),
   }
 }

@@ -1,27 +1,19 @@
 import type { Finding } from '../../diagnose/types.js'
-import type { ProxyKind } from '../../evidence/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
-import { seconds } from '../common.js'
-import { haproxyTunnelTimeoutFix } from '../haproxy.js'
-import { nginxIdleTimeoutFix } from '../nginx.js'
-import type { ConfigBlock, RenderedFinding, RenderState } from '../types.js'
+import { afterwards } from '../afterwards.js'
+import { seconds, upstreamFor } from '../common.js'
+import { hostedNote, proxyNameInline, syntaxFor } from '../proxies/index.js'
+import type { RenderedFinding, RenderState } from '../types.js'
 import { pingIntervalFix } from '../vite-config.js'
-
-/** The proxy lines that keep an idle socket open, for the proxies whose lines have an end-to-end test. */
-function idleProxyFix(proxy: ProxyKind): { block: ConfigBlock; reload: string } | null {
-  if (proxy === 'nginx' || proxy === 'unknown') {
-    return { block: nginxIdleTimeoutFix(), reload: 'reload nginx (nginx -s reload)' }
-  }
-  if (proxy === 'haproxy') return { block: haproxyTunnelTimeoutFix(), reload: 'reload HAProxy' }
-  return null
-}
 
 export function renderIdleTimeout(
   finding: Extract<Finding, { cause: 'idle-timeout' }>,
   facts: ViteFacts,
   state: RenderState,
 ): RenderedFinding {
-  const proxyFix = idleProxyFix(finding.proxy)
+  const syntax = syntaxFor(finding.proxy)
+  const proxyFix = syntax?.keepIdleSocket({ facts, upstream: upstreamFor(finding.upstream, facts, null) }) ?? null
+  const name = proxyNameInline(finding.proxy)
   const keepalive =
     state.keepaliveMs === null
       ? []
@@ -32,13 +24,13 @@ export function renderIdleTimeout(
     summary: `The proxy closes the HMR socket after ${seconds(finding.idleMs)} idle, and Vite reloads the page every time.`,
     evidence: `closed after ${seconds(finding.idleMs)} idle, ${finding.closes} times in ${seconds(finding.spanMs)} (close code ${finding.code}), on the page at ${finding.pageOrigin}${finding.seenByVite > 0 ? `; Vite saw ${finding.seenByVite} of them drop too` : ''}`,
     notes: [
-      `Raise the proxy's idle timeout (idle sockets then stay open longer), or make Vite's client ping more often than every ${seconds(finding.idleMs)} (one small frame per interval per open tab).`,
+      `Raise ${name}'s idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every ${seconds(finding.idleMs)} (one small frame per interval per open tab).`,
+      ...(proxyFix?.notes ?? []),
+      ...hostedNote(finding.proxy),
       ...keepalive,
     ],
-    proxy: proxyFix ? [proxyFix.block] : [],
+    proxy: proxyFix?.blocks ?? [],
     vite: pingIntervalFix(finding.idleMs, facts, proxyFix !== null),
-    afterwards: proxyFix
-      ? `Then ${proxyFix.reload}, or restart Vite after the vite.config change.`
-      : 'Then restart Vite.',
+    afterwards: afterwards({ proxy: proxyFix ? syntax : null, vite: true, alternative: true }, facts),
   }
 }

@@ -1,14 +1,15 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
-import { fallbackNote, PROXY_NAMES, upstreamFor } from '../common.js'
-import { nginxUpgradeFix } from '../nginx.js'
+import { afterwards } from '../afterwards.js'
+import { fallbackNote, upstreamFor } from '../common.js'
+import { hostedNote, proxyName, proxyNameInline, syntaxFor } from '../proxies/index.js'
 import type { RenderedFinding } from '../types.js'
 
 type ProxyError = Extract<Finding, { cause: 'proxy-error' }>
 
 /** What the status says about the hop, and whether a route to where Vite listens is the fix. */
 function meaning(finding: ProxyError, facts: ViteFacts): { summary: string; notes: string[]; route: boolean } {
-  const name = PROXY_NAMES[finding.proxy]
+  const name = proxyName(finding.proxy)
   const listen = facts.listen ? `${facts.listen.host}:${facts.listen.port}` : null
   const where =
     listen === null
@@ -39,9 +40,7 @@ function meaning(finding: ProxyError, facts: ViteFacts): { summary: string; note
   }
   return {
     summary: `${name} answered ${finding.status} for ${finding.path}: the HMR socket never reached Vite.`,
-    notes: [
-      `Make ${name === 'The proxy' ? 'the proxy' : name} forward ${finding.path} to Vite as a WebSocket.${where}`,
-    ],
+    notes: [`Make ${proxyNameInline(finding.proxy)} forward ${finding.path} to Vite as a WebSocket.${where}`],
     route: false,
   }
 }
@@ -49,19 +48,16 @@ function meaning(finding: ProxyError, facts: ViteFacts): { summary: string; note
 export function renderProxyError(finding: ProxyError, facts: ViteFacts): RenderedFinding {
   const { summary, notes, route } = meaning(finding, facts)
   // The proxy's own upstream for that path is unknown (nothing reached Vite), and the path the page dialled
-  // is the page's word: the route uses Vite's own address and its own HMR path. nginx's lines have
-  // end-to-end tests; other proxies get the words above.
+  // is the page's word: the route uses Vite's own address and its own HMR path.
   const upstream = upstreamFor(null, facts, null)
-  const blocks =
-    route && upstream !== null && (finding.proxy === 'nginx' || finding.proxy === 'unknown')
-      ? nginxUpgradeFix(facts.hmrPath, upstream)
-      : null
+  const syntax = syntaxFor(finding.proxy)
+  const fix = route && upstream !== null && syntax !== null ? syntax.routeSocket({ facts, upstream }) : null
   return {
     summary,
     evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}; asked over plain HTTP, that URL answered ${finding.status}${finding.server ? ` (Server: ${finding.server})` : ''}, and no handshake from the page reached Vite`,
-    notes: [...fallbackNote(finding.fallback, facts), ...notes],
-    proxy: blocks ?? [],
+    notes: [...fallbackNote(finding.fallback, facts), ...notes, ...(fix?.notes ?? []), ...hostedNote(finding.proxy)],
+    proxy: fix?.blocks ?? [],
     vite: null,
-    afterwards: blocks ? 'Then reload nginx: nginx -s reload' : null,
+    afterwards: afterwards({ proxy: fix ? syntax : null, vite: false }, facts),
   }
 }

@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
+import { afterwards } from '../afterwards.js'
 import { fallbackNote } from '../common.js'
 import type { RenderedFinding } from '../types.js'
 import { socketSettingsFix } from '../vite-config.js'
@@ -38,6 +39,6 @@ export function renderSocketMisdirected(
     ],
     proxy: [],
     vite: finding.settings === null ? null : socketSettingsFix({ ...finding.settings }, facts),
-    afterwards: finding.settings === null ? null : 'Then restart Vite.',
+    afterwards: afterwards({ proxy: null, vite: finding.settings !== null }, facts),
   }
 }

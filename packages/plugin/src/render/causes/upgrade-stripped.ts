@@ -1,10 +1,10 @@
 import type { Finding } from '../../diagnose/types.js'
-import type { ProxyKind, RequestSnapshot } from '../../evidence/types.js'
+import type { RequestSnapshot } from '../../evidence/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
-import { apacheUpgradeFix } from '../apache.js'
-import { fallbackNote, PROXY_NAMES, upstreamFor } from '../common.js'
-import { nginxUpgradeFix } from '../nginx.js'
-import type { ConfigBlock, RenderedFinding } from '../types.js'
+import { afterwards } from '../afterwards.js'
+import { fallbackNote, upstreamFor } from '../common.js'
+import { hostedNote, proxyName, proxyNameInline, syntaxFor } from '../proxies/index.js'
+import type { RenderedFinding } from '../types.js'
 import { allowedHostsFix } from '../vite-config.js'
 
 type UpgradeStripped = Extract<Finding, { cause: 'upgrade-stripped' }>
@@ -24,33 +24,16 @@ function lostNote(finding: UpgradeStripped, name: string): string[] {
     : [`${name} passes Connection: upgrade on but not the Upgrade header, so Vite sees no upgrade at all.`]
 }
 
-/** The proxy lines that carry the upgrade to Vite, for the proxies whose lines have an end-to-end test. */
-function proxyFix(
-  proxy: ProxyKind,
-  facts: ViteFacts,
-  upstream: string,
-): { blocks: ConfigBlock[]; notes: string[]; reload: string } | null {
-  if (proxy === 'nginx' || proxy === 'unknown') {
-    const blocks = nginxUpgradeFix(facts.hmrPath, upstream)
-    return blocks && { blocks, notes: [], reload: 'reload nginx: nginx -s reload' }
-  }
-  if (proxy === 'apache') {
-    const block = apacheUpgradeFix(facts.base, upstream)
-    return (
-      block && {
-        blocks: [block],
-        notes: ['upgrade=websocket needs Apache 2.4.47 or later (older ones: mod_proxy_wstunnel).'],
-        reload: 'reload Apache: apachectl graceful',
-      }
-    )
-  }
-  return null
-}
-
 export function renderUpgradeStripped(finding: UpgradeStripped, facts: ViteFacts): RenderedFinding {
-  const name = PROXY_NAMES[finding.proxy]
+  const name = proxyName(finding.proxy)
   const upstream = upstreamFor(finding.upstream, facts, finding.handshake.localPort)
-  const fix = upstream === null ? null : proxyFix(finding.proxy, facts, upstream)
+  const syntax = syntaxFor(finding.proxy)
+  const fix =
+    upstream === null || syntax === null
+      ? null
+      : syntax.passUpgrade({ facts, upstream, lost: finding.lost, socketServer: finding.hmrServer })
+  // Only a fix that makes the proxy send the browser's Host needs Vite's host check to allow it.
+  const vite = fix?.forwardsHost && finding.pageHostname ? allowedHostsFix(finding.pageHostname, facts) : null
   return {
     summary: finding.hmrServer
       ? `${name} drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${finding.handshake.localPort}) as a plain request, and it answers 426 Upgrade Required.`
@@ -59,10 +42,15 @@ export function renderUpgradeStripped(finding: UpgradeStripped, facts: ViteFacts
     notes: [
       ...fallbackNote(finding.fallback, facts),
       ...lostNote(finding, name),
-      ...(fix ? fix.notes : [`Make ${name} forward the Upgrade and Connection headers to Vite for ${facts.hmrPath}.`]),
+      ...(fix
+        ? fix.notes
+        : [
+            `Make ${proxyNameInline(finding.proxy)} pass the Upgrade and Connection headers on to Vite for ${facts.hmrPath} (HTTP/1.1 to Vite), and nothing in vite.config needs to change.`,
+          ]),
+      ...hostedNote(finding.proxy),
     ],
     proxy: fix?.blocks ?? [],
-    vite: finding.pageHostname ? allowedHostsFix(finding.pageHostname, facts) : null,
-    afterwards: fix ? `Then ${fix.reload}` : null,
+    vite,
+    afterwards: afterwards({ proxy: fix ? syntax : null, vite: vite !== null }, facts),
   }
 }

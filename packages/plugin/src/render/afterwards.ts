@@ -1,0 +1,29 @@
+import type { ViteFacts } from '../vite-facts.js'
+import type { ProxySyntax } from './proxies/types.js'
+
+/**
+ * What picks up a vite.config change: the `vite` command restarts its server when the config file changes;
+ * a server started from code (middleware mode, where Vite has no HTTP server of its own) doesn't.
+ */
+function viteRestart(facts: ViteFacts): string {
+  return facts.listen === null
+    ? 'restart your server after the vite.config change (in middleware mode nothing restarts Vite by itself)'
+    : 'save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)'
+}
+
+/**
+ * The "then" line, from what the printed fix touched: the proxy's config (reload it), vite.config (Vite
+ * must restart), both, or either one (`alternative`: the blocks are two ways to the same fix).
+ */
+export function afterwards(
+  touched: { proxy: ProxySyntax | null; vite: boolean; alternative?: boolean },
+  facts: ViteFacts,
+): string | null {
+  const { proxy, vite } = touched
+  if (proxy && vite) {
+    return `Then reload ${proxy.name} (${proxy.reload})${touched.alternative ? ', or instead' : ' and'} ${viteRestart(facts)}.`
+  }
+  if (proxy) return `Then reload ${proxy.name}: ${proxy.reload}`
+  if (vite) return `Then ${viteRestart(facts)}.`
+  return null
+}

@@ -1,0 +1,83 @@
+import { configPathArgument } from '../quote.js'
+import type { ConfigBlock } from '../types.js'
+import { type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT_S } from './types.js'
+
+const VERSION_NOTE =
+  "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
+
+/**
+ * `ProxyPass` with `upgrade=websocket` (handled by mod_proxy_http itself), in both places people write it:
+ * at VirtualHost level with the path, and inside `<Location>` without one (a path there is AH00526). Its
+ * trailing slashes follow `base`, as in the usual `ProxyPass / …/`. Null when `base` can't stand bare.
+ */
+function proxyPass(upstream: string, base: string, parameters = ''): ConfigBlock[] | null {
+  if (configPathArgument(base) !== base) return null
+  const target = `http://${upstream}${base} upgrade=websocket${parameters}`
+  return [
+    {
+      where: `Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for ${base}`,
+      text: `ProxyPass ${base} ${target}`,
+    },
+    {
+      where: `Apache, or where that ProxyPass is inside <Location ${base}>, replacing it there (no path inside <Location>)`,
+      text: `ProxyPass ${target}`,
+    },
+  ]
+}
+
+/**
+ * A `RewriteRule … [P]` inside a `<Location>` that also has a `ProxyPass` rewrites the URL that ProxyPass
+ * already mapped (`proxy:http://host:port/…`): the handshake reaches Vite at `//host:port/…`, which Vite
+ * never answers (measured: Apache's 502 after 60 s). `%{REQUEST_URI}` is the path the browser asked for in
+ * any context, `<Location>` (prefix or regex) or VirtualHost, and [P] keeps the query.
+ */
+function locationRewrite(upstream: string, arrivedPath: string | null): ProxyFix | null {
+  if (arrivedPath === null || !arrivedPath.startsWith(`//${upstream}/`)) return null
+  return {
+    blocks: [
+      {
+        where: 'Apache, replacing the RewriteRule … ws://… [P,L] that proxies the socket (keep its RewriteCond)',
+        text: `RewriteRule ^ ws://${upstream}%{REQUEST_URI} [P,L]`,
+      },
+    ],
+    notes: [
+      `There the RewriteRule rewrites the proxy:http://… URL that ProxyPass already made. %{REQUEST_URI} is the path the browser asked for wherever the rule sits.`,
+    ],
+    forwardsHost: false,
+    summary: `Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass: the two send the HMR handshake to ${arrivedPath}, which Vite never answers (Apache answers 502 after its timeout).`,
+  }
+}
+
+export const apache: ProxySyntax = {
+  name: 'Apache',
+  reload: 'apachectl graceful',
+  passUpgrade({ upstream, facts, socketServer }) {
+    // A ProxyPass for base sends the whole site where it points: never at a separate socket server.
+    const blocks = socketServer ? null : proxyPass(upstream, facts.base)
+    return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
+  },
+  keepUri(input) {
+    if (input.what === 'path') return locationRewrite(input.upstream, input.arrivedPath)
+    // A ProxyPass whose two sides differ (`/app/ http://vite/`) strips the prefix; the same path on both
+    // sides keeps it. The printed line keeps carrying the socket, so pasting it never breaks HMR.
+    const blocks = input.what === 'prefix' ? proxyPass(input.upstream, input.prefix) : null
+    return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
+  },
+  routeSocket: () => null,
+  keepIdleSocket({ facts, upstream }) {
+    // An upgraded connection's idle time is the worker's `timeout=` (else ProxyTimeout, else Timeout: 60 s);
+    // set on the ProxyPass, it leaves every other request's timeouts as they are. A separate socket server
+    // has a route of its own, not the ProxyPass for base.
+    const blocks =
+      upstream === null || facts.hmrServerPort !== null
+        ? null
+        : proxyPass(upstream, facts.base, ` timeout=${TUNNEL_TIMEOUT_S}`)
+    return (
+      blocks && {
+        blocks,
+        notes: [`timeout= on the ProxyPass is how long Apache keeps an idle upgraded connection. ${VERSION_NOTE}`],
+        forwardsHost: false,
+      }
+    )
+  },
+}

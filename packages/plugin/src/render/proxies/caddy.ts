@@ -1,0 +1,45 @@
+import { configPathArgument } from '../quote.js'
+import type { ConfigBlock } from '../types.js'
+import type { ProxyFix, ProxySyntax } from './types.js'
+
+/**
+ * Caddy ends every proxied stream on a config reload: each open page loses its HMR socket and reloads.
+ * Caddy 2.7 added `stream_close_delay` against that; Debian 12's Caddy (2.6) refuses the line, so it is
+ * said, not printed.
+ */
+const RELOAD_NOTE =
+  'A caddy reload closes every open HMR socket, so each open page reloads once; from Caddy 2.7, stream_close_delay in the reverse_proxy keeps them open across reloads.'
+
+function fix(block: ConfigBlock, note: string): ProxyFix {
+  return { blocks: [block], notes: [note, RELOAD_NOTE], forwardsHost: false }
+}
+
+export const caddy: ProxySyntax = {
+  name: 'Caddy',
+  reload: 'caddy reload',
+  passUpgrade({ lost }) {
+    // Caddy's reverse_proxy carries WebSockets by itself: what drops them is a header_up edit.
+    return fix(
+      {
+        where: 'Caddy, removing these lines from the reverse_proxy that proxies Vite',
+        text: lost.map((name) => `header_up -${name}`).join('\n'),
+      },
+      `Caddy carries WebSockets as they are; a header_up that deletes or sets ${lost.join(' or ')} flattens the handshake. Remove it however it is written.`,
+    )
+  },
+  keepUri({ what, prefix }) {
+    // `handle_path` strips its prefix before reverse_proxy sees the request; `handle` keeps it. Only a
+    // path that stands bare: Caddyfile quoting of matchers has no test here.
+    const path = `${prefix}*`
+    if (what !== 'prefix' || configPathArgument(prefix) !== prefix) return null
+    return fix(
+      {
+        where: `Caddy, replacing the handle_path ${path} line of the block that proxies Vite`,
+        text: `handle ${path} {`,
+      },
+      `handle_path strips ${prefix} before reverse_proxy forwards the request; handle keeps it.`,
+    )
+  },
+  routeSocket: () => null,
+  keepIdleSocket: () => null,
+}

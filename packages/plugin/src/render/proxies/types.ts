@@ -1,0 +1,55 @@
+import type { HopHeader } from '../../diagnose/types.js'
+import type { ViteFacts } from '../../vite-facts.js'
+import type { ConfigBlock } from '../types.js'
+
+/** The lines one proxy needs for one fix, and what the user should know beside them. */
+export interface ProxyFix {
+  blocks: ConfigBlock[]
+  notes: string[]
+  /** The lines make the proxy send the browser's Host, which Vite's host check must then allow. */
+  forwardsHost: boolean
+  /** What is wrong, when this proxy's layout names it better than the cause's own sentence. */
+  summary?: string
+}
+
+/** What every fix starts from: Vite's facts, and the upstream (a vouched-for one, or Vite's own address). */
+export interface FixInput {
+  facts: ViteFacts
+  upstream: string
+}
+
+/**
+ * One proxy's syntax: the fix pieces the causes need, each null where this proxy has no lines for it that a
+ * test applies on the real binary (the cause then says in words what the proxy must do).
+ */
+export interface ProxySyntax {
+  /** The proxy's name as a sentence uses it. */
+  name: string
+  /** The command that makes it read an edited config without dropping requests. */
+  reload: string
+  /**
+   * Carry the HMR handshake to Vite as an upgrade, given which hop-by-hop headers it lost and whether it
+   * was on its way to Vite's separate socket server (`socketServer`: the upstream is that server's port).
+   */
+  passUpgrade(input: FixInput & { lost: readonly HopHeader[]; socketServer: boolean }): ProxyFix | null
+  /**
+   * Forward the request URI as the browser sent it, whichever part the proxy changed: the query, the
+   * `prefix` (the path Vite serves under) it stripped, or the socket's path it rewrote otherwise.
+   * `arrivedPath` is where the handshake reached Vite, when it did.
+   */
+  keepUri(input: FixInput & { what: UriPart; prefix: string; arrivedPath: string | null }): ProxyFix | null
+  /** Route the socket's path to where Vite listens (the proxy answered it with its own 404 or 502). */
+  routeSocket(input: FixInput): ProxyFix | null
+  /**
+   * Keep an idle HMR socket open longer than any ping interval a browser keeps. `upstream` is null when
+   * nothing vouched for one and Vite's own address isn't known.
+   */
+  keepIdleSocket(input: { facts: ViteFacts; upstream: string | null }): ProxyFix | null
+}
+
+export type UriPart = 'query' | 'prefix' | 'path'
+
+/** Long enough for any ping interval a browser keeps, even a background tab's throttled one. */
+export const TUNNEL_TIMEOUT = '1h'
+/** The same, for a syntax that counts in seconds. */
+export const TUNNEL_TIMEOUT_S = 3600

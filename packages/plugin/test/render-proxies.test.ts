@@ -1,0 +1,220 @@
+import { stripVTControlCharacters } from 'node:util'
+import { describe, expect, test } from 'vitest'
+import type { Finding } from '../src/diagnose/types.js'
+import type { ProxyKind } from '../src/evidence/types.js'
+import { renderFinding } from '../src/render/finding.js'
+import { renderTerminal } from '../src/render/terminal.js'
+import type { ViteFacts } from '../src/vite-facts.js'
+import { request, viteFacts } from './fixtures.js'
+
+const KINDS: ProxyKind[] = [
+  'nginx',
+  'apache',
+  'caddy',
+  'haproxy',
+  'traefik',
+  'cloudflare',
+  'aws-alb',
+  'google-lb',
+  'azure-front-door',
+  'unknown',
+]
+
+/** Words only one proxy's config or commands use: another proxy's message must hold none of them. */
+const SYNTAX: Record<'nginx' | 'apache' | 'caddy' | 'haproxy', RegExp> = {
+  nginx: /proxy_pass|proxy_set_header|proxy_read_timeout|location [=/]|nginx -s|\$http_upgrade/,
+  apache: /ProxyPass|RewriteRule|RewriteCond|<VirtualHost|<Location|apachectl|upgrade=websocket/,
+  caddy: /header_up|handle_path|handle \/|reverse_proxy|stream_close_delay|caddy reload/,
+  haproxy: /timeout tunnel|http-request|option http-server-close|reload haproxy/,
+}
+
+const NAMES = { nginx: 'nginx', apache: 'Apache', caddy: 'Caddy', haproxy: 'HAProxy' }
+
+/** One finding of every cause that can carry a proxy's lines, as `kind` would have sent it. */
+function findings(kind: ProxyKind): Finding[] {
+  const handshake = request({ proxy: kind, httpVersion: '1.1', connection: 'Upgrade', host: '127.0.0.1:5173' })
+  return [
+    {
+      cause: 'upgrade-stripped',
+      proxy: kind,
+      handshake,
+      lost: ['Upgrade'],
+      hmrServer: false,
+      pageOrigin: 'http://app.test',
+      fallback: 'fails',
+      upstream: '127.0.0.1:5173',
+      pageHostname: 'app.test',
+    },
+    {
+      cause: 'idle-timeout',
+      proxy: kind,
+      pageOrigin: 'http://app.test',
+      idleMs: 30_000,
+      closes: 3,
+      spanMs: 95_000,
+      code: 1006,
+      seenByVite: 3,
+      upstream: '127.0.0.1:5173',
+    },
+    { cause: 'uri-rewritten', what: 'query', request: handshake, redirects: 0, upstream: null },
+    { cause: 'uri-rewritten', what: 'prefix', request: { ...handshake, path: '/' }, redirects: 0, upstream: null },
+    {
+      cause: 'uri-rewritten',
+      what: 'prefix',
+      request: { ...handshake, path: '//127.0.0.1:5173/app/' },
+      redirects: 0,
+      upstream: '127.0.0.1:5173',
+    },
+    {
+      cause: 'client-unreached',
+      pageUrl: 'http://app.test/app/about',
+      clientSrc: 'http://app.test/@vite/client',
+      arrivedPath: '/about',
+      strippedPrefix: '/app/',
+      upstream: '127.0.0.1:5173',
+      proxy: kind,
+    },
+    ...[404, 502, 504].map(
+      (status): Finding => ({
+        cause: 'proxy-error',
+        proxy: kind,
+        status,
+        server: null,
+        socketUrl: 'ws://app.test/app/',
+        path: '/app/',
+        pageOrigin: 'http://app.test',
+        fallback: 'fails',
+      }),
+    ),
+    { cause: 'host-rejected', via: 'handshake', request: handshake, hostname: 'app.test', verified: true },
+    {
+      cause: 'socket-never-arrived',
+      pageOrigin: 'http://app.test',
+      socketUrl: 'ws://app.test/app/',
+      fallback: 'fails',
+    },
+    {
+      cause: 'socket-misdirected',
+      clientOrigin: 'http://app.test',
+      socketUrl: 'ws://app.test:5173/app/',
+      opened: false,
+      error: null,
+      settings: { clientPort: 80 },
+      fallback: 'fails',
+    },
+  ]
+}
+
+function terminal(finding: Finding, facts: ViteFacts): string {
+  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts)))
+}
+
+const FACTS = viteFacts({ base: '/app/', hmrPath: '/app/' })
+
+describe.each(KINDS)('every cause behind %s', (kind) => {
+  const foreign = Object.entries(SYNTAX).filter(([name]) => name !== kind)
+
+  test.each(
+    findings(kind).map((finding) => ({ finding, label: `${finding.cause} ${JSON.stringify(finding).length}` })),
+  )('no other proxy’s syntax: $label', ({ finding }) => {
+    const text = terminal(finding, FACTS)
+    for (const [name, pattern] of foreign)
+      expect({ name, match: pattern.exec(text)?.[0] }).toEqual({ name, match: undefined })
+  })
+
+  test('each block goes to this proxy, and the then line reloads it only when a block was printed', () => {
+    const name = NAMES[kind as keyof typeof NAMES]
+    for (const finding of findings(kind)) {
+      const rendered = renderFinding(finding, FACTS)
+      for (const block of rendered.proxy) expect(block.where.startsWith(`${name},`)).toBe(true)
+      if (name === undefined) expect(rendered.proxy).toEqual([])
+      expect(rendered.afterwards?.includes('Then reload') ?? false).toBe(rendered.proxy.length > 0)
+      if (rendered.vite) expect(rendered.afterwards).toMatch(/vite\.config/)
+    }
+  })
+})
+
+test.each<{ kind: ProxyKind; printed: string[] }>([
+  {
+    kind: 'nginx',
+    printed: [
+      'upgrade-stripped',
+      'idle-timeout',
+      'uri-rewritten',
+      'uri-rewritten',
+      'uri-rewritten',
+      'client-unreached',
+      'proxy-error',
+      'proxy-error',
+    ],
+  },
+  {
+    kind: 'apache',
+    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
+  },
+  { kind: 'caddy', printed: ['upgrade-stripped', 'uri-rewritten', 'client-unreached'] },
+  { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout'] },
+])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
+  const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
+  expect(withLines.map((finding) => finding.cause)).toEqual(printed)
+})
+
+describe('quoting holds whatever the base', () => {
+  test.each([
+    { base: '/a b/', bare: false },
+    { base: '/a;b/', bare: false },
+    { base: "/it's/", bare: false },
+    { base: '/a$b/', bare: false },
+    { base: '/app/', bare: true },
+  ])('$base', ({ base, bare }) => {
+    const facts = viteFacts({ base, hmrPath: base })
+    for (const kind of KINDS) {
+      for (const finding of findings(kind)) {
+        const rendered = renderFinding(finding, facts)
+        for (const block of rendered.proxy) {
+          // A path that needs quoting is quoted (nginx) or left out (Apache, Caddy): never bare.
+          for (const line of block.text.split('\n')) {
+            if (!line.includes(base)) continue
+            expect(bare || line.includes(`"${base}`)).toBe(true)
+          }
+        }
+      }
+    }
+  })
+})
+
+test('the catalogue’s Apache layout is named and its RewriteRule replaced by one that works in any context', () => {
+  const [, , , , catalogue] = findings('apache')
+  const text = terminal(catalogue as Finding, viteFacts())
+  expect(text).toContain(
+    "[hmr-doctor] Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass: the two send the HMR handshake to //127.0.0.1:5173/app/, which Vite never answers",
+  )
+  expect(text).toContain(
+    'Apache, replacing the RewriteRule … ws://… [P,L] that proxies the socket (keep its RewriteCond):',
+  )
+  expect(text).toContain('    RewriteRule ^ ws://127.0.0.1:5173%{REQUEST_URI} [P,L]')
+  expect(text).toContain('Then reload Apache: apachectl graceful')
+})
+
+test('a hosted hop is named mid-sentence in lower case, and gets only words', () => {
+  const [stripped] = findings('aws-alb')
+  const text = terminal(stripped as Finding, FACTS)
+  expect(text).toContain('[hmr-doctor] The AWS load balancer drops the WebSocket upgrade')
+  expect(text).toContain('Make the AWS load balancer pass the Upgrade and Connection headers on to Vite')
+  expect(text).toContain('No AWS load balancer settings are printed')
+})
+
+test("Apache's idle lines only where the socket shares Vite's server: a separate one has a route of its own", () => {
+  const [, idle] = findings('apache')
+  const separate = viteFacts({ hmr: { port: 24678 }, hmrServerPort: 24678 })
+  expect(renderFinding(idle as Finding, FACTS).proxy).not.toEqual([])
+  expect(renderFinding(idle as Finding, separate).proxy).toEqual([])
+})
+
+test('a vite.config change in middleware mode asks for a restart of the user’s server', () => {
+  const [, idle] = findings('unknown')
+  const text = terminal(idle as Finding, viteFacts({ listen: null }))
+  expect(text).toContain(
+    'Then restart your server after the vite.config change (in middleware mode nothing restarts Vite by itself).',
+  )
+})

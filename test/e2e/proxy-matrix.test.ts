@@ -1,0 +1,468 @@
+import type { Duplex } from 'node:stream'
+import { timing } from 'vite-plugin-hmr-doctor'
+import { describe, expect, test } from 'vitest'
+import {
+  BROWSER_MODES,
+  caddyfile,
+  checkApacheConfig,
+  checkHaproxyConfig,
+  configWithPrintedFix,
+  dialHmr,
+  expectHmrApplies,
+  expectSilence,
+  freePort,
+  haproxyConfig,
+  openPage,
+  PROXY_HOST,
+  printedBlock,
+  type RunningVite,
+  removeLines,
+  replaceLine,
+  startApache,
+  startCaddy,
+  startHaproxy,
+  validateCaddy,
+} from '../harness/index.js'
+import { useScenario } from '../harness/scenario.js'
+
+/**
+ * Each cause × each proxy whose lines the doctor prints, in the layouts people write: every broken config is
+ * diagnosed as that proxy, its printed lines pasted verbatim where the message says, the proxy's own check
+ * passes, and the socket then opens. The whole space runs with a Node dialler (as Vite's client dials); a
+ * sample runs in Chromium, both browser modes, down to HMR applying an edit. nginx's space is
+ * directive-space.test.ts.
+ */
+
+type Proxy = 'apache' | 'caddy' | 'haproxy'
+type Base = '/' | '/app/'
+
+const scenario = useScenario()
+
+interface Running {
+  origin: string
+  restart(part: string): Promise<void>
+  /** The proxy's own config check of the config `part` makes here. */
+  check(part: string): Promise<string>
+}
+
+/** HAProxy's timeouts, with no `timeout tunnel`: the socket lives by these, long enough for any test. */
+const HAPROXY_DEFAULTS = 'timeout connect 5s\ntimeout client 30s\ntimeout server 30s'
+
+/**
+ * A proxy on a free port of PROXY_HOST, from the part of its config a case varies: `build` makes the whole
+ * config (for `listen`) that `start` runs and `check` checks.
+ */
+function runner<Config>(
+  build: (listen: string, part: string, upstream: string) => Config,
+  start: (
+    config: Config,
+    listen: { host: string; port: number },
+  ) => Promise<{ restart(config: Config): Promise<void>; stop(): Promise<unknown> }>,
+  check: (config: Config) => Promise<string>,
+) {
+  return async (part: string, upstream: string): Promise<Running> => {
+    const port = await freePort(PROXY_HOST)
+    const config = (next: string) => build(`${PROXY_HOST}:${port}`, next, upstream)
+    const proxy = await start(config(part), { host: PROXY_HOST, port })
+    scenario.defer(() => proxy.stop())
+    return {
+      origin: `http://${PROXY_HOST}:${port}`,
+      restart: (next) => proxy.restart(config(next)),
+      check: (next) => check(config(next)),
+    }
+  }
+}
+
+/** How each proxy starts from the part of its config a case varies, and what its check says when it passes. */
+const PROXIES: Record<Proxy, { valid: RegExp; start(part: string, upstream: string): Promise<Running> }> = {
+  apache: {
+    valid: /Syntax OK/,
+    start: runner((listen, virtualHost) => ({ listen, virtualHost }), startApache, checkApacheConfig),
+  },
+  caddy: {
+    valid: /Valid configuration/,
+    start: runner(caddyfile, startCaddy, validateCaddy),
+  },
+  haproxy: {
+    valid: /Configuration file is valid/,
+    start: runner(
+      (listen, frontend, upstream) => haproxyConfig({ listen, upstream, defaults: HAPROXY_DEFAULTS, frontend }),
+      startHaproxy,
+      checkHaproxyConfig,
+    ),
+  },
+}
+
+const APACHE_VH = (base: Base) => `Apache, in the <VirtualHost> that proxies Vite, replacing its ProxyPass for ${base}`
+const APACHE_LOCATION = (base: Base) =>
+  `Apache, or where that ProxyPass is inside <Location ${base}>, replacing it there (no path inside <Location>)`
+const APACHE_REWRITE = 'Apache, replacing the RewriteRule … ws://… [P,L] that proxies the socket (keep its RewriteCond)'
+const CADDY_REMOVE = 'Caddy, removing these lines from the reverse_proxy that proxies Vite'
+const CADDY_HANDLE = 'Caddy, replacing the handle_path /app/* line of the block that proxies Vite'
+const HAPROXY_REMOVE = 'HAProxy, removing these rules from the frontend or backend that proxies Vite'
+
+interface Broken {
+  name: string
+  proxy: Proxy
+  base: Base
+  broken(upstream: string): string
+  summary: string
+  /** The printed lines pasted as their "where" says. */
+  apply(config: string, output: string): string
+}
+
+const UPGRADE_DROPPED = {
+  apache: '[hmr-doctor] Apache drops the WebSocket upgrade',
+  caddy: '[hmr-doctor] Caddy drops the WebSocket upgrade',
+  haproxy: '[hmr-doctor] HAProxy drops the WebSocket upgrade',
+}
+
+/** The catalogue's socket recipe: a RewriteRule [P] to ws:// beside the ProxyPass inside one <Location>. */
+const catalogue = (location: string, proxyPass: string) => (upstream: string) =>
+  `<Location ${location}>
+    RewriteEngine On
+    RewriteCond %{HTTP:Upgrade} =websocket [NC]
+    RewriteRule /(.*) ws://${upstream}/$1 [P,L]
+    ProxyPass ${proxyPass.replace('U', upstream)}
+    ProxyPassReverse ${proxyPass.replace('U', upstream)}
+</Location>`
+
+const BROKEN: Broken[] = [
+  ...(['/', '/app/'] as const).flatMap((base): Broken[] => [
+    {
+      name: `Apache, ProxyPass at VirtualHost level without upgrade=websocket, base ${base}`,
+      proxy: 'apache',
+      base,
+      broken: (u) => `ProxyPass ${base} http://${u}${base}\nProxyPassReverse ${base} http://${u}${base}`,
+      summary: UPGRADE_DROPPED.apache,
+      apply: (config, output) => replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH(base))),
+    },
+    {
+      name: `Apache, path-less ProxyPass inside <Location ${base}> without upgrade=websocket`,
+      proxy: 'apache',
+      base,
+      broken: (u) =>
+        `<Location ${base}>\n    ProxyPass http://${u}${base}\n    ProxyPassReverse http://${u}${base}\n</Location>`,
+      summary: UPGRADE_DROPPED.apache,
+      apply: (config, output) => replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION(base))),
+    },
+  ]),
+  {
+    name: 'Apache, ProxyPass at VirtualHost level that strips /app/',
+    proxy: 'apache',
+    base: '/app/',
+    broken: (u) => `ProxyPass /app/ http://${u}/ upgrade=websocket`,
+    summary: '[hmr-doctor] Apache strips the path prefix',
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/app/'))),
+  },
+  {
+    name: 'Apache, path-less ProxyPass inside <Location /app/> that strips /app/',
+    proxy: 'apache',
+    base: '/app/',
+    broken: (u) => `<Location /app/>\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    summary: '[hmr-doctor] Apache strips the path prefix',
+    apply: (config, output) =>
+      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/app/'))),
+  },
+  ...[
+    { location: '~ ".*"', proxyPass: 'http://U', label: 'a regex <Location> (the catalogue’s own)' },
+    { location: '/', proxyPass: 'http://U/', label: '<Location />' },
+  ].map(
+    ({ location, proxyPass, label }): Broken => ({
+      name: `Apache, RewriteRule [P] to ws:// beside ProxyPass in ${label}`,
+      proxy: 'apache',
+      base: '/',
+      broken: catalogue(location, proxyPass),
+      summary: "[hmr-doctor] Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass",
+      apply: (config, output) => replaceLine(config, /^\s*RewriteRule /, printedBlock(output, APACHE_REWRITE)),
+    }),
+  ),
+  ...[
+    { header: 'Upgrade', base: '/' as const },
+    { header: 'Upgrade', base: '/app/' as const },
+    { header: 'Connection', base: '/' as const },
+  ].map(
+    ({ header, base }): Broken => ({
+      name: `Caddy, reverse_proxy with header_up -${header}${base === '/' ? '' : ' inside handle /app/*'}, base ${base}`,
+      proxy: 'caddy',
+      base,
+      broken: (u) => {
+        const proxy = `reverse_proxy ${u} {\n    header_up -${header}\n}`
+        return base === '/' ? proxy : `handle /app/* {\n${proxy.replace(/^/gm, '    ')}\n}`
+      },
+      summary: UPGRADE_DROPPED.caddy,
+      apply: (config, output) => removeLines(config, printedBlock(output, CADDY_REMOVE)),
+    }),
+  ),
+  {
+    name: 'Caddy, handle_path /app/* (strips the prefix), base /app/',
+    proxy: 'caddy',
+    base: '/app/',
+    broken: (u) => `handle_path /app/* {\n    reverse_proxy ${u}\n}`,
+    summary: '[hmr-doctor] Caddy strips the path prefix',
+    apply: (config, output) => replaceLine(config, /^\s*handle_path /, printedBlock(output, CADDY_HANDLE)),
+  },
+  ...['Upgrade', 'Connection'].map(
+    (header): Broken => ({
+      name: `HAProxy, http-request del-header ${header}`,
+      proxy: 'haproxy',
+      base: '/',
+      broken: () => `http-request del-header ${header}`,
+      summary: UPGRADE_DROPPED.haproxy,
+      apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_REMOVE)),
+    }),
+  ),
+]
+
+interface Healthy {
+  name: string
+  proxy: Proxy
+  base: Base
+  config(upstream: string): string
+}
+
+const HEALTHY: Healthy[] = [
+  {
+    name: 'Apache, ProxyPass with upgrade=websocket at VirtualHost level',
+    proxy: 'apache',
+    base: '/',
+    config: (u) => `ProxyPass / http://${u}/ upgrade=websocket\nProxyPassReverse / http://${u}/`,
+  },
+  {
+    name: 'Apache, path-less ProxyPass with upgrade=websocket inside <Location /app/>',
+    proxy: 'apache',
+    base: '/app/',
+    config: (u) => `<Location /app/>\n    ProxyPass http://${u}/app/ upgrade=websocket\n</Location>`,
+  },
+  {
+    name: 'Apache, RewriteRule [P] with %{REQUEST_URI} beside ProxyPass in a regex <Location>',
+    proxy: 'apache',
+    base: '/',
+    config: (u) =>
+      catalogue('~ ".*"', 'http://U')(u).replace(/RewriteRule .*/, `RewriteRule ^ ws://${u}%{REQUEST_URI} [P,L]`),
+  },
+  {
+    name: 'Caddy, handle /app/* (keeps the prefix), base /app/',
+    proxy: 'caddy',
+    base: '/app/',
+    config: (u) => `handle /app/* {\n    reverse_proxy ${u}\n}`,
+  },
+  {
+    name: 'HAProxy, option http-server-close',
+    proxy: 'haproxy',
+    base: '/',
+    config: () => 'option http-server-close',
+  },
+]
+
+function tokenOf(vite: RunningVite): string {
+  const token = (vite.server.config as { webSocketToken?: string }).webSocketToken
+  if (!token) throw new Error('this Vite issues no token')
+  return token
+}
+
+async function setUp(
+  proxy: Proxy,
+  base: Base,
+  part: (upstream: string) => string,
+  doctor: Parameters<typeof scenario.vite>[0] = {},
+) {
+  const vite = await scenario.vite({ ...doctor, config: { base } })
+  const upstream = `${vite.host}:${vite.port}`
+  const config = part(upstream)
+  const running = await PROXIES[proxy].start(config, upstream)
+  // A handshake Vite never answers holds a proxy worker until the proxy's own timeout (Apache's: 60 s), and
+  // stopping the proxy waits for it. Hanging up on Vite's side ends it as that timeout would, only sooner.
+  const upgrades = new Set<Duplex>()
+  vite.server.httpServer?.on('upgrade', (_request, socket: Duplex) => upgrades.add(socket))
+  const hangUp = () => {
+    for (const socket of upgrades) socket.destroy()
+  }
+  scenario.defer(async () => hangUp())
+  return { vite, config, running, hangUp, url: `${running.origin}${base}`, direct: `http://${upstream}${base}` }
+}
+
+describe('broken configs, dialled as Vite’s client dials', () => {
+  test.each(BROKEN.map((broken) => [broken.name, broken] as const))(
+    '%s: diagnosed as that proxy, fixed by the printed lines',
+    async (_, broken) => {
+      const { vite, config, running, hangUp, url, direct } = await setUp(broken.proxy, broken.base, broken.broken)
+      const { valid } = PROXIES[broken.proxy]
+      const origin = running.origin
+      const token = tokenOf(vite)
+      expect(await running.check(config)).toMatch(valid)
+
+      // A handshake Vite never answers is left hanging by the proxy: a short wait says enough.
+      const first = await dialHmr(url, { origin, token, timeoutMs: 1000 })
+      expect(first.opened).toBe(false)
+      // Vite's client retries straight at Vite; a browser on this machine gets through.
+      await dialHmr(direct, { origin, token })
+      const output = await scenario.diagnosis(vite, broken.summary)
+      expect(output).not.toMatch(/nginx/)
+
+      const fixed = broken.apply(config, output)
+      expect(await running.check(fixed)).toMatch(valid)
+      hangUp()
+      await running.restart(fixed)
+      expect(await dialHmr(url, { origin, token })).toEqual({
+        opened: true,
+        status: 101,
+        firstMessage: '{"type":"connected"}',
+      })
+    },
+  )
+})
+
+describe('healthy configs, dialled as Vite’s client dials', () => {
+  test.each(HEALTHY.map((healthy) => [healthy.name, healthy] as const))(
+    '%s: the socket opens, nothing printed',
+    async (_, healthy) => {
+      const { vite, config, running, url } = await setUp(healthy.proxy, healthy.base, healthy.config)
+      expect(await running.check(config)).toMatch(PROXIES[healthy.proxy].valid)
+      const opened = await dialHmr(url, { origin: running.origin, token: tokenOf(vite) })
+      expect(opened).toEqual({ opened: true, status: 101, firstMessage: '{"type":"connected"}' })
+      // Nothing is pending after a socket that opened; a finding would settle within this window.
+      await new Promise((resolve) => setTimeout(resolve, timing.fallbackSettleMs))
+      expect(vite.logger.text()).not.toContain('[hmr-doctor]')
+    },
+  )
+})
+
+/** A sample in Chromium: the catalogue's Apache, Caddy's header_up, HAProxy's del-header; two healthy layouts. */
+const SAMPLE = ['regex <Location>', 'header_up -Upgrade, base /', 'del-header Upgrade']
+const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)']
+
+describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {
+  test.each(
+    BROKEN.filter((broken) => SAMPLE.some((part) => broken.name.includes(part))).map(
+      (broken) => [broken.name, broken] as const,
+    ),
+  )('%s: diagnosed, fixed verbatim, HMR applies', async (_, broken) => {
+    const { vite, config, running, hangUp, url } = await setUp(broken.proxy, broken.base, broken.broken)
+    const context = await scenario.context(mode)
+    await openPage(context, url)
+    const output = await scenario.diagnosis(vite, broken.summary)
+    hangUp()
+    await running.restart(broken.apply(config, output))
+    await expectHmrApplies(await openPage(context, url), vite)
+  })
+
+  test.each(
+    HEALTHY.filter((healthy) => HEALTHY_SAMPLE.some((part) => healthy.name.includes(part))).map(
+      (healthy) => [healthy.name, healthy] as const,
+    ),
+  )('%s: HMR applies, the doctor stays silent', async (_, healthy) => {
+    const { vite, url } = await setUp(healthy.proxy, healthy.base, healthy.config)
+    const watched = await openPage(await scenario.context(mode), url)
+    await expectHmrApplies(watched, vite)
+    await expectSilence(vite, watched)
+  })
+})
+
+/** `base: '/'` behind a route that strips `/app/`: the page loads, its client never reaches Vite. */
+const UNREACHED: Array<{ name: string; proxy: Proxy; broken(upstream: string): string; apply: Broken['apply'] }> = [
+  {
+    name: 'Apache, ProxyPass /app/ to / at VirtualHost level',
+    proxy: 'apache',
+    broken: (u) => `ProxyPass /app/ http://${u}/ upgrade=websocket`,
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/app/'))),
+  },
+  {
+    name: 'Apache, path-less ProxyPass to / inside <Location /app/>',
+    proxy: 'apache',
+    broken: (u) => `<Location /app/>\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    apply: (config, output) =>
+      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/app/'))),
+  },
+  {
+    name: 'Caddy, handle_path /app/*',
+    proxy: 'caddy',
+    broken: (u) => `handle_path /app/* {\n    reverse_proxy ${u}\n}`,
+    apply: (config, output) => replaceLine(config, /^\s*handle_path /, printedBlock(output, CADDY_HANDLE)),
+  },
+]
+
+const NAMES: Record<Proxy, string> = { apache: 'Apache', caddy: 'Caddy', haproxy: 'HAProxy' }
+
+describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s browser", (mode) => {
+  test.each(UNREACHED.map((unreached) => [unreached.name, unreached] as const))(
+    '%s: named, and the printed base and route, applied, make HMR work',
+    async (_, unreached) => {
+      const first = await scenario.vite()
+      const upstream = `${first.host}:${first.port}`
+      const broken = unreached.broken(upstream)
+      const running = await PROXIES[unreached.proxy].start(broken, upstream)
+      const context = await scenario.context(mode)
+      await openPage(context, `${running.origin}/app/`)
+      const output = await scenario.diagnosis(
+        first,
+        `[hmr-doctor] ${NAMES[unreached.proxy]} strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.`,
+      )
+
+      const { configFile, files } = configWithPrintedFix(
+        'export default defineConfig({})',
+        printedBlock(output, 'vite.config, merged into your config'),
+      )
+      await first.stop()
+      const fixed = await scenario.vite({ configFile, files, port: first.port })
+      const config = unreached.apply(broken, output)
+      expect(await running.check(config)).toMatch(PROXIES[unreached.proxy].valid)
+      await running.restart(config)
+      await expectHmrApplies(await openPage(context, `${running.origin}/app/`), fixed)
+      expect(fixed.logger.text()).not.toContain('[hmr-doctor]')
+    },
+  )
+})
+
+/** Apache's idle timeout in these tests: short, so a loop shows within seconds. */
+const APACHE_IDLE_S = 2
+/** Several turns of the loop on a busy machine: each reloaded page reports again. Ends at once on success. */
+const LOOP_DIAGNOSIS_MS = 45_000
+
+const IDLE_LAYOUTS = [
+  {
+    name: 'ProxyPass at VirtualHost level',
+    proxyPass: (u: string) => `ProxyPass / http://${u}/ upgrade=websocket`,
+    apply: (config: string, output: string) =>
+      replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/'))),
+  },
+  {
+    name: 'path-less ProxyPass inside <Location />',
+    proxyPass: (u: string) => `<Location />\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    apply: (config: string, output: string) =>
+      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/'))),
+  },
+]
+
+describe.each(BROWSER_MODES)(`Apache closing idle sockets after ${APACHE_IDLE_S} s, %s browser`, (mode) => {
+  // Each turn of the loop costs seconds: both layouts where no fallback can hide the proxy, one with it.
+  test.each(
+    IDLE_LAYOUTS.filter((_, index) => mode === 'proxy-only' || index === 0).map(
+      (layout) => [layout.name, layout] as const,
+    ),
+  )('%s: the loop is named; the printed timeout= stops it', async (_, layout) => {
+    const broken = (u: string) => `Timeout ${APACHE_IDLE_S}\n${layout.proxyPass(u)}`
+    const { vite, config, running, hangUp, url } = await setUp('apache', '/', broken, {
+      doctor: { keepalive: false },
+    })
+    const context = await scenario.context(mode)
+    const looping = await openPage(context, url)
+    const output = await scenario.diagnosis(
+      vite,
+      `[hmr-doctor] The proxy closes the HMR socket after ${APACHE_IDLE_S}.`,
+      LOOP_DIAGNOSIS_MS,
+    )
+    await looping.page.close()
+
+    const fixed = layout.apply(config, output)
+    expect(await running.check(fixed)).toMatch(PROXIES.apache.valid)
+    hangUp()
+    await running.restart(fixed)
+    const page = await openPage(context, url)
+    const before = page.reloads()
+    // Three of Apache's idle timeouts pass with the page left alone: timeout= keeps the socket.
+    await page.page.waitForTimeout(APACHE_IDLE_S * 3 * 1000 + 500)
+    expect(page.reloads()).toBe(before)
+    await expectHmrApplies(page, vite)
+  })
+})
