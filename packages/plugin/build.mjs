@@ -11,21 +11,24 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 rmSync(dist, { recursive: true, force: true })
 
 /** A browser bundle for modern browsers, minified, into dist/. */
-function buildBrowser(lib) {
+function buildBrowser(lib, target = 'es2020') {
   return build({
     configFile: false,
     logLevel: 'warn',
-    build: { outDir: 'dist', emptyOutDir: false, minify: true, target: 'es2020', lib },
+    build: { outDir: 'dist', emptyOutDir: false, minify: true, target, lib },
   })
 }
 
 // The watcher every page carries (prepended to Vite's client), and the rest, loaded only when a page needs it.
-await buildBrowser({
-  entry: 'src/client/watch.ts',
-  formats: ['iife'],
-  name: '__hmrDoctorClient',
-  fileName: () => 'client.iife.js',
-})
+await buildBrowser(
+  {
+    entry: 'src/client/watch.ts',
+    formats: ['iife'],
+    name: 'install',
+    fileName: () => 'client.iife.js',
+  },
+  'es2022',
+)
 await buildBrowser({ entry: 'src/client/doctor-client.ts', formats: ['es'], fileName: () => 'doctor-client.js' })
 
 // The snippet is prepended to the first line of Vite's client: a line break would shift its source map.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
-import { clientSnippet, doctorModuleMiddleware, isViteClient, pageBeacon } from './client-inject.js'
+import { clientSnippet, doctorModuleMiddleware, isViteClient, pageBeacon, prependToClient } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
@@ -102,16 +102,21 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       // After Vite's own client tag (it prepends to head), so the check runs once the client ran or failed.
       return [{ tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'head' }]
     },
-    transform(code, id) {
-      if (socketsOff || !isViteClient(id, code)) return null
-      const snippet = clientSnippet({
-        secret,
-        serverId,
-        notice: resolved.notice,
-        directFallback,
-        reportCapMs: timing.reportCapMs,
-      })
-      return { code: snippet + code, map: null }
+    transform: {
+      // After Vite's own transforms, so the client's source map is made from the text the page gets.
+      order: 'post',
+      handler(code, id) {
+        if (socketsOff || !isViteClient(id, code)) return null
+        const snippet = clientSnippet({
+          secret,
+          serverId,
+          notice: resolved.notice,
+          directFallback,
+          reportCapMs: timing.reportCapMs,
+        })
+        // No map for Vite to chain: the code carries its own (see prependToClient).
+        return { code: prependToClient(code, snippet), map: null }
+      },
     },
   }
 }

@@ -3,13 +3,13 @@ import {
   appendClose,
   type CloseEntry,
   isReloadLoop,
+  parseHistory,
   type ReportedClose,
-  readHistory,
   toReported,
 } from '../src/client/close-history.js'
 import { readMessages } from '../src/client/doctor-client.js'
 import { answerKind, probeUrl } from '../src/client/probe.js'
-import { isHmrProtocol } from '../src/client/watch.js'
+import { isHmrProtocol } from '../src/client/protocol.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],
@@ -104,8 +104,10 @@ describe('close history', () => {
       raw: JSON.stringify([entry(NOW - 120_001), entry(NOW - 120_000), entry(NOW - 1)]),
       expected: [entry(NOW - 120_000), entry(NOW - 1)],
     },
-  ])('readHistory: $name', ({ raw, expected }) => {
-    expect(readHistory(raw, NOW)).toEqual(expected)
+  ])('a stored history read back: $name', ({ raw, expected }) => {
+    expect(toReported(parseHistory(raw), NOW, SERVER)).toEqual(toReported(expected, NOW, SERVER))
+    // What the watcher counts towards a loop is what the report would carry.
+    expect(isReloadLoop(parseHistory(raw), NOW, SERVER)).toBe(isReloadLoop(expected, NOW, SERVER))
   })
 
   test.each<{ name: string; before: number; expected: number[] }>([
