@@ -46,7 +46,8 @@ export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse
  * pages a backend renders.
  */
 export function clientSnippet(config: Omit<ClientConfig, 'clientUrl'>): string {
-  return `;(()=>{${clientBundle()};install({...${JSON.stringify(config)},clientUrl:import.meta.url})})();`
+  const settings = `${JSON.stringify(config).slice(0, -1)},"clientUrl":import.meta.url}`
+  return `;(()=>{${clientBundle()};install(${settings})})();`
 }
 
 /** The source name Vite gives the client in the map it generates: the basename of `/@vite/client`. */

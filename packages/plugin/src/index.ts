@@ -9,7 +9,6 @@ import { createHostCheck } from './host-check.js'
 import { createKeepalive } from './keepalive.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
 import { pingIntervalBelow } from './render/vite-config.js'
-import { timing } from './timing.js'
 import { readViteFacts } from './vite-facts.js'
 
 export type { HmrDoctorOptions } from './options.js'
@@ -112,7 +111,6 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
           serverId,
           notice: resolved.notice,
           directFallback,
-          reportCapMs: timing.reportCapMs,
         })
         // No map for Vite to chain: the code carries its own (see prependToClient).
         return { code: prependToClient(code, snippet), map: null }

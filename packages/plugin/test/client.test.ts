@@ -3,8 +3,8 @@ import {
   appendClose,
   type CloseEntry,
   isReloadLoop,
-  parseHistory,
   type ReportedClose,
+  readStoredHistory,
   toReported,
 } from '../src/client/close-history.js'
 import { readMessages } from '../src/client/doctor-client.js'
@@ -105,9 +105,21 @@ describe('close history', () => {
       expected: [entry(NOW - 120_000), entry(NOW - 1)],
     },
   ])('a stored history read back: $name', ({ raw, expected }) => {
-    expect(toReported(parseHistory(raw), NOW, SERVER)).toEqual(toReported(expected, NOW, SERVER))
+    expect(
+      toReported(
+        readStoredHistory(() => raw),
+        NOW,
+        SERVER,
+      ),
+    ).toEqual(toReported(expected, NOW, SERVER))
     // What the watcher counts towards a loop is what the report would carry.
-    expect(isReloadLoop(parseHistory(raw), NOW, SERVER)).toBe(isReloadLoop(expected, NOW, SERVER))
+    expect(
+      isReloadLoop(
+        readStoredHistory(() => raw),
+        NOW,
+        SERVER,
+      ),
+    ).toBe(isReloadLoop(expected, NOW, SERVER))
   })
 
   test.each<{ name: string; before: number; expected: number[] }>([

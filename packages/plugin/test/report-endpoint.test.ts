@@ -133,14 +133,14 @@ describe('the report endpoint on a real Vite dev server', () => {
   })
 
   test('/@vite/client starts with the snippet, once, and Vite’s own code follows on the same line', () => {
-    const install = ';install({'
+    const install = ';install({"secret":'
     expect(vite.client.startsWith(';(()=>{')).toBe(true)
     expect(vite.client.split(install)).toHaveLength(2)
     const snippetEnd = vite.client.indexOf('})();', vite.client.indexOf(install)) + '})();'.length
     // The snippet must run before Vite's client opens its socket, and must not shift the source map's lines.
     expect(vite.client.slice(snippetEnd)).toMatch(/^import /)
     expect(vite.client.slice(0, snippetEnd)).not.toContain('\n')
-    expect(vite.client.slice(0, snippetEnd)).toContain('clientUrl:import.meta.url')
+    expect(vite.client.slice(0, snippetEnd)).toContain('"clientUrl":import.meta.url')
     // One source map, the one the plugin made: Vite adds none of its own to a module that has one.
     expect(vite.client.split('sourceMappingURL=')).toHaveLength(2)
   })

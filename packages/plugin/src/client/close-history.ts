@@ -16,8 +16,9 @@ export interface CloseEntry {
   at: number
   /** The server that served the page whose socket closed: a new one since means a restart. */
   serverId: string
+  /** Milliseconds, unrounded (`performance.now()` differences) as every page stores them: the report rounds. */
   openForMs: number
-  /** Milliseconds since the last frame in either direction. */
+  /** Milliseconds since the last frame in either direction, unrounded too. */
   idleMs: number
   code: number
 }
@@ -39,10 +40,13 @@ function isEntry(value: unknown): value is CloseEntry {
   )
 }
 
-/** The stored list, unchecked; anything but a list is an empty one. */
-export function parseHistory(raw: string | null): unknown[] {
+/**
+ * The stored list, unchecked; anything but a list is an empty one, and so is storage that throws when read
+ * (disabled, or denied to this page).
+ */
+export function readStoredHistory(read: () => string | null): unknown[] {
   try {
-    const parsed: unknown = JSON.parse(raw ?? '[]')
+    const parsed: unknown = JSON.parse(read() ?? '[]')
     return Array.isArray(parsed) ? parsed : []
   } catch {
     return []
@@ -71,13 +75,17 @@ function ownCloseTimes(history: readonly unknown[], now: number, serverId: strin
  */
 export function isReloadLoop(history: readonly unknown[], now: number, serverId: string): boolean {
   const times = ownCloseTimes(history, now, serverId)
-  const last = times.at(-1)
-  return times.length >= 2 && last !== undefined && now - last <= RELOAD_WINDOW_MS
+  return times.length >= 2 && now - (times.at(-1) ?? Number.NEGATIVE_INFINITY) <= RELOAD_WINDOW_MS
 }
 
 export function toReported(history: readonly unknown[], now: number, serverId: string): ReportedClose[] {
   return history
     .filter(isEntry)
     .filter((entry) => entry.serverId === serverId && now - entry.at <= MAX_AGE_MS)
-    .map(({ at, openForMs, idleMs, code }) => ({ msAgo: Math.max(0, now - at), openForMs, idleMs, code }))
+    .map(({ at, openForMs, idleMs, code }) => ({
+      msAgo: Math.max(0, Math.round(now - at)),
+      openForMs: Math.round(openForMs),
+      idleMs: Math.round(idleMs),
+      code,
+    }))
 }

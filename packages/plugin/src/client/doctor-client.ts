@@ -1,3 +1,4 @@
+import { timing } from '../timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import { probeHop } from './probe.js'
@@ -88,7 +89,7 @@ export function start(watched: Watched): void {
   const gate = createReportGate({
     sockets: watched.sockets,
     directFallback: config.directFallback,
-    capMs: config.reportCapMs,
+    capMs: timing.reportCapMs,
     send: () => void report(),
   })
 
@@ -98,7 +99,7 @@ export function start(watched: Watched): void {
       if (socket.openedAt !== undefined || socket.closedAt === undefined || probes.has(socket)) continue
       probes.set(
         socket,
-        probeHop(socket.url, config.reportCapMs).then((hop) => {
+        probeHop(socket.url, timing.reportCapMs).then((hop) => {
           hops.set(socket, hop)
         }),
       )

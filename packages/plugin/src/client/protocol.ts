@@ -41,8 +41,6 @@ export interface ClientConfig {
   notice: boolean
   /** Whether Vite's client retries straight at Vite after a first failed socket (no port configured). */
   directFallback: boolean
-  /** How long to wait for that fallback to open or fail before reporting what there is. */
-  reportCapMs: number
 }
 
 /**

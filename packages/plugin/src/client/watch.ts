@@ -1,4 +1,4 @@
-import { appendClose, HISTORY_KEY, isReloadLoop, parseHistory } from './close-history.js'
+import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
 import type { ClientConfig, SeenSocket } from './protocol.js'
 import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
@@ -11,17 +11,9 @@ export interface Watched {
   /** The stored close history, unchecked (see close-history.ts). */
   history: unknown[]
   /** This load is one more turn of a close-and-reload loop: report at once. */
-  loop: boolean
+  loop?: true
   /** Set by the doctor part: told of every change to a socket from then on. */
-  onChange: (() => void) | null
-}
-
-function loadHistory(): unknown[] {
-  try {
-    return parseHistory(sessionStorage.getItem(HISTORY_KEY))
-  } catch {
-    return []
-  }
+  onChange?: () => void
 }
 
 function saveHistory(history: unknown[]): void {
@@ -43,7 +35,11 @@ export default function install(config: ClientConfig): void {
   ;(globalThis as Record<string, unknown>)[RAN_FLAG] = true
   const NativeWebSocket = globalThis.WebSocket
   if (typeof NativeWebSocket !== 'function') return
-  const watched: Watched = { config, sockets: [], history: loadHistory(), loop: false, onChange: null }
+  const watched: Watched = {
+    config,
+    sockets: [],
+    history: readStoredHistory(() => sessionStorage.getItem(HISTORY_KEY)),
+  }
   let loading = false
 
   const changed = (): void => {
@@ -101,8 +97,8 @@ export default function install(config: ClientConfig): void {
         watched.history = appendClose(watched.history, {
           at: Date.now(),
           serverId: config.serverId,
-          openForMs: Math.round(now - seen.openedAt),
-          idleMs: Math.round(now - this.#lastFrameAt),
+          openForMs: now - seen.openedAt,
+          idleMs: now - this.#lastFrameAt,
           code: event.code,
         })
         saveHistory(watched.history)
