@@ -105,21 +105,17 @@ describe('close history', () => {
       expected: [entry(NOW - 120_000), entry(NOW - 1)],
     },
   ])('a stored history read back: $name', ({ raw, expected }) => {
-    expect(
-      toReported(
-        readStoredHistory(() => raw),
-        NOW,
-        SERVER,
-      ),
-    ).toEqual(toReported(expected, NOW, SERVER))
+    const stored = readStoredHistory(() => raw)
+    expect(toReported(stored, NOW, SERVER)).toEqual(toReported(expected, NOW, SERVER))
     // What the watcher counts towards a loop is what the report would carry.
-    expect(
-      isReloadLoop(
-        readStoredHistory(() => raw),
-        NOW,
-        SERVER,
-      ),
-    ).toBe(isReloadLoop(expected, NOW, SERVER))
+    expect(isReloadLoop(stored, NOW, SERVER)).toBe(isReloadLoop(expected, NOW, SERVER))
+  })
+
+  test('storage that throws when read (disabled, or denied to the page) reads as an empty history', () => {
+    const denied = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError')
+    }
+    expect(readStoredHistory(denied)).toEqual([])
   })
 
   test.each<{ name: string; before: number; expected: number[] }>([
