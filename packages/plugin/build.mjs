@@ -1,6 +1,6 @@
 // Builds the package: the browser watcher as one self-contained line and the part it loads on a failure,
-// the server side as ES modules with tsc, and the same server side once more as one CommonJS file (with its
-// own types) for projects whose vite.config is loaded with require (no "type": "module").
+// the server side as one ES module and once more as one CommonJS file for projects whose vite.config is
+// loaded with require (no "type": "module"), and the types with tsc, for each.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
@@ -37,14 +37,20 @@ if (bundle.includes('\n')) throw new Error('dist/client.iife.js must be a single
 
 execFileSync(
   process.execPath,
-  [new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'],
+  [
+    new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname,
+    '-p',
+    'tsconfig.build.json',
+    '--emitDeclarationOnly',
+  ],
   {
     stdio: 'inherit',
   },
 )
 
-// CommonJS: one file beside index.js, so `new URL('./client.iife.js', import.meta.url)` (which the bundler
-// turns into the file's own URL) still finds the snippet. Dependencies stay external, as in the ES build.
+// One file per format: a vite.config pays for every module it imports, and dozens of small ones took 20 ms
+// where one takes a few. Beside client.iife.js, so `new URL('./client.iife.js', import.meta.url)` (which the
+// bundler turns into the file's own URL for CommonJS) finds the snippet. Dependencies stay external.
 await build({
   configFile: false,
   logLevel: 'warn',
@@ -54,7 +60,11 @@ await build({
     ssr: true,
     minify: false,
     target: 'node20',
-    lib: { entry: 'src/index.ts', formats: ['cjs'], fileName: () => 'index.cjs' },
+    lib: {
+      entry: 'src/index.ts',
+      formats: ['es', 'cjs'],
+      fileName: (format) => (format === 'es' ? 'index.js' : 'index.cjs'),
+    },
     rollupOptions: {
       external: [
         ...Object.keys(pkg.dependencies ?? {}),

@@ -20,13 +20,16 @@ function clientBundle(): string {
   return bundle
 }
 
+const DOCTOR_PATH = `/@vite/${DOCTOR_MODULE}`
+
 /**
  * Serves the rest of the browser side, which the watcher imports only when a socket failed or the page is
  * in a reload loop: healthy pages never ask for it. Only GET of that one file name under `@vite/`.
  */
 export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  const path = req.url?.split('?', 1)[0] ?? ''
-  if (req.method !== 'GET' || !path.endsWith(`/@vite/${DOCTOR_MODULE}`)) {
+  const url = req.url ?? ''
+  const queryStart = url.indexOf('?')
+  if (req.method !== 'GET' || !(queryStart === -1 ? url : url.slice(0, queryStart)).endsWith(DOCTOR_PATH)) {
     next()
     return
   }

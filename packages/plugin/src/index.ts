@@ -77,14 +77,15 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         hmrServerPort: base.hmrServerPort,
       }
       const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
-      server.middlewares.use(doctorModuleMiddleware)
-      server.middlewares.use(
-        createReportEndpoint({
-          secret,
-          errors,
-          onReport: (report) => doctor.report(report),
-          onPage: (page) => doctor.page(page),
-        }),
+      const reportEndpoint = createReportEndpoint({
+        secret,
+        errors,
+        onReport: (report) => doctor.report(report),
+        onPage: (page) => doctor.page(page),
+      })
+      // One middleware for both routes: each one stacked in front of Vite costs every request it serves.
+      server.middlewares.use((req, res, next) =>
+        req.method === 'GET' ? doctorModuleMiddleware(req, res, next) : reportEndpoint(req, res, next),
       )
       stop = () => {
         stopObserving()

@@ -1,0 +1,3 @@
+import { measureRequestRatios, printRequestRatios } from './request-overhead.js'
+
+printRequestRatios(await measureRequestRatios())
