@@ -158,7 +158,7 @@ export const REQUEST_RATIO_GOAL = 0.01
 export const ratio = (figure: RequestRatio, pick: 'controlUs' | 'withUs'): number => figure[pick] / figure.withoutUs - 1
 
 /** Fresh server processes per session: each process carries a bias of its own, which sessions average out. */
-const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 3)
+const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 5)
 
 /**
  * Three servers side by side (without, a second identical one as the noise control, with the plugin), one

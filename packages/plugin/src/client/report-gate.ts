@@ -22,11 +22,13 @@ export function createReportGate(options: {
 }) {
   let state: 'idle' | 'waiting' | 'sent' = 'idle'
   let cap: ReturnType<typeof setTimeout> | undefined
+  let recheck: ReturnType<typeof setTimeout> | undefined
 
   const fire = (): void => {
     if (state === 'sent') return
     state = 'sent'
     clearTimeout(cap)
+    clearTimeout(recheck)
     options.send()
   }
 
@@ -37,7 +39,7 @@ export function createReportGate(options: {
       state = 'waiting'
       cap = setTimeout(fire, options.capMs)
       // Vite's client dials its fallback from its own close listener, which runs after the watcher's.
-      setTimeout(check, 0)
+      recheck = setTimeout(check, 0)
     }
     // A constructor that threw (mixed content) gets no fallback from Vite's client.
     const fallbackDue =

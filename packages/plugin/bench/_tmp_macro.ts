@@ -1,3 +1,0 @@
-import { measureRequestRatios, printRequestRatios } from './request-overhead.js'
-
-printRequestRatios(await measureRequestRatios())
