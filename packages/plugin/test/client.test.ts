@@ -125,7 +125,7 @@ describe('close history', () => {
     { name: 'to 12 entries: the last 8 kept', before: 12, expected: [5, 6, 7, 8, 9, 10, 11, 100] },
   ])('appendClose $name', ({ before, expected }) => {
     const history = Array.from({ length: before }, (_, index) => entry(index))
-    expect(appendClose(history, entry(100)).map((close) => close.at)).toEqual(expected)
+    expect(appendClose(history, entry(100)).map((close) => (close as CloseEntry).at)).toEqual(expected)
     // The stored history is rebuilt, never changed in place.
     expect(history).toHaveLength(before)
   })
