@@ -6,6 +6,8 @@ export interface ServerProcess {
   port: number
   /** How long createServer() and listen() took in that process. */
   startupMs: number
+  /** The CPU time (user and system) the process has used so far, in µs. */
+  cpuUs: () => Promise<number>
   stop: () => Promise<void>
 }
 
@@ -20,8 +22,13 @@ export function serverProcess(root: string, variant: 'with' | 'without'): Promis
     child.kill()
     await exited
   }
+  const cpuUs = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (message) => resolve((message as { cpuUs: number }).cpuUs))
+      child.send('cpu')
+    })
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ ...(message as { port: number; startupMs: number }), stop }))
+    child.once('message', (message) => resolve({ ...(message as { port: number; startupMs: number }), cpuUs, stop }))
     child.once('error', reject)
     void exited.then(() => reject(new Error(`the ${variant} server exited before it listened`)))
   })
