@@ -181,6 +181,8 @@ export interface RequestRatio {
   latencyUs: Trio
   /** The server process's CPU time per request, µs: the work the goal is about. */
   cpuUs: Trio
+  /** How far apart the two identical servers' CPU time per request came in the worst session (a ratio). */
+  cpuNoise: number
 }
 
 /** The goal, from the issue: per-request work on the healthy path within 1 % of Vite alone. */
@@ -231,6 +233,7 @@ async function session(): Promise<RequestRatio[]> {
         request: kind.name,
         latencyUs: { without: median(without), control: median(control), with: median(withPlugin) },
         cpuUs: { without: perRequest(0), control: perRequest(1), with: perRequest(2) },
+        cpuNoise: Math.abs(perRequest(1) / perRequest(0) - 1),
       })
     }
     return figures
@@ -252,7 +255,12 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
       control: median(figures.map((figure) => pick(figure).control)),
       with: median(figures.map((figure) => pick(figure).with)),
     })
-    return { request: kind.name, latencyUs: trio((figure) => figure.latencyUs), cpuUs: trio((figure) => figure.cpuUs) }
+    return {
+      request: kind.name,
+      latencyUs: trio((figure) => figure.latencyUs),
+      cpuUs: trio((figure) => figure.cpuUs),
+      cpuNoise: Math.max(...figures.map((figure) => figure.cpuNoise)),
+    }
   })
 }
 
