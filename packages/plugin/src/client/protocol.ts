@@ -1,4 +1,7 @@
-/** What the server and the client snippet agree on; no imports, so it bundles into the browser as is. */
+/**
+ * What the server and the client snippet agree on, and the watcher with the part it loads on a failure (two
+ * bundles); no imports, so it bundles into the browser as is.
+ */
 
 /** The header that carries the per-server secret to the report endpoint. */
 export const SECRET_HEADER = 'x-hmr-doctor-secret'
