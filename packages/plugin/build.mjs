@@ -1,6 +1,6 @@
 // Builds the package: the browser watcher as one self-contained line and the part it loads on a failure,
-// the server side as ES modules with tsc, and the same server side once more as one CommonJS file (with its
-// own types) for projects whose vite.config is loaded with require (no "type": "module").
+// the server side as one ES module and once more as one CommonJS file for projects whose vite.config is
+// loaded with require (no "type": "module"), and the types with tsc, for each.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
@@ -11,21 +11,24 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 rmSync(dist, { recursive: true, force: true })
 
 /** A browser bundle for modern browsers, minified, into dist/. */
-function buildBrowser(lib) {
+function buildBrowser(lib, target = 'es2020') {
   return build({
     configFile: false,
     logLevel: 'warn',
-    build: { outDir: 'dist', emptyOutDir: false, minify: true, target: 'es2020', lib },
+    build: { outDir: 'dist', emptyOutDir: false, minify: true, target, lib },
   })
 }
 
 // The watcher every page carries (prepended to Vite's client), and the rest, loaded only when a page needs it.
-await buildBrowser({
-  entry: 'src/client/watch.ts',
-  formats: ['iife'],
-  name: '__hmrDoctorClient',
-  fileName: () => 'client.iife.js',
-})
+await buildBrowser(
+  {
+    entry: 'src/client/watch.ts',
+    formats: ['iife'],
+    name: 'install',
+    fileName: () => 'client.iife.js',
+  },
+  'es2022',
+)
 await buildBrowser({ entry: 'src/client/doctor-client.ts', formats: ['es'], fileName: () => 'doctor-client.js' })
 
 // The snippet is prepended to the first line of Vite's client: a line break would shift its source map.
@@ -34,7 +37,12 @@ if (bundle.includes('\n')) throw new Error('dist/client.iife.js must be a single
 
 execFileSync(
   process.execPath,
-  [new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'],
+  [
+    new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname,
+    '-p',
+    'tsconfig.build.json',
+    '--emitDeclarationOnly',
+  ],
   {
     stdio: 'inherit',
   },
@@ -65,8 +73,10 @@ function buildNode(entry, format, fileName, output = {}) {
   })
 }
 
-// CommonJS: one file beside index.js, so `new URL('./client.iife.js', import.meta.url)` (which the bundler
-// turns into the file's own URL) still finds the snippet. Dependencies stay external, as in the ES build.
+// One file per format: a vite.config pays for every module it imports, and dozens of small ones took 20 ms
+// where one takes a few. Beside client.iife.js, so `new URL('./client.iife.js', import.meta.url)` (which the
+// bundler turns into the file's own URL for CommonJS) finds the snippet. Dependencies stay external.
+await buildNode('src/index.ts', 'es', 'index.js')
 await buildNode('src/index.ts', 'cjs', 'index.cjs', { exports: 'named' })
 
 // The CLI as one ES module with a shebang (the package's bin): one file to load keeps a check's start quick.

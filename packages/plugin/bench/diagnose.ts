@@ -1,6 +1,6 @@
 // What one diagnosis costs: it runs after each suspicious request settles and on each browser report.
-import { type DiagnoseContext, diagnose } from '../dist/diagnose/diagnose.js'
-import type { ClientReport, Evidence, ServerEvent } from '../dist/evidence/types.js'
+import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
+import type { ClientReport, Evidence, ServerEvent } from '../src/evidence/types.js'
 import { clientServed, evidence, hmrSocket, report, socket, stripped, viteFacts } from '../test/fixtures.js'
 import { fixed, median, printHeader, printTable, timeCalls } from './support.js'
 
@@ -67,12 +67,16 @@ function measure(name: string, input: Evidence): string[] {
   ]
 }
 
-printHeader('diagnose(): cost per call', [
-  `process.hrtime.bigint around a loop of calls on the same evidence; ~100 ms warm-up, then ${ROUNDS} rounds of`,
-  `~${ROUND_TARGET_NS / 1e6} ms each; median µs per call. Full = the store at its bounds: ${MAX_ITEMS} events, ${MAX_ITEMS} reports`,
-  `of ${MAX_SOCKETS} sockets and ${MAX_CLOSES} closes each (shapes from test/fixtures.ts).`,
-])
-printTable(
-  ['evidence', 'events/reports', 'median µs', 'min µs', 'max µs', 'calls/round', 'findings'],
-  [measure('full store', fullEvidence()), measure('empty store', evidence(NOW, []))],
-)
+export function benchDiagnose(): void {
+  printHeader('diagnose(): cost per call', [
+    `process.hrtime.bigint around a loop of calls on the same evidence; ~100 ms warm-up, then ${ROUNDS} rounds of`,
+    `~${ROUND_TARGET_NS / 1e6} ms each; median µs per call. Full = the store at its bounds: ${MAX_ITEMS} events, ${MAX_ITEMS} reports`,
+    `of ${MAX_SOCKETS} sockets and ${MAX_CLOSES} closes each (shapes from test/fixtures.ts).`,
+  ])
+  printTable(
+    ['evidence', 'events/reports', 'median µs', 'min µs', 'max µs', 'calls/round', 'findings'],
+    [measure('full store', fullEvidence()), measure('empty store', evidence(NOW, []))],
+  )
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchDiagnose()

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import MagicString from 'magic-string'
 import type { ClientConfig } from './client/protocol.js'
-import { PAGE_QUERY, RAN_FLAG, REPORT_QUERY, SECRET_HEADER } from './client/protocol.js'
+import { DOCTOR_MODULE, PAGE_QUERY, RAN_FLAG, SECRET_HEADER } from './client/protocol.js'
 
 /** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
 const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
@@ -19,16 +20,16 @@ function clientBundle(): string {
   return bundle
 }
 
-/** Beside Vite's client, so whatever route serves the client serves this too (a query could be dropped). */
-export const DOCTOR_MODULE = '__hmr_doctor_client.js'
+const DOCTOR_PATH = `/@vite/${DOCTOR_MODULE}`
 
 /**
  * Serves the rest of the browser side, which the watcher imports only when a socket failed or the page is
  * in a reload loop: healthy pages never ask for it. Only GET of that one file name under `@vite/`.
  */
 export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  const path = req.url?.split('?', 1)[0] ?? ''
-  if (req.method !== 'GET' || !path.endsWith(`/@vite/${DOCTOR_MODULE}`)) {
+  const url = req.url ?? ''
+  const queryStart = url.indexOf('?')
+  if (req.method !== 'GET' || !(queryStart === -1 ? url : url.slice(0, queryStart)).endsWith(DOCTOR_PATH)) {
     next()
     return
   }
@@ -43,14 +44,31 @@ export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse
 
 /**
  * The snippet prepended to Vite's client. It goes on the client's first line (the bundle has no line
- * breaks) so the client's source map stays right, and it runs before the client opens its socket. The
- * endpoint is resolved against the client's own URL, so it works behind a proxy prefix and on pages a
- * backend renders.
+ * breaks) and it runs before the client opens its socket. It is given the client's own URL, against
+ * which the rest of the doctor and the report endpoint resolve, so both work behind a proxy prefix and on
+ * pages a backend renders.
  */
-export function clientSnippet(config: Omit<ClientConfig, 'endpoint' | 'doctorUrl'>): string {
-  const resolve = (relative: string) => `new URL(${JSON.stringify(relative)},import.meta.url).href`
-  const settings = `{...${JSON.stringify(config)},endpoint:${resolve(`?${REPORT_QUERY}`)},doctorUrl:${resolve(DOCTOR_MODULE)}}`
-  return `;(()=>{${clientBundle()};__hmrDoctorClient.install(${settings})})();`
+export function clientSnippet(config: Omit<ClientConfig, 'clientUrl'>): string {
+  const settings = `${JSON.stringify(config).slice(0, -1)},"clientUrl":import.meta.url}`
+  return `;(()=>{${clientBundle()};install(${settings})})();`
+}
+
+/** The source name Vite gives the client in the map it generates: the basename of `/@vite/client`. */
+const CLIENT_SOURCE = 'client'
+
+/**
+ * Vite's client with the snippet in front, and the source map Vite would have appended to the client alone.
+ * Vite generates that map on every full fetch of a module that has none, from the text it serves, so the
+ * snippet would otherwise cost its size twice more in the map and its map on every fetch. Made once here,
+ * with the snippet left unmapped and out of the map's content; Vite, finding a map comment, adds none.
+ * Expects the client as the last transform left it, so the map describes the text served.
+ */
+export function prependToClient(code: string, snippet: string): string {
+  const map = new MagicString(code)
+    .prepend(snippet)
+    .generateMap({ source: CLIENT_SOURCE, hires: 'boundary', includeContent: true })
+  // Encoded as Vite encodes its own (not toUrl(): a different prefix, and btoa() throws beyond Latin-1).
+  return `${snippet}${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`
 }
 
 /**

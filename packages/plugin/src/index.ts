@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
-import { clientSnippet, doctorModuleMiddleware, isViteClient, pageBeacon } from './client-inject.js'
+import { clientSnippet, doctorModuleMiddleware, isViteClient, pageBeacon, prependToClient } from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
@@ -10,7 +10,6 @@ import { createHostCheck } from './host-check.js'
 import { createKeepalive } from './keepalive.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
 import { pingIntervalBelow } from './render/vite-config.js'
-import { timing } from './timing.js'
 import { readViteFacts } from './vite-facts.js'
 
 export type { HmrDoctorOptions } from './options.js'
@@ -84,14 +83,15 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         hmrServerPort: base.hmrServerPort,
       }
       const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
-      server.middlewares.use(doctorModuleMiddleware)
-      server.middlewares.use(
-        createReportEndpoint({
-          secret,
-          errors,
-          onReport: (report) => doctor.report(report),
-          onPage: (page) => doctor.page(page),
-        }),
+      const reportEndpoint = createReportEndpoint({
+        secret,
+        errors,
+        onReport: (report) => doctor.report(report),
+        onPage: (page) => doctor.page(page),
+      })
+      // One middleware for both routes: each one stacked in front of Vite costs every request it serves.
+      server.middlewares.use((req, res, next) =>
+        req.method === 'GET' ? doctorModuleMiddleware(req, res, next) : reportEndpoint(req, res, next),
       )
       stop = () => {
         stopObserving()
@@ -108,16 +108,20 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       // After Vite's own client tag (it prepends to head), so the check runs once the client ran or failed.
       return [{ tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'head' }]
     },
-    transform(code, id) {
-      if (socketsOff || !isViteClient(id, code)) return null
-      const snippet = clientSnippet({
-        secret,
-        serverId,
-        notice: resolved.notice,
-        directFallback,
-        reportCapMs: timing.reportCapMs,
-      })
-      return { code: snippet + code, map: null }
+    transform: {
+      // After Vite's own transforms, so the client's source map is made from the text the page gets.
+      order: 'post',
+      handler(code, id) {
+        if (socketsOff || !isViteClient(id, code)) return null
+        const snippet = clientSnippet({
+          secret,
+          serverId,
+          notice: resolved.notice,
+          directFallback,
+        })
+        // No map for Vite to chain: the code carries its own (see prependToClient).
+        return { code: prependToClient(code, snippet), map: null }
+      },
     },
   }
   return plugin

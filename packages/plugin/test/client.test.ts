@@ -4,12 +4,12 @@ import {
   type CloseEntry,
   isReloadLoop,
   type ReportedClose,
-  readHistory,
+  readStoredHistory,
   toReported,
 } from '../src/client/close-history.js'
-import { readMessages } from '../src/client/doctor-client.js'
+import { readMessages, toReportedSocket } from '../src/client/doctor-client.js'
 import { answerKind, probeUrl } from '../src/client/probe.js'
-import { isHmrProtocol } from '../src/client/watch.js'
+import { isHmrProtocol } from '../src/client/protocol.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],
@@ -104,8 +104,18 @@ describe('close history', () => {
       raw: JSON.stringify([entry(NOW - 120_001), entry(NOW - 120_000), entry(NOW - 1)]),
       expected: [entry(NOW - 120_000), entry(NOW - 1)],
     },
-  ])('readHistory: $name', ({ raw, expected }) => {
-    expect(readHistory(raw, NOW)).toEqual(expected)
+  ])('a stored history read back: $name', ({ raw, expected }) => {
+    const stored = readStoredHistory(() => raw)
+    expect(toReported(stored, NOW, SERVER)).toEqual(toReported(expected, NOW, SERVER))
+    // What the watcher counts towards a loop is what the report would carry.
+    expect(isReloadLoop(stored, NOW, SERVER)).toBe(isReloadLoop(expected, NOW, SERVER))
+  })
+
+  test('storage that throws when read (disabled, or denied to the page) reads as an empty history', () => {
+    const denied = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError')
+    }
+    expect(readStoredHistory(denied)).toEqual([])
   })
 
   test.each<{ name: string; before: number; expected: number[] }>([
@@ -115,7 +125,7 @@ describe('close history', () => {
     { name: 'to 12 entries: the last 8 kept', before: 12, expected: [5, 6, 7, 8, 9, 10, 11, 100] },
   ])('appendClose $name', ({ before, expected }) => {
     const history = Array.from({ length: before }, (_, index) => entry(index))
-    expect(appendClose(history, entry(100)).map((close) => close.at)).toEqual(expected)
+    expect(appendClose(history, entry(100)).map((close) => (close as CloseEntry).at)).toEqual(expected)
     // The stored history is rebuilt, never changed in place.
     expect(history).toHaveLength(before)
   })
@@ -191,4 +201,50 @@ test.each([
   ['ws://127.0.0.1:24678/', 'http://127.0.0.1:24678/'],
 ])('probeUrl(%j) asks %j, without the token', (socketUrl, expected) => {
   expect(probeUrl(socketUrl).href).toBe(expected)
+})
+
+describe('a watched socket, as the report says it', () => {
+  const seen = { url: 'ws://app.test/hmr?token=Zx8_abcdEFGH&x=1', at: 1000.25 }
+
+  test.each([
+    {
+      name: 'opened: times from its creation, rounded; the token never leaves the page',
+      socket: { ...seen, openedAt: 1012.6 },
+      expected: { opened: true, closeCode: null, openedAfterMs: 12, closedAfterMs: null, error: null },
+    },
+    {
+      name: 'failed without opening',
+      socket: { ...seen, closedAt: 1030, closeCode: 1006 },
+      expected: { opened: false, closeCode: 1006, openedAfterMs: null, closedAfterMs: 30, error: null },
+    },
+    {
+      name: 'refused by the browser: the error named, cut to 200 characters',
+      socket: { ...seen, thrown: { error: new DOMException('x'.repeat(300), 'SecurityError') } },
+      expected: {
+        opened: false,
+        closeCode: null,
+        openedAfterMs: null,
+        closedAfterMs: null,
+        error: `SecurityError: ${'x'.repeat(185)}`,
+      },
+    },
+    {
+      name: 'refused with something that is no Error',
+      socket: { ...seen, thrown: { error: 'nope' } },
+      expected: {
+        opened: false,
+        closeCode: null,
+        openedAfterMs: null,
+        closedAfterMs: null,
+        error: 'constructor threw',
+      },
+    },
+  ])('$name', ({ socket, expected }) => {
+    expect(toReportedSocket(socket, undefined)).toEqual({ url: 'ws://app.test/hmr?token=redacted&x=1', ...expected })
+  })
+
+  test('what answered its URL goes with it', () => {
+    const hop = { kind: 'other' as const, status: 502, server: 'nginx' }
+    expect(toReportedSocket({ ...seen, closedAt: 1001, closeCode: 1006 }, hop).hop).toEqual(hop)
+  })
 })

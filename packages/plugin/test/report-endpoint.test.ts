@@ -133,14 +133,16 @@ describe('the report endpoint on a real Vite dev server', () => {
   })
 
   test('/@vite/client starts with the snippet, once, and Vite’s own code follows on the same line', () => {
-    const install = '__hmrDoctorClient.install('
+    const install = ';install({"secret":'
     expect(vite.client.startsWith(';(()=>{')).toBe(true)
     expect(vite.client.split(install)).toHaveLength(2)
     const snippetEnd = vite.client.indexOf('})();', vite.client.indexOf(install)) + '})();'.length
     // The snippet must run before Vite's client opens its socket, and must not shift the source map's lines.
     expect(vite.client.slice(snippetEnd)).toMatch(/^import /)
     expect(vite.client.slice(0, snippetEnd)).not.toContain('\n')
-    expect(vite.client.slice(0, snippetEnd)).toContain(JSON.stringify(`?${REPORT_QUERY}`))
+    expect(vite.client.slice(0, snippetEnd)).toContain('"clientUrl":import.meta.url')
+    // One source map, the one the plugin made: Vite adds none of its own to a module that has one.
+    expect(vite.client.split('sourceMappingURL=')).toHaveLength(2)
   })
 
   // Each row with the right secret spends one of the 20 reports a window allows: keep the rows under that.
@@ -263,7 +265,7 @@ describe('the report endpoint on a real Vite dev server', () => {
     expect(module.status).toBe(200)
     expect(module.headers.get('content-type')).toBe('text/javascript')
     expect(await module.text()).toMatch(/export\s*\{[^}]*\bstart\b/)
-    expect(vite.client).toContain(JSON.stringify('__hmr_doctor_client.js'))
+    expect(vite.client).toContain('__hmr_doctor_client.js')
     const post = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`, { method: 'POST' })
     expect(post.headers.get('content-type')).not.toBe('text/javascript')
   })

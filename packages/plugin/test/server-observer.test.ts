@@ -217,7 +217,7 @@ test.each<{
     kind: null,
   },
 ])('$name', ({ req, scope = root, kind, path }) => {
-  const event = classifyRequest(req, scope, 4242)
+  const event = classifyRequest(req, scope, () => 4242)
   expect(event?.kind ?? null).toBe(kind)
   if (kind !== null) expect(event?.request).toMatchObject({ at: 4242, path })
 })
@@ -240,5 +240,5 @@ test.each<{ name: string; url: string; scope?: RequestScope; vouched: boolean }>
     ['Sec-WebSocket-Key', KEY],
     ['Sec-WebSocket-Protocol', 'vite-hmr'],
   ])
-  expect(classifyRequest(req, scope, 1)?.request.vouched).toBe(vouched)
+  expect(classifyRequest(req, scope, () => 1)?.request.vouched).toBe(vouched)
 })

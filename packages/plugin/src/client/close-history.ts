@@ -1,6 +1,8 @@
 /**
  * Closes of opened HMR sockets, kept across the reloads they cause (in sessionStorage), so a reload loop
- * can be told from a single close. Pure functions over plain data; the storage itself is client.ts's.
+ * can be told from a single close. Pure functions over plain data; the storage itself is watch.ts's. The
+ * stored list is kept as parsed: the watcher every page carries only appends to it and counts what it
+ * needs, and entries are checked in full where they leave the page (toReported).
  */
 
 export const HISTORY_KEY = 'hmr-doctor:closes'
@@ -14,8 +16,9 @@ export interface CloseEntry {
   at: number
   /** The server that served the page whose socket closed: a new one since means a restart. */
   serverId: string
+  /** Milliseconds, unrounded (`performance.now()` differences) as every page stores them: the report rounds. */
   openForMs: number
-  /** Milliseconds since the last frame in either direction. */
+  /** Milliseconds since the last frame in either direction, unrounded too. */
   idleMs: number
   code: number
 }
@@ -37,40 +40,52 @@ function isEntry(value: unknown): value is CloseEntry {
   )
 }
 
-export function readHistory(raw: string | null, now: number): CloseEntry[] {
-  if (!raw) return []
+/**
+ * The stored list, unchecked; anything but a list is an empty one, and so is storage that throws when read
+ * (disabled, or denied to this page).
+ */
+export function readStoredHistory(read: () => string | null): unknown[] {
   try {
-    const parsed: unknown = JSON.parse(raw)
-    return Array.isArray(parsed) ? parsed.filter(isEntry).filter((entry) => now - entry.at <= MAX_AGE_MS) : []
+    const parsed: unknown = JSON.parse(read() ?? '[]')
+    return Array.isArray(parsed) ? parsed : []
   } catch {
     return []
   }
 }
 
-export function appendClose(history: CloseEntry[], entry: CloseEntry): CloseEntry[] {
+export function appendClose(history: readonly unknown[], entry: CloseEntry): unknown[] {
   return [...history, entry].slice(-MAX_ENTRIES)
 }
 
-/** The closes of pages this same server served: closes under another server were a restart's. */
-export function closesOf(history: readonly CloseEntry[], serverId: string): CloseEntry[] {
-  return history.filter((entry) => entry.serverId === serverId)
+/**
+ * The times of recent closes of pages this same server served: closes under another server were a
+ * restart's, and a page left for minutes and opened again starts over. A stored value that is no entry
+ * has no such server or time, so it drops out here too.
+ */
+function ownCloseTimes(history: readonly unknown[], now: number, serverId: string): number[] {
+  const times: number[] = []
+  for (const entry of history as (Partial<CloseEntry> | null)[])
+    if (entry?.serverId === serverId && now - Number(entry.at) <= MAX_AGE_MS) times.push(Number(entry.at))
+  return times
 }
 
 /**
  * This page load follows a close that reloaded the page, and it is not the first, all under the server
  * that served this page: a loop to report. Restarts of Vite in between are no loop.
  */
-export function isReloadLoop(history: readonly CloseEntry[], now: number, serverId: string): boolean {
-  const own = closesOf(history, serverId)
-  const last = own.at(-1)
-  return own.length >= 2 && last !== undefined && now - last.at <= RELOAD_WINDOW_MS
+export function isReloadLoop(history: readonly unknown[], now: number, serverId: string): boolean {
+  const times = ownCloseTimes(history, now, serverId)
+  return times.length >= 2 && now - (times.at(-1) ?? Number.NEGATIVE_INFINITY) <= RELOAD_WINDOW_MS
 }
 
-export function toReported(history: readonly CloseEntry[], now: number, serverId: string): ReportedClose[] {
-  return closesOf(history, serverId).map(({ at, openForMs, idleMs, code }) => ({
-    msAgo: Math.max(0, now - at),
-    openForMs,
-    idleMs,
-    code,
-  }))
+export function toReported(history: readonly unknown[], now: number, serverId: string): ReportedClose[] {
+  return history
+    .filter(isEntry)
+    .filter((entry) => entry.serverId === serverId && now - entry.at <= MAX_AGE_MS)
+    .map(({ at, openForMs, idleMs, code }) => ({
+      msAgo: Math.max(0, Math.round(now - at)),
+      openForMs: Math.round(openForMs),
+      idleMs: Math.round(idleMs),
+      code,
+    }))
 }

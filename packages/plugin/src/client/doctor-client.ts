@@ -1,10 +1,35 @@
+import { timing } from '../timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import { probeHop } from './probe.js'
-import type { BrowserMessage, ReportedSocket } from './protocol.js'
-import { SECRET_HEADER } from './protocol.js'
+import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from './protocol.js'
+import { REPORT_QUERY, SECRET_HEADER } from './protocol.js'
 import { createReportGate } from './report-gate.js'
 import type { Watched } from './watch.js'
+
+const MAX_ERROR_LENGTH = 200
+
+function withoutToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/g, '$1redacted')
+}
+
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, MAX_ERROR_LENGTH) : 'constructor threw'
+}
+
+/** A socket as the report says it: times relative to its creation, token removed. */
+export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): ReportedSocket {
+  const after = (at: number | undefined) => (at === undefined ? null : Math.round(at - seen.at))
+  return {
+    url: withoutToken(seen.url),
+    opened: seen.openedAt !== undefined,
+    closeCode: seen.closeCode ?? null,
+    openedAfterMs: after(seen.openedAt),
+    closedAfterMs: after(seen.closedAt),
+    error: seen.thrown ? describeThrown(seen.thrown.error) : null,
+    ...(hop && { hop }),
+  }
+}
 
 /** Accepts only the shape the server sends; anything else shows nothing. */
 export function readMessages(data: unknown): BrowserMessage[] {
@@ -34,18 +59,20 @@ function print(messages: BrowserMessage[]): void {
  */
 export function start(watched: Watched): void {
   const { config } = watched
-  const probes = new Map<ReportedSocket, Promise<unknown>>()
+  const endpoint = new URL(`?${REPORT_QUERY}`, config.clientUrl)
+  const hops = new Map<SeenSocket, HopAnswer>()
+  const probes = new Map<SeenSocket, Promise<unknown>>()
 
   const report = async (): Promise<void> => {
     try {
       await Promise.all(probes.values())
-      const response = await fetch(config.endpoint, {
+      const response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },
         body: JSON.stringify({
           pageOrigin: location.origin,
-          clientOrigin: new URL(config.endpoint).origin,
-          sockets: watched.sockets,
+          clientOrigin: endpoint.origin,
+          sockets: watched.sockets.map((socket) => toReportedSocket(socket, hops.get(socket))),
           closes: toReported(watched.history, Date.now(), config.serverId),
         }),
       })
@@ -62,18 +89,18 @@ export function start(watched: Watched): void {
   const gate = createReportGate({
     sockets: watched.sockets,
     directFallback: config.directFallback,
-    capMs: config.reportCapMs,
+    capMs: timing.reportCapMs,
     send: () => void report(),
   })
 
   /** Each socket that failed after dialling is asked about once; one the browser refused never dialled. */
   const probeFailures = (): void => {
     for (const socket of watched.sockets) {
-      if (socket.opened || socket.closeCode === null || probes.has(socket)) continue
+      if (socket.openedAt !== undefined || socket.closedAt === undefined || probes.has(socket)) continue
       probes.set(
         socket,
-        probeHop(socket.url, config.reportCapMs).then((hop) => {
-          socket.hop = hop
+        probeHop(socket.url, timing.reportCapMs).then((hop) => {
+          hops.set(socket, hop)
         }),
       )
     }

@@ -1,4 +1,7 @@
-/** What the server and the client snippet agree on; no imports, so it bundles into the browser as is. */
+/**
+ * What the server and the client snippet agree on, and the watcher with the part it loads on a failure (two
+ * bundles); no imports, so it bundles into the browser as is.
+ */
 
 /** The header that carries the per-server secret to the report endpoint. */
 export const SECRET_HEADER = 'x-hmr-doctor-secret'
@@ -18,19 +21,29 @@ export const RAN_FLAG = '__HMR_DOCTOR__'
 /** The subprotocol of Vite's HMR socket (Vite's client dials it; `vite-ping` is its restart probe). */
 export const HMR_PROTOCOL = 'vite-hmr'
 
+export function isHmrProtocol(protocols: string | string[] | undefined): boolean {
+  return protocols === HMR_PROTOCOL || (Array.isArray(protocols) && protocols.includes(HMR_PROTOCOL))
+}
+
+/**
+ * The rest of the doctor, beside Vite's client so whatever route serves the client serves this too (a
+ * query could be dropped).
+ */
+export const DOCTOR_MODULE = '__hmr_doctor_client.js'
+
 /** What the inline snippet is given by the server that served it. */
 export interface ClientConfig {
-  endpoint: string
-  /** Where the rest of the doctor is loaded from when a page needs it. */
-  doctorUrl: string
+  /**
+   * The URL the page loaded Vite's client from: the rest of the doctor is loaded beside it, and reports go
+   * to it, under whatever proxy prefix brought the client.
+   */
+  clientUrl: string
   secret: string
   /** Names the server that served this page: the close history tells a restart from a loop by it. */
   serverId: string
   notice: boolean
   /** Whether Vite's client retries straight at Vite after a first failed socket (no port configured). */
   directFallback: boolean
-  /** How long to wait for that fallback to open or fail before reporting what there is. */
-  reportCapMs: number
 }
 
 /**
@@ -60,6 +73,22 @@ export function answerKind(status: number, body: string): HopAnswer['kind'] {
   if (status === 426 && body.trim() === 'Upgrade Required') return 'upgrade-required'
   if (body.includes('/@vite/client')) return 'vite-page'
   return 'other'
+}
+
+/**
+ * One `vite-hmr` socket as the watcher saw it, kept raw so the code every page carries stays small: the
+ * doctor part reads it into what a report says (`ReportedSocket`).
+ */
+export interface SeenSocket {
+  /** As dialled, token included: the doctor part removes it before anything leaves the page. */
+  url: string
+  /** `performance.now()` at creation, at open and at close. */
+  at: number
+  openedAt?: number
+  closedAt?: number
+  closeCode?: number
+  /** Set when the constructor threw (mixed content, invalid URL): the browser never dialled. */
+  thrown?: { error: unknown }
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */

@@ -1,25 +1,20 @@
-/** What the gate reads of a socket record. */
-export interface SocketState {
-  opened: boolean
-  closeCode: number | null
-  error: string | null
+import type { SeenSocket } from './protocol.js'
+
+function isSettled(socket: SeenSocket): boolean {
+  return socket.openedAt !== undefined || socket.closedAt !== undefined || socket.thrown !== undefined
 }
 
-function hasFailed(socket: SocketState): boolean {
-  return !socket.opened && (socket.closeCode !== null || socket.error !== null)
-}
-
-function isSettled(socket: SocketState): boolean {
-  return socket.opened || socket.closeCode !== null || socket.error !== null
+function hasFailed(socket: SeenSocket): boolean {
+  return socket.openedAt === undefined && isSettled(socket)
 }
 
 /**
  * Decides when a page reports: as soon as every `vite-hmr` socket it saw has opened or failed, Vite's
  * direct fallback included, or after `capMs` when that fallback hangs. A healthy page never starts a
- * timer. `sockets` is the live list the snippet keeps.
+ * timer. `sockets` is the live list the watcher keeps.
  */
 export function createReportGate(options: {
-  sockets: readonly SocketState[]
+  sockets: readonly SeenSocket[]
   /** Whether Vite's client dials a direct fallback after a first failure (no port configured). */
   directFallback: boolean
   capMs: number
@@ -27,11 +22,13 @@ export function createReportGate(options: {
 }) {
   let state: 'idle' | 'waiting' | 'sent' = 'idle'
   let cap: ReturnType<typeof setTimeout> | undefined
+  let recheck: ReturnType<typeof setTimeout> | undefined
 
   const fire = (): void => {
     if (state === 'sent') return
     state = 'sent'
     clearTimeout(cap)
+    clearTimeout(recheck)
     options.send()
   }
 
@@ -41,11 +38,12 @@ export function createReportGate(options: {
     if (state === 'idle') {
       state = 'waiting'
       cap = setTimeout(fire, options.capMs)
-      // Vite's client dials its fallback from its own close listener, which runs after the snippet's.
-      setTimeout(check, 0)
+      // Vite's client dials its fallback from its own close listener, which runs after the watcher's.
+      recheck = setTimeout(check, 0)
     }
     // A constructor that threw (mixed content) gets no fallback from Vite's client.
-    const fallbackDue = options.directFallback && sockets.length < 2 && !sockets.some((socket) => socket.error !== null)
+    const fallbackDue =
+      options.directFallback && sockets.length < 2 && !sockets.some((socket) => socket.thrown !== undefined)
     if (!fallbackDue && sockets.every(isSettled)) fire()
   }
 

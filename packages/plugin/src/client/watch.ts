@@ -1,37 +1,22 @@
-import { appendClose, type CloseEntry, HISTORY_KEY, isReloadLoop, readHistory } from './close-history.js'
-import type { ClientConfig, ReportedSocket } from './protocol.js'
-import { HMR_PROTOCOL, RAN_FLAG } from './protocol.js'
+import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
+import type { ClientConfig, SeenSocket } from './protocol.js'
+import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
 const MAX_RECORDS = 8
 
 /** What the watcher hands the doctor part once a page needs it; the socket list stays live. */
 export interface Watched {
   config: ClientConfig
-  sockets: ReportedSocket[]
-  history: CloseEntry[]
+  sockets: SeenSocket[]
+  /** The stored close history, unchecked (see close-history.ts). */
+  history: unknown[]
   /** This load is one more turn of a close-and-reload loop: report at once. */
-  loop: boolean
+  loop?: true
   /** Set by the doctor part: told of every change to a socket from then on. */
-  onChange: (() => void) | null
+  onChange?: () => void
 }
 
-export function isHmrProtocol(protocols: string | string[] | undefined): boolean {
-  return protocols === HMR_PROTOCOL || (Array.isArray(protocols) && protocols.includes(HMR_PROTOCOL))
-}
-
-function withoutToken(url: string | URL): string {
-  return String(url).replace(/([?&]token=)[^&#]*/g, '$1redacted')
-}
-
-function loadHistory(): CloseEntry[] {
-  try {
-    return readHistory(sessionStorage.getItem(HISTORY_KEY), Date.now())
-  } catch {
-    return []
-  }
-}
-
-function saveHistory(history: CloseEntry[]): void {
+function saveHistory(history: unknown[]): void {
   try {
     sessionStorage.setItem(HISTORY_KEY, JSON.stringify(history))
   } catch {
@@ -46,18 +31,22 @@ function saveHistory(history: CloseEntry[]): void {
  * load the rest of the doctor (probing, reporting, showing). A healthy page loads nothing, sends nothing
  * and starts no timer.
  */
-export function install(config: ClientConfig): void {
+export default function install(config: ClientConfig): void {
   ;(globalThis as Record<string, unknown>)[RAN_FLAG] = true
   const NativeWebSocket = globalThis.WebSocket
   if (typeof NativeWebSocket !== 'function') return
-  const watched: Watched = { config, sockets: [], history: loadHistory(), loop: false, onChange: null }
+  const watched: Watched = {
+    config,
+    sockets: [],
+    history: readStoredHistory(() => sessionStorage.getItem(HISTORY_KEY)),
+  }
   let loading = false
 
   const changed = (): void => {
     if (watched.onChange) watched.onChange()
     else if (!loading) {
       loading = true
-      import(/* @vite-ignore */ config.doctorUrl).then(
+      import(/* @vite-ignore */ new URL(DOCTOR_MODULE, config.clientUrl).href).then(
         (doctor: { start(watched: Watched): void }) => doctor.start(watched),
         () => {
           // The doctor must never add an error of its own to a page that already has one.
@@ -76,42 +65,31 @@ export function install(config: ClientConfig): void {
 
     constructor(url: string | URL, protocols?: string | string[]) {
       const observe = isHmrProtocol(protocols)
-      const started = performance.now()
-      const record: ReportedSocket = {
-        url: withoutToken(url),
-        opened: false,
-        closeCode: null,
-        openedAfterMs: null,
-        closedAfterMs: null,
-        error: null,
-      }
+      const seen: SeenSocket = { url: String(url), at: performance.now() }
       try {
         super(url, protocols)
       } catch (error) {
         if (observe) {
-          record.error = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'constructor threw'
-          watched.sockets.push(record)
+          seen.thrown = { error }
+          watched.sockets.push(seen)
           changed()
         }
         throw error
       }
       if (!observe) return
-      watched.sockets.push(record)
-      if (watched.sockets.length > MAX_RECORDS) watched.sockets.shift()
-      const elapsed = () => Math.round(performance.now() - started)
+      if (watched.sockets.push(seen) > MAX_RECORDS) watched.sockets.shift()
       this.addEventListener('open', () => {
-        record.opened = true
-        record.openedAfterMs = elapsed()
-        this.#lastFrameAt = performance.now()
+        seen.openedAt = this.#lastFrameAt = performance.now()
         watched.onChange?.()
       })
       this.addEventListener('message', () => {
         this.#lastFrameAt = performance.now()
       })
       this.addEventListener('close', (event) => {
-        record.closeCode = event.code
-        record.closedAfterMs = elapsed()
-        if (!record.opened) {
+        const now = performance.now()
+        seen.closeCode = event.code
+        seen.closedAt = now
+        if (seen.openedAt === undefined) {
           changed()
           return
         }
@@ -119,8 +97,8 @@ export function install(config: ClientConfig): void {
         watched.history = appendClose(watched.history, {
           at: Date.now(),
           serverId: config.serverId,
-          openForMs: record.closedAfterMs - (record.openedAfterMs ?? 0),
-          idleMs: Math.round(performance.now() - this.#lastFrameAt),
+          openForMs: now - seen.openedAt,
+          idleMs: now - this.#lastFrameAt,
           code: event.code,
         })
         saveHistory(watched.history)

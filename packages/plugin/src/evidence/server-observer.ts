@@ -41,21 +41,21 @@ function fetchDestination(req: IncomingMessage): string | undefined {
  * script load of the client is a page that should open a socket soon; a page load is checked against what
  * Vite itself will refuse or redirect.
  */
-export function classifyRequest(req: IncomingMessage, scope: RequestScope, at: number): ServerEvent | null {
+export function classifyRequest(req: IncomingMessage, scope: RequestScope, clock: () => number): ServerEvent | null {
   if (req.headers['sec-websocket-key'] !== undefined) {
-    return { kind: 'stripped-handshake', request: snapshotRequest(req, at, scope.token) }
+    return { kind: 'stripped-handshake', request: snapshotRequest(req, clock(), scope.token) }
   }
   const dest = fetchDestination(req)
   if (dest === 'script' && isPath(req.url, scope.clientPath)) {
-    return { kind: 'client-served', request: snapshotRequest(req, at, scope.token) }
+    return { kind: 'client-served', request: snapshotRequest(req, clock(), scope.token) }
   }
   if (dest === 'document') {
     if (!scope.hostAllowed(req.headers.host)) {
-      return { kind: 'host-blocked', request: snapshotRequest(req, at, scope.token) }
+      return { kind: 'host-blocked', request: snapshotRequest(req, clock(), scope.token) }
     }
     // Vite redirects only these into base (other paths get a 404); behind a prefix-stripping proxy, forever.
     if (scope.base !== '/' && (isPath(req.url, '/') || isPath(req.url, '/index.html'))) {
-      return { kind: 'outside-base', request: snapshotRequest(req, at, scope.token) }
+      return { kind: 'outside-base', request: snapshotRequest(req, clock(), scope.token) }
     }
   }
   return null
@@ -73,10 +73,15 @@ export function observeServer(
   onEvent: (event: ServerEvent) => void,
   errors: ErrorSink,
 ): () => void {
-  const onRequest = guard(errors, 'the request observer', (req: IncomingMessage) => {
-    const event = classifyRequest(req, scope, Date.now())
-    if (event) onEvent(event)
-  })
+  // Written out rather than through guard(): it runs on every request, and guard's rest arguments allocate.
+  const onRequest = (req: IncomingMessage): void => {
+    try {
+      const event = classifyRequest(req, scope, Date.now)
+      if (event) onEvent(event)
+    } catch (error) {
+      errors('the request observer', error)
+    }
+  }
   const httpServer = server.httpServer
   if (httpServer) {
     httpServer.prependListener('request', onRequest)
