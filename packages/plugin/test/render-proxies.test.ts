@@ -213,8 +213,10 @@ test("Apache's idle lines only where the socket shares Vite's server: a separate
 
 test('a vite.config change in middleware mode asks for a restart of the user’s server', () => {
   const [, idle] = findings('unknown')
-  const text = terminal(idle as Finding, viteFacts({ listen: null }))
+  const text = terminal(idle as Finding, viteFacts({ listen: null, middlewareMode: true }))
   expect(text).toContain(
     'Then restart your server after the vite.config change (in middleware mode nothing restarts Vite by itself).',
   )
+  // The CLI knows no listen address, yet nothing says the server runs in middleware mode.
+  expect(terminal(idle as Finding, viteFacts({ listen: null }))).toContain('the vite command restarts Vite by itself')
 })

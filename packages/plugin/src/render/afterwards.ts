@@ -6,7 +6,7 @@ import type { ProxySyntax } from './proxies/types.js'
  * a server started from code (middleware mode, where Vite has no HTTP server of its own) doesn't.
  */
 function viteRestart(facts: ViteFacts): string {
-  return facts.listen === null
+  return facts.middlewareMode
     ? 'restart your server after the vite.config change (in middleware mode nothing restarts Vite by itself)'
     : 'save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)'
 }
