@@ -14,9 +14,13 @@ export function caddyConfig(listen: string, upstream: string): string {
   return caddyfile(listen, `reverse_proxy ${upstream}`)
 }
 
-/** A Caddyfile with one site on `listen` whose block holds `site`. */
+/**
+ * A Caddyfile with one site on `listen` whose block holds `site`. The site's address alone makes Caddy
+ * listen on every interface; `bind` keeps it to the test's loopback address, where its port was found free.
+ */
 export function caddyfile(listen: string, site: string): string {
-  const body = site
+  const host = listen.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
+  const body = `bind ${host}\n${site}`
     .split('\n')
     .map((line) => (line ? `    ${line}` : line))
     .join('\n')
