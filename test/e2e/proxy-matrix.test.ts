@@ -466,3 +466,84 @@ describe.each(BROWSER_MODES)(`Apache closing idle sockets after ${APACHE_IDLE_S}
     await expectHmrApplies(page, vite)
   })
 })
+
+/** Vite's socket on its own path, so a proxy can route the page and leave the socket out. */
+const HMR_PATH_CONFIG = `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { path: 'hmr' } } })\n`
+const APACHE_ROUTE =
+  'Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for /hmr'
+const CADDY_ROUTE = 'Caddy, in the site block that proxies Vite, replacing any route it has for /hmr'
+
+interface Unrouted {
+  name: string
+  proxy: Exclude<Proxy, 'haproxy'>
+  status: 404 | 502 | 503
+  /** The route for the socket's path that is wrong ('' when there is none). */
+  route(upstream: string): string
+  /** The site's other routes, all right; `vite` is Vite's own address. */
+  rest(vite: string): string
+}
+
+/** The page's own paths; the socket's /hmr is not among them. */
+const APP_PATHS = ['/', '/@vite/*', '/@fs/*', '/@id/*', '/src/*', '/node_modules/*']
+
+const UNROUTED: Unrouted[] = [
+  {
+    name: "Apache's 404: ProxyPassMatch for the page's paths only",
+    proxy: 'apache',
+    status: 404,
+    route: () => '',
+    rest: (vite) => `ProxyPassMatch "^/($|@vite/|@fs/|@id/|src/|node_modules/)" http://${vite}`,
+  },
+  {
+    // Apache answers a refused upstream with 503 (measured), not 502.
+    name: "Apache's 503: a ProxyPass for /hmr to 127.0.0.1 while Vite listens on ::1",
+    proxy: 'apache',
+    status: 503,
+    route: (vite) => `ProxyPass /hmr http://127.0.0.1:${vite.replace(/.*:/, '')}/hmr upgrade=websocket`,
+    rest: (vite) => `ProxyPass / http://${vite}/ upgrade=websocket`,
+  },
+  {
+    name: "Caddy's 404: the page's paths to Vite, anything else answered 404",
+    proxy: 'caddy',
+    status: 404,
+    route: () => '',
+    rest: (vite) =>
+      `@app path ${APP_PATHS.join(' ')}\nhandle @app {\n    reverse_proxy ${vite}\n}\nhandle {\n    respond "Not Found" 404\n}`,
+  },
+  {
+    name: "Caddy's 502: a handle /hmr* to 127.0.0.1 while Vite listens on ::1",
+    proxy: 'caddy',
+    status: 502,
+    route: (vite) => `handle /hmr* {\n    reverse_proxy 127.0.0.1:${vite.replace(/.*:/, '')}\n}`,
+    rest: (vite) => `handle {\n    reverse_proxy ${vite}\n}`,
+  },
+]
+
+describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s browser", (mode) => {
+  test.each(UNROUTED.map((unrouted) => [unrouted.name, unrouted] as const))(
+    '%s: named, and the printed route, pasted in place of the wrong one, makes HMR work',
+    async (_, unrouted) => {
+      const vite = await scenario.vite({ configFile: HMR_PATH_CONFIG, ...(unrouted.status !== 404 && { host: '::1' }) })
+      const address = `${vite.host.includes(':') ? `[${vite.host}]` : vite.host}:${vite.port}`
+      const rest = unrouted.rest(address)
+      const broken = [unrouted.route(address), rest].filter(Boolean).join('\n')
+      const running = await PROXIES[unrouted.proxy].start(broken, address)
+      expect(await running.check(broken)).toMatch(PROXIES[unrouted.proxy].valid)
+      const context = await scenario.context(mode)
+      await openPage(context, `${running.origin}/`)
+      const output = await scenario.diagnosis(
+        vite,
+        `[hmr-doctor] ${NAMES[unrouted.proxy]} answered ${unrouted.status} for /hmr:`,
+      )
+      expect(output).not.toMatch(/nginx/)
+
+      const route = printedBlock(output, unrouted.proxy === 'apache' ? APACHE_ROUTE : CADDY_ROUTE)
+      const fixed = `${rest}\n${route}`
+      expect(await running.check(fixed)).toMatch(PROXIES[unrouted.proxy].valid)
+      await running.restart(fixed)
+      const page = await openPage(context, `${running.origin}/`)
+      await expectHmrApplies(page, vite)
+      expect(page.console.join('\n')).not.toMatch(/WebSocket connection to .* failed/)
+    },
+  )
+})

@@ -152,7 +152,7 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
     kind: 'apache',
     printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
   },
-  { kind: 'caddy', printed: ['upgrade-stripped', 'uri-rewritten', 'client-unreached'] },
+  { kind: 'caddy', printed: ['upgrade-stripped', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'] },
   { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout'] },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
@@ -217,4 +217,30 @@ test('a vite.config change in middleware mode asks for a restart of the user’s
   expect(text).toContain(
     'Then restart your server after the vite.config change (in middleware mode nothing restarts Vite by itself).',
   )
+})
+
+describe("a route for the socket's own path, where the proxy answered 404 or 502 for it", () => {
+  const routed = (kind: ProxyKind, facts: ViteFacts) =>
+    findings(kind)
+      .filter((finding) => finding.cause === 'proxy-error' && finding.status !== 504)
+      .map((finding) =>
+        renderFinding(finding, facts)
+          .proxy.map((block) => block.text)
+          .join('\n'),
+      )
+  const hmr = viteFacts({ base: '/app/', hmrPath: '/app/hmr' })
+
+  test("Apache: a <Location> of the socket's path alone, never one for base (that would route the whole site)", () => {
+    expect(routed('apache', hmr)).toEqual(
+      Array(2).fill('<Location /app/hmr>\n    ProxyPass http://127.0.0.1:5173/app/hmr upgrade=websocket\n</Location>'),
+    )
+    expect(routed('apache', FACTS)).toEqual(['', ''])
+  })
+
+  test("Caddy: a handle matching the socket's handshake only, so the page's routes stay as they are", () => {
+    const [route] = routed('caddy', hmr)
+    expect(route).toContain('    path /app/hmr\n    header Connection *Upgrade*\n    header Upgrade websocket')
+    expect(route).toContain('handle @vite_hmr {\n    reverse_proxy 127.0.0.1:5173\n}')
+    expect(routed('caddy', viteFacts({ base: '/a b/', hmrPath: '/a b/' }))).toEqual(['', ''])
+  })
 })

@@ -40,6 +40,31 @@ export const caddy: ProxySyntax = {
       `handle_path strips ${prefix} before reverse_proxy forwards the request; handle keeps it.`,
     )
   },
-  routeSocket: () => null,
+  /**
+   * A named matcher for the socket's handshake alone (its path and upgrade headers), so the page's own
+   * routes stay as they are. Caddy orders a `handle` with a named matcher after those with a path matcher
+   * and before a bare `handle`: any existing route for the path has to go.
+   */
+  routeSocket({ facts, upstream }) {
+    const path = facts.hmrPath
+    if (configPathArgument(path) !== path) return null
+    return {
+      blocks: [
+        {
+          where: `Caddy, in the site block that proxies Vite, replacing any route it has for ${path}`,
+          text: `@vite_hmr {
+    path ${path}
+    header Connection *Upgrade*
+    header Upgrade websocket
+}
+handle @vite_hmr {
+    reverse_proxy ${upstream}
+}`,
+        },
+      ],
+      notes: [RELOAD_NOTE],
+      forwardsHost: true,
+    }
+  },
   keepIdleSocket: () => null,
 }
