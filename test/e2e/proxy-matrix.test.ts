@@ -477,44 +477,60 @@ interface Unrouted {
   name: string
   proxy: Exclude<Proxy, 'haproxy'>
   status: 404 | 502 | 503
-  /** The route for the socket's path that is wrong ('' when there is none). */
-  route(upstream: string): string
-  /** The site's other routes, all right; `vite` is Vite's own address. */
+  /** The broken config; `vite` is Vite's own address. */
+  broken(vite: string): string
+  /** The same without its route for the socket's path (the one the printed route replaces). */
   rest(vite: string): string
 }
 
-/** The page's own paths; the socket's /hmr is not among them. */
+/** The page's own paths; the socket's /hmr is not among them (the rest: a 404). */
 const APP_PATHS = ['/', '/@vite/*', '/@fs/*', '/@id/*', '/src/*', '/node_modules/*']
+
+const port = (address: string) => address.replace(/.*:/, '')
+const APACHE_APP_ROUTES = (vite: string) => `ProxyPassMatch "^/($|@vite/|@fs/|@id/|src/|node_modules/)" http://${vite}`
+const APACHE_SITE_LOCATION = (vite: string) =>
+  `<Location />\n    ProxyPass http://${vite}/ upgrade=websocket\n</Location>`
+const CADDY_APP_ROUTES = (vite: string) =>
+  `@app path ${APP_PATHS.join(' ')}\nhandle @app {\n    reverse_proxy ${vite}\n}\nhandle {\n    respond "Not Found" 404\n}`
 
 const UNROUTED: Unrouted[] = [
   {
     name: "Apache's 404: ProxyPassMatch for the page's paths only",
     proxy: 'apache',
     status: 404,
-    route: () => '',
-    rest: (vite) => `ProxyPassMatch "^/($|@vite/|@fs/|@id/|src/|node_modules/)" http://${vite}`,
+    broken: (vite) => APACHE_APP_ROUTES(vite),
+    rest: (vite) => APACHE_APP_ROUTES(vite),
   },
   {
     // Apache answers a refused upstream with 503 (measured), not 502.
     name: "Apache's 503: a ProxyPass for /hmr to 127.0.0.1 while Vite listens on ::1",
     proxy: 'apache',
     status: 503,
-    route: (vite) => `ProxyPass /hmr http://127.0.0.1:${vite.replace(/.*:/, '')}/hmr upgrade=websocket`,
+    broken: (vite) =>
+      `ProxyPass /hmr http://127.0.0.1:${port(vite)}/hmr upgrade=websocket\nProxyPass / http://${vite}/ upgrade=websocket`,
     rest: (vite) => `ProxyPass / http://${vite}/ upgrade=websocket`,
+  },
+  {
+    name: "Apache's 503: <Location /hmr> to 127.0.0.1 after <Location /> to ::1, where Vite listens",
+    proxy: 'apache',
+    status: 503,
+    broken: (vite) =>
+      `${APACHE_SITE_LOCATION(vite)}\n<Location /hmr>\n    ProxyPass http://127.0.0.1:${port(vite)}/hmr upgrade=websocket\n</Location>`,
+    rest: (vite) => APACHE_SITE_LOCATION(vite),
   },
   {
     name: "Caddy's 404: the page's paths to Vite, anything else answered 404",
     proxy: 'caddy',
     status: 404,
-    route: () => '',
-    rest: (vite) =>
-      `@app path ${APP_PATHS.join(' ')}\nhandle @app {\n    reverse_proxy ${vite}\n}\nhandle {\n    respond "Not Found" 404\n}`,
+    broken: (vite) => CADDY_APP_ROUTES(vite),
+    rest: (vite) => CADDY_APP_ROUTES(vite),
   },
   {
     name: "Caddy's 502: a handle /hmr* to 127.0.0.1 while Vite listens on ::1",
     proxy: 'caddy',
     status: 502,
-    route: (vite) => `handle /hmr* {\n    reverse_proxy 127.0.0.1:${vite.replace(/.*:/, '')}\n}`,
+    broken: (vite) =>
+      `handle /hmr* {\n    reverse_proxy 127.0.0.1:${port(vite)}\n}\nhandle {\n    reverse_proxy ${vite}\n}`,
     rest: (vite) => `handle {\n    reverse_proxy ${vite}\n}`,
   },
 ]
@@ -526,7 +542,7 @@ describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s b
       const vite = await scenario.vite({ configFile: HMR_PATH_CONFIG, ...(unrouted.status !== 404 && { host: '::1' }) })
       const address = `${vite.host.includes(':') ? `[${vite.host}]` : vite.host}:${vite.port}`
       const rest = unrouted.rest(address)
-      const broken = [unrouted.route(address), rest].filter(Boolean).join('\n')
+      const broken = unrouted.broken(address)
       const running = await PROXIES[unrouted.proxy].start(broken, address)
       expect(await running.check(broken)).toMatch(PROXIES[unrouted.proxy].valid)
       const context = await scenario.context(mode)
