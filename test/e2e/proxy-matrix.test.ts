@@ -414,54 +414,64 @@ describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s brows
   )
 })
 
-/** Apache's idle timeout in these tests: short, so a loop shows within seconds. */
-const APACHE_IDLE_S = 2
+/** The proxies' idle timeout in these tests: short, so a loop shows within seconds. */
+const IDLE_S = 2
 /** Several turns of the loop on a busy machine: each reloaded page reports again. Ends at once on success. */
 const LOOP_DIAGNOSIS_MS = 45_000
+const CADDY_READ_TIMEOUT =
+  'Caddy, in the transport http {} block of the reverse_proxy that proxies Vite, replacing its read_timeout'
 
-const IDLE_LAYOUTS = [
+const IDLE_LAYOUTS: Array<{ name: string; proxy: Proxy; broken(upstream: string): string; apply: Broken['apply'] }> = [
   {
-    name: 'ProxyPass at VirtualHost level',
-    proxyPass: (u: string) => `ProxyPass / http://${u}/ upgrade=websocket`,
-    apply: (config: string, output: string) =>
-      replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/'))),
+    name: 'Apache, ProxyPass at VirtualHost level',
+    proxy: 'apache',
+    broken: (u) => `Timeout ${IDLE_S}\nProxyPass / http://${u}/ upgrade=websocket`,
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/'))),
   },
   {
-    name: 'path-less ProxyPass inside <Location />',
-    proxyPass: (u: string) => `<Location />\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
-    apply: (config: string, output: string) =>
-      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/'))),
+    name: 'Apache, path-less ProxyPass inside <Location />',
+    proxy: 'apache',
+    broken: (u) => `Timeout ${IDLE_S}\n<Location />\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/'))),
+  },
+  {
+    // Caddy's only timeout that closes an upgraded connection (its server timeouts leave it open).
+    name: "Caddy, reverse_proxy's transport http with read_timeout",
+    proxy: 'caddy',
+    broken: (u) => `reverse_proxy ${u} {\n    transport http {\n        read_timeout ${IDLE_S}s\n    }\n}`,
+    apply: (config, output) => replaceLine(config, /^\s*read_timeout /, printedBlock(output, CADDY_READ_TIMEOUT)),
   },
 ]
 
-describe.each(BROWSER_MODES)(`Apache closing idle sockets after ${APACHE_IDLE_S} s, %s browser`, (mode) => {
-  // Each turn of the loop costs seconds: both layouts where no fallback can hide the proxy, one with it.
+describe.each(BROWSER_MODES)(`a proxy closing idle sockets after ${IDLE_S} s, %s browser`, (mode) => {
+  // Each turn of the loop costs seconds: every layout where no fallback can hide the proxy, one per proxy with it.
   test.each(
-    IDLE_LAYOUTS.filter((_, index) => mode === 'proxy-only' || index === 0).map(
-      (layout) => [layout.name, layout] as const,
-    ),
-  )('%s: the loop is named; the printed timeout= stops it', async (_, layout) => {
-    const broken = (u: string) => `Timeout ${APACHE_IDLE_S}\n${layout.proxyPass(u)}`
-    const { vite, config, running, hangUp, url } = await setUp('apache', '/', broken, {
+    IDLE_LAYOUTS.filter(
+      (layout, index) =>
+        mode === 'proxy-only' || IDLE_LAYOUTS.findIndex((other) => other.proxy === layout.proxy) === index,
+    ).map((layout) => [layout.name, layout] as const),
+  )('%s: the loop is named; the printed timeout stops it', async (_, layout) => {
+    const { vite, config, running, hangUp, url } = await setUp(layout.proxy, '/', layout.broken, {
       doctor: { keepalive: false },
     })
     const context = await scenario.context(mode)
     const looping = await openPage(context, url)
     const output = await scenario.diagnosis(
       vite,
-      `[hmr-doctor] The proxy closes the HMR socket after ${APACHE_IDLE_S}.`,
+      `[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S}.`,
       LOOP_DIAGNOSIS_MS,
     )
     await looping.page.close()
+    expect(output).toContain(`Then reload ${NAMES[layout.proxy]}`)
 
     const fixed = layout.apply(config, output)
-    expect(await running.check(fixed)).toMatch(PROXIES.apache.valid)
+    expect(await running.check(fixed)).toMatch(PROXIES[layout.proxy].valid)
     hangUp()
     await running.restart(fixed)
     const page = await openPage(context, url)
     const before = page.reloads()
-    // Three of Apache's idle timeouts pass with the page left alone: timeout= keeps the socket.
-    await page.page.waitForTimeout(APACHE_IDLE_S * 3 * 1000 + 500)
+    // Three of the proxy's idle timeouts pass with the page left alone: the printed line keeps the socket.
+    await page.page.waitForTimeout(IDLE_S * 3 * 1000 + 500)
     expect(page.reloads()).toBe(before)
     await expectHmrApplies(page, vite)
   })

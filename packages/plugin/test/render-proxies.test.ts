@@ -152,7 +152,10 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
     kind: 'apache',
     printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
   },
-  { kind: 'caddy', printed: ['upgrade-stripped', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'] },
+  {
+    kind: 'caddy',
+    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
+  },
   { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout'] },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)

@@ -1,6 +1,6 @@
 import { configPathArgument } from '../quote.js'
 import type { ConfigBlock } from '../types.js'
-import type { ProxyFix, ProxySyntax } from './types.js'
+import { type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT } from './types.js'
 
 /**
  * Caddy ends every proxied stream on a config reload: each open page loses its HMR socket and reloads.
@@ -66,5 +66,18 @@ handle @vite_hmr {
       forwardsHost: true,
     }
   },
-  keepIdleSocket: () => null,
+  /**
+   * Of Caddy's timeouts only the transport's read_timeout closes an upgraded connection, once the socket
+   * has been idle that long (measured on Caddy 2.6; the server's idle/read/write timeouts leave it open).
+   */
+  keepIdleSocket() {
+    return fix(
+      {
+        where:
+          'Caddy, in the transport http {} block of the reverse_proxy that proxies Vite, replacing its read_timeout',
+        text: `read_timeout ${TUNNEL_TIMEOUT}`,
+      },
+      "read_timeout is how long Caddy waits for the next read from Vite, an idle HMR socket's included; without one Caddy keeps it open.",
+    )
+  },
 }
