@@ -86,7 +86,11 @@ const PROXIES: Record<Proxy, { valid: RegExp; start(part: string, upstream: stri
   haproxy: {
     valid: /Configuration file is valid/,
     start: runner(
-      (listen, frontend, upstream) => haproxyConfig({ listen, upstream, defaults: HAPROXY_DEFAULTS, frontend }),
+      (listen, part, upstream) => {
+        // The part's own sections (backends for its use_backend lines) follow the frontend.
+        const [frontend, ...sections] = part.split(/\n(?=backend )/)
+        return haproxyConfig({ listen, upstream, defaults: HAPROXY_DEFAULTS, frontend, sections: sections.join('\n') })
+      },
       startHaproxy,
       checkHaproxyConfig,
     ),
@@ -479,14 +483,22 @@ describe.each(BROWSER_MODES)(`a proxy closing idle sockets after ${IDLE_S} s, %s
 
 /** Vite's socket on its own path, so a proxy can route the page and leave the socket out. */
 const HMR_PATH_CONFIG = `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { path: 'hmr' } } })\n`
-const APACHE_ROUTE =
-  'Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for /hmr'
-const CADDY_ROUTE = 'Caddy, in the site block that proxies Vite, replacing any route it has for /hmr'
+/** The broken config's routes but the wrong one, with the printed route pasted where its "where" says. */
+const UNROUTED_FIX: Record<Proxy, (output: string, rest: string) => string> = {
+  apache: (output, rest) =>
+    `${rest}\n${printedBlock(output, 'Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for /hmr')}`,
+  caddy: (output, rest) =>
+    `${rest}\n${printedBlock(output, 'Caddy, in the site block that proxies Vite, replacing any route it has for /hmr')}`,
+  haproxy: (output, rest) =>
+    `${printedBlock(output, 'HAProxy, in the frontend that proxies Vite, above its other use_backend lines, replacing any it has for /hmr')}\n${rest}\n${printedBlock(output, 'HAProxy, a new section')}`,
+}
 
 interface Unrouted {
   name: string
-  proxy: Exclude<Proxy, 'haproxy'>
+  proxy: Proxy
   status: 404 | 502 | 503
+  /** Vite listens on ::1 only, where the wrong route dials 127.0.0.1. */
+  ipv6?: true
   /** The broken config; `vite` is Vite's own address. */
   broken(vite: string): string
   /** The same without its route for the socket's path (the one the printed route replaces). */
@@ -500,6 +512,7 @@ const port = (address: string) => address.replace(/.*:/, '')
 const APACHE_APP_ROUTES = (vite: string) => `ProxyPassMatch "^/($|@vite/|@fs/|@id/|src/|node_modules/)" http://${vite}`
 const APACHE_SITE_LOCATION = (vite: string) =>
   `<Location />\n    ProxyPass http://${vite}/ upgrade=websocket\n</Location>`
+const HAPROXY_APP_ROUTES = 'use_backend vite if { path / } || { path_beg /@vite/ /@fs/ /@id/ /src/ /node_modules/ }'
 const CADDY_APP_ROUTES = (vite: string) =>
   `@app path ${APP_PATHS.join(' ')}\nhandle @app {\n    reverse_proxy ${vite}\n}\nhandle {\n    respond "Not Found" 404\n}`
 
@@ -515,6 +528,7 @@ const UNROUTED: Unrouted[] = [
     // Apache answers a refused upstream with 503 (measured), not 502.
     name: "Apache's 503: a ProxyPass for /hmr to 127.0.0.1 while Vite listens on ::1",
     proxy: 'apache',
+    ipv6: true,
     status: 503,
     broken: (vite) =>
       `ProxyPass /hmr http://127.0.0.1:${port(vite)}/hmr upgrade=websocket\nProxyPass / http://${vite}/ upgrade=websocket`,
@@ -523,6 +537,7 @@ const UNROUTED: Unrouted[] = [
   {
     name: "Apache's 503: <Location /hmr> to 127.0.0.1 after <Location /> to ::1, where Vite listens",
     proxy: 'apache',
+    ipv6: true,
     status: 503,
     broken: (vite) =>
       `${APACHE_SITE_LOCATION(vite)}\n<Location /hmr>\n    ProxyPass http://127.0.0.1:${port(vite)}/hmr upgrade=websocket\n</Location>`,
@@ -538,10 +553,20 @@ const UNROUTED: Unrouted[] = [
   {
     name: "Caddy's 502: a handle /hmr* to 127.0.0.1 while Vite listens on ::1",
     proxy: 'caddy',
+    ipv6: true,
     status: 502,
     broken: (vite) =>
       `handle /hmr* {\n    reverse_proxy 127.0.0.1:${port(vite)}\n}\nhandle {\n    reverse_proxy ${vite}\n}`,
     rest: (vite) => `handle {\n    reverse_proxy ${vite}\n}`,
+  },
+  {
+    // No use_backend matches the socket's path, and no default_backend: HAProxy answers 503 at once, with
+    // its own error page (HAProxy names itself nowhere else).
+    name: "HAProxy's 503: use_backend for the page's paths only",
+    proxy: 'haproxy',
+    status: 503,
+    broken: () => HAPROXY_APP_ROUTES,
+    rest: () => HAPROXY_APP_ROUTES,
   },
 ]
 
@@ -549,7 +574,7 @@ describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s b
   test.each(UNROUTED.map((unrouted) => [unrouted.name, unrouted] as const))(
     '%s: named, and the printed route, pasted in place of the wrong one, makes HMR work',
     async (_, unrouted) => {
-      const vite = await scenario.vite({ configFile: HMR_PATH_CONFIG, ...(unrouted.status !== 404 && { host: '::1' }) })
+      const vite = await scenario.vite({ configFile: HMR_PATH_CONFIG, ...(unrouted.ipv6 && { host: '::1' }) })
       const address = `${vite.host.includes(':') ? `[${vite.host}]` : vite.host}:${vite.port}`
       const rest = unrouted.rest(address)
       const broken = unrouted.broken(address)
@@ -557,14 +582,10 @@ describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s b
       expect(await running.check(broken)).toMatch(PROXIES[unrouted.proxy].valid)
       const context = await scenario.context(mode)
       await openPage(context, `${running.origin}/`)
-      const output = await scenario.diagnosis(
-        vite,
-        `[hmr-doctor] ${NAMES[unrouted.proxy]} answered ${unrouted.status} for /hmr:`,
-      )
+      const output = await scenario.diagnosis(vite, `[hmr-doctor]`)
       expect(output).not.toMatch(/nginx/)
 
-      const route = printedBlock(output, unrouted.proxy === 'apache' ? APACHE_ROUTE : CADDY_ROUTE)
-      const fixed = `${rest}\n${route}`
+      const fixed = UNROUTED_FIX[unrouted.proxy](output, rest)
       expect(await running.check(fixed)).toMatch(PROXIES[unrouted.proxy].valid)
       await running.restart(fixed)
       const page = await openPage(context, `${running.origin}/`)

@@ -156,7 +156,7 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
     kind: 'caddy',
     printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
   },
-  { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout'] },
+  { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout', 'proxy-error', 'proxy-error'] },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
   expect(withLines.map((finding) => finding.cause)).toEqual(printed)
@@ -238,6 +238,14 @@ describe("a route for the socket's own path, where the proxy answered 404 or 502
       Array(2).fill('<Location /app/hmr>\n    ProxyPass http://127.0.0.1:5173/app/hmr upgrade=websocket\n</Location>'),
     )
     expect(routed('apache', FACTS)).toEqual(['', ''])
+  })
+
+  test("HAProxy: a use_backend for the socket's handshake alone, and the backend it names", () => {
+    expect(routed('haproxy', hmr)).toEqual(
+      Array(2).fill(
+        'use_backend vite_hmr if { path /app/hmr } { hdr(upgrade) -i websocket }\nbackend vite_hmr\n    server vite 127.0.0.1:5173',
+      ),
+    )
   })
 
   test("Caddy: a handle matching the socket's handshake only, so the page's routes stay as they are", () => {
