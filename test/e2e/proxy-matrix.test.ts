@@ -60,8 +60,8 @@ function runner<Config>(
   ) => Promise<{ restart(config: Config): Promise<void>; stop(): Promise<unknown> }>,
   check: (config: Config) => Promise<string>,
 ) {
-  return async (part: string, upstream: string): Promise<Running> => {
-    const port = await freePort(PROXY_HOST)
+  return async (part: string, upstream: string, at?: number): Promise<Running> => {
+    const port = at ?? (await freePort(PROXY_HOST))
     const config = (next: string) => build(`${PROXY_HOST}:${port}`, next, upstream)
     const proxy = await start(config(part), { host: PROXY_HOST, port })
     scenario.defer(() => proxy.stop())
@@ -74,7 +74,10 @@ function runner<Config>(
 }
 
 /** How each proxy starts from the part of its config a case varies, and what its check says when it passes. */
-const PROXIES: Record<Proxy, { valid: RegExp; start(part: string, upstream: string): Promise<Running> }> = {
+const PROXIES: Record<
+  Proxy,
+  { valid: RegExp; start(part: string, upstream: string, port?: number): Promise<Running> }
+> = {
   apache: {
     valid: /Syntax OK/,
     start: runner((listen, virtualHost) => ({ listen, virtualHost }), startApache, checkApacheConfig),
@@ -594,3 +597,32 @@ describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s b
     },
   )
 })
+
+describe.each(BROWSER_MODES)(
+  "Apache flattening the handshake on its way to Vite's socket server, %s browser",
+  (mode) => {
+    test("the 426 is named as Apache's; the printed <Location>, in place of the ProxyPass for /hmr, makes HMR work", async () => {
+      const hmrPort = await freePort()
+      const port = await freePort(PROXY_HOST)
+      const vite = await scenario.vite({
+        configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${port}, path: 'hmr' } } })\n`,
+      })
+      const site = `ProxyPass / http://${vite.host}:${vite.port}/ upgrade=websocket`
+      // The socket's own route, to the socket server, without upgrade=websocket.
+      const broken = `ProxyPass /hmr http://127.0.0.1:${hmrPort}/hmr\n${site}`
+      const running = await PROXIES.apache.start(broken, `${vite.host}:${vite.port}`, port)
+      const context = await scenario.context(mode)
+      await openPage(context, `${running.origin}/`)
+      const output = await scenario.diagnosis(
+        vite,
+        `[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${hmrPort}) as a plain request`,
+      )
+
+      const fixed = `${site}\n${printedBlock(output, `Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for /hmr`)}`
+      expect(fixed).toContain(`ProxyPass http://127.0.0.1:${hmrPort}/hmr upgrade=websocket`)
+      expect(await running.check(fixed)).toMatch(PROXIES.apache.valid)
+      await running.restart(fixed)
+      await expectHmrApplies(await openPage(context, `${running.origin}/`), vite)
+    })
+  },
+)

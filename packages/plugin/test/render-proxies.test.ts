@@ -248,6 +248,22 @@ describe("a route for the socket's own path, where the proxy answered 404 or 502
     )
   })
 
+  test('Apache: the same <Location> carries the socket to a separate socket server, upgraded', () => {
+    const [stripped] = findings('apache')
+    const separate = viteFacts({ base: '/', hmrPath: '/hmr', hmr: { port: 24678, path: 'hmr' }, hmrServerPort: 24678 })
+    const rendered = renderFinding(
+      {
+        ...(stripped as Extract<Finding, { cause: 'upgrade-stripped' }>),
+        hmrServer: true,
+        upstream: '127.0.0.1:24678',
+      },
+      separate,
+    )
+    expect(rendered.proxy.map((block) => block.text)).toEqual([
+      '<Location /hmr>\n    ProxyPass http://127.0.0.1:24678/hmr upgrade=websocket\n</Location>',
+    ])
+  })
+
   test("Caddy: a handle matching the socket's handshake only, so the page's routes stay as they are", () => {
     const [route] = routed('caddy', hmr)
     expect(route).toContain('    path /app/hmr\n    header Connection *Upgrade*\n    header Upgrade websocket')

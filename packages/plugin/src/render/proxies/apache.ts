@@ -73,8 +73,10 @@ export const apache: ProxySyntax = {
   name: 'Apache',
   reload: 'apachectl graceful',
   passUpgrade({ upstream, facts, socketServer }) {
-    // A ProxyPass for base sends the whole site where it points: never at a separate socket server.
-    const blocks = socketServer ? null : proxyPass(upstream, facts.base)
+    // A ProxyPass for base sends the whole site where it points: a separate socket server gets a
+    // <Location> of the socket's own path.
+    if (socketServer) return socketLocation({ facts, upstream })
+    const blocks = proxyPass(upstream, facts.base)
     return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
   },
   keepUri(input) {
