@@ -264,6 +264,13 @@ describe("a route for the socket's own path, where the proxy answered 404 or 502
     ])
   })
 
+  test('HAProxy\'s 503 is its own "No server is available": the path has no server, whichever way', () => {
+    const [, unavailable] = findings('haproxy').filter((finding) => finding.cause === 'proxy-error')
+    expect(terminal({ ...(unavailable as Finding), status: 503 } as Finding, hmr)).toContain(
+      "[hmr-doctor] HAProxy answered 503 for /app/: no server of its takes that path (no use_backend routes it there, or that backend's servers are down).",
+    )
+  })
+
   test("Caddy: a handle matching the socket's handshake only, so the page's routes stay as they are", () => {
     const [route] = routed('caddy', hmr)
     expect(route).toContain('    path /app/hmr\n    header Connection *Upgrade*\n    header Upgrade websocket')
