@@ -107,6 +107,10 @@ const APACHE_REWRITE = 'Apache, replacing the RewriteRule … ws://… [P,L] tha
 const CADDY_REMOVE = 'Caddy, removing these lines from the reverse_proxy that proxies Vite'
 const CADDY_HANDLE = 'Caddy, replacing the handle_path /app/* line of the block that proxies Vite'
 const HAPROXY_REMOVE = 'HAProxy, removing these rules from the frontend or backend that proxies Vite'
+const HAPROXY_STRIP =
+  'HAProxy, removing this rule (or the set-path or replace-path that strips /app/, however written) from the frontend or backend that proxies Vite'
+/** The prefix strip as HAProxy's manual writes it. */
+const HAPROXY_STRIP_RULE = 'http-request replace-path /app/(.*) /\\1'
 
 interface Broken {
   name: string
@@ -208,6 +212,14 @@ const BROKEN: Broken[] = [
     broken: (u) => `handle_path /app/* {\n    reverse_proxy ${u}\n}`,
     summary: '[hmr-doctor] Caddy strips the path prefix',
     apply: (config, output) => replaceLine(config, /^\s*handle_path /, printedBlock(output, CADDY_HANDLE)),
+  },
+  {
+    name: 'HAProxy, http-request replace-path that strips /app/, base /app/',
+    proxy: 'haproxy',
+    base: '/app/',
+    broken: () => HAPROXY_STRIP_RULE,
+    summary: '[hmr-doctor] HAProxy strips the path prefix',
+    apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_STRIP)),
   },
   ...['Upgrade', 'Connection'].map(
     (header): Broken => ({
@@ -368,6 +380,14 @@ describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {
 
 /** `base: '/'` behind a route that strips `/app/`: the page loads, its client never reaches Vite. */
 const UNREACHED: Array<{ name: string; proxy: Proxy; broken(upstream: string): string; apply: Broken['apply'] }> = [
+  {
+    // Only /app/ goes to Vite, through a backend that strips it (no default_backend).
+    name: 'HAProxy, a backend for /app/ whose http-request replace-path strips it',
+    proxy: 'haproxy',
+    broken: (u) =>
+      `use_backend app if { path_beg /app/ }\nbackend app\n    ${HAPROXY_STRIP_RULE}\n    server vite ${u}`,
+    apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_STRIP)),
+  },
   {
     name: 'Apache, ProxyPass /app/ to / at VirtualHost level',
     proxy: 'apache',

@@ -15,8 +15,8 @@ export interface HaproxySite {
   /** Lines of the `defaults` section beside `mode http` (timeouts, typically). */
   defaults: string
   /**
-   * Lines of the `frontend` section beside its bind (`http-request` rules, options). One that routes to
-   * `vite` by its own use_backend gets no default_backend: other paths then have none (HAProxy's 503).
+   * Lines of the `frontend` section beside its bind (`http-request` rules, options). One with use_backend
+   * rules of its own gets no default_backend: other paths then have none (HAProxy's 503).
    */
   frontend?: string
   /** Whole sections after the frontend (backends of its `use_backend` lines). */
@@ -38,7 +38,7 @@ ${indent(site.defaults)}
 
 frontend site
     bind ${site.listen}
-${site.frontend ? `${indent(site.frontend)}\n` : ''}${/^use_backend vite /m.test(site.frontend ?? '') ? '' : '    default_backend vite\n'}
+${site.frontend ? `${indent(site.frontend)}\n` : ''}${/^use_backend /m.test(site.frontend ?? '') ? '' : '    default_backend vite\n'}
 backend vite
     server vite ${site.upstream}
 ${site.sections ? `\n${site.sections}\n` : ''}`

@@ -156,7 +156,10 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
     kind: 'caddy',
     printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
   },
-  { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout', 'proxy-error', 'proxy-error'] },
+  {
+    kind: 'haproxy',
+    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
+  },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
   expect(withLines.map((finding) => finding.cause)).toEqual(printed)
@@ -277,4 +280,16 @@ describe("a route for the socket's own path, where the proxy answered 404 or 502
     expect(route).toContain('handle @vite_hmr {\n    reverse_proxy 127.0.0.1:5173\n}')
     expect(routed('caddy', viteFacts({ base: '/a b/', hmrPath: '/a b/' }))).toEqual(['', ''])
   })
+})
+
+test("HAProxy's prefix rule to remove is the manual's replace-path, only for a prefix with no regex metacharacter", () => {
+  const prefixed = (base: string) =>
+    findings('haproxy')
+      .filter((finding) => finding.cause === 'client-unreached')
+      .map(
+        (finding) =>
+          renderFinding({ ...finding, strippedPrefix: base } as Finding, viteFacts({ base, hmrPath: base })).proxy,
+      )
+  expect(prefixed('/app/')[0]?.map((block) => block.text)).toEqual(['http-request replace-path /app/(.*) /\\1'])
+  expect(prefixed('/a.b/')).toEqual([[]])
 })

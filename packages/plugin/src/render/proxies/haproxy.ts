@@ -19,7 +19,23 @@ export const haproxy: ProxySyntax = {
       forwardsHost: false,
     }
   },
-  keepUri: () => null,
+  /**
+   * HAProxy forwards the path as it gets it: a stripped prefix is an http-request rule, printed in the form
+   * HAProxy's manual gives for it. Only a prefix with no regex metacharacter, so the rule is the prefix.
+   */
+  keepUri({ what, prefix }) {
+    if (what !== 'prefix' || !/^\/[A-Za-z0-9/_~-]*$/.test(prefix)) return null
+    return {
+      blocks: [
+        {
+          where: `HAProxy, removing this rule (or the set-path or replace-path that strips ${prefix}, however written) from the frontend or backend that proxies Vite`,
+          text: `http-request replace-path ${prefix}(.*) /\\1`,
+        },
+      ],
+      notes: [`HAProxy forwards the path as it gets it; without the rule, ${prefix} reaches Vite.`],
+      forwardsHost: false,
+    }
+  },
   /**
    * A backend of its own for the socket's handshake alone (its path and Upgrade header), so the page's
    * routes stay as they are. HAProxy takes the first use_backend that matches, hence its place.
