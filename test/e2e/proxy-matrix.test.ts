@@ -60,8 +60,8 @@ function runner<Config>(
   ) => Promise<{ restart(config: Config): Promise<void>; stop(): Promise<unknown> }>,
   check: (config: Config) => Promise<string>,
 ) {
-  return async (part: string, upstream: string): Promise<Running> => {
-    const port = await freePort(PROXY_HOST)
+  return async (part: string, upstream: string, at?: number): Promise<Running> => {
+    const port = at ?? (await freePort(PROXY_HOST))
     const config = (next: string) => build(`${PROXY_HOST}:${port}`, next, upstream)
     const proxy = await start(config(part), { host: PROXY_HOST, port })
     scenario.defer(() => proxy.stop())
@@ -74,7 +74,10 @@ function runner<Config>(
 }
 
 /** How each proxy starts from the part of its config a case varies, and what its check says when it passes. */
-const PROXIES: Record<Proxy, { valid: RegExp; start(part: string, upstream: string): Promise<Running> }> = {
+const PROXIES: Record<
+  Proxy,
+  { valid: RegExp; start(part: string, upstream: string, port?: number): Promise<Running> }
+> = {
   apache: {
     valid: /Syntax OK/,
     start: runner((listen, virtualHost) => ({ listen, virtualHost }), startApache, checkApacheConfig),
@@ -86,7 +89,11 @@ const PROXIES: Record<Proxy, { valid: RegExp; start(part: string, upstream: stri
   haproxy: {
     valid: /Configuration file is valid/,
     start: runner(
-      (listen, frontend, upstream) => haproxyConfig({ listen, upstream, defaults: HAPROXY_DEFAULTS, frontend }),
+      (listen, part, upstream) => {
+        // The part's own sections (backends for its use_backend lines) follow the frontend.
+        const [frontend, ...sections] = part.split(/\n(?=backend )/)
+        return haproxyConfig({ listen, upstream, defaults: HAPROXY_DEFAULTS, frontend, sections: sections.join('\n') })
+      },
       startHaproxy,
       checkHaproxyConfig,
     ),
@@ -100,6 +107,10 @@ const APACHE_REWRITE = 'Apache, replacing the RewriteRule … ws://… [P,L] tha
 const CADDY_REMOVE = 'Caddy, removing these lines from the reverse_proxy that proxies Vite'
 const CADDY_HANDLE = 'Caddy, replacing the handle_path /app/* line of the block that proxies Vite'
 const HAPROXY_REMOVE = 'HAProxy, removing these rules from the frontend or backend that proxies Vite'
+const HAPROXY_STRIP =
+  'HAProxy, removing this rule (or the set-path or replace-path that strips /app/, however written) from the frontend or backend that proxies Vite'
+/** The prefix strip as HAProxy's manual writes it. */
+const HAPROXY_STRIP_RULE = 'http-request replace-path /app/(.*) /\\1'
 
 interface Broken {
   name: string
@@ -201,6 +212,14 @@ const BROKEN: Broken[] = [
     broken: (u) => `handle_path /app/* {\n    reverse_proxy ${u}\n}`,
     summary: '[hmr-doctor] Caddy strips the path prefix',
     apply: (config, output) => replaceLine(config, /^\s*handle_path /, printedBlock(output, CADDY_HANDLE)),
+  },
+  {
+    name: 'HAProxy, http-request replace-path that strips /app/, base /app/',
+    proxy: 'haproxy',
+    base: '/app/',
+    broken: () => HAPROXY_STRIP_RULE,
+    summary: '[hmr-doctor] HAProxy strips the path prefix',
+    apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_STRIP)),
   },
   ...['Upgrade', 'Connection'].map(
     (header): Broken => ({
@@ -362,6 +381,14 @@ describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {
 /** `base: '/'` behind a route that strips `/app/`: the page loads, its client never reaches Vite. */
 const UNREACHED: Array<{ name: string; proxy: Proxy; broken(upstream: string): string; apply: Broken['apply'] }> = [
   {
+    // Only /app/ goes to Vite, through a backend that strips it (no default_backend).
+    name: 'HAProxy, a backend for /app/ whose http-request replace-path strips it',
+    proxy: 'haproxy',
+    broken: (u) =>
+      `use_backend app if { path_beg /app/ }\nbackend app\n    ${HAPROXY_STRIP_RULE}\n    server vite ${u}`,
+    apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_STRIP)),
+  },
+  {
     name: 'Apache, ProxyPass /app/ to / at VirtualHost level',
     proxy: 'apache',
     broken: (u) => `ProxyPass /app/ http://${u}/ upgrade=websocket`,
@@ -414,55 +441,208 @@ describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s brows
   )
 })
 
-/** Apache's idle timeout in these tests: short, so a loop shows within seconds. */
-const APACHE_IDLE_S = 2
+/** The proxies' idle timeout in these tests: short, so a loop shows within seconds. */
+const IDLE_S = 2
 /** Several turns of the loop on a busy machine: each reloaded page reports again. Ends at once on success. */
 const LOOP_DIAGNOSIS_MS = 45_000
+const CADDY_READ_TIMEOUT =
+  'Caddy, in the transport http {} block of the reverse_proxy that proxies Vite, replacing its read_timeout'
 
-const IDLE_LAYOUTS = [
+const IDLE_LAYOUTS: Array<{ name: string; proxy: Proxy; broken(upstream: string): string; apply: Broken['apply'] }> = [
   {
-    name: 'ProxyPass at VirtualHost level',
-    proxyPass: (u: string) => `ProxyPass / http://${u}/ upgrade=websocket`,
-    apply: (config: string, output: string) =>
-      replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/'))),
+    name: 'Apache, ProxyPass at VirtualHost level',
+    proxy: 'apache',
+    broken: (u) => `Timeout ${IDLE_S}\nProxyPass / http://${u}/ upgrade=websocket`,
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass \//, printedBlock(output, APACHE_VH('/'))),
   },
   {
-    name: 'path-less ProxyPass inside <Location />',
-    proxyPass: (u: string) => `<Location />\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
-    apply: (config: string, output: string) =>
-      replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/'))),
+    name: 'Apache, path-less ProxyPass inside <Location />',
+    proxy: 'apache',
+    broken: (u) => `Timeout ${IDLE_S}\n<Location />\n    ProxyPass http://${u}/ upgrade=websocket\n</Location>`,
+    apply: (config, output) => replaceLine(config, /^\s*ProxyPass http/, printedBlock(output, APACHE_LOCATION('/'))),
+  },
+  {
+    // Caddy's only timeout that closes an upgraded connection (its server timeouts leave it open).
+    name: "Caddy, reverse_proxy's transport http with read_timeout",
+    proxy: 'caddy',
+    broken: (u) => `reverse_proxy ${u} {\n    transport http {\n        read_timeout ${IDLE_S}s\n    }\n}`,
+    apply: (config, output) => replaceLine(config, /^\s*read_timeout /, printedBlock(output, CADDY_READ_TIMEOUT)),
   },
 ]
 
-describe.each(BROWSER_MODES)(`Apache closing idle sockets after ${APACHE_IDLE_S} s, %s browser`, (mode) => {
-  // Each turn of the loop costs seconds: both layouts where no fallback can hide the proxy, one with it.
+describe.each(BROWSER_MODES)(`a proxy closing idle sockets after ${IDLE_S} s, %s browser`, (mode) => {
+  // Each turn of the loop costs seconds: every layout where no fallback can hide the proxy, one per proxy with it.
   test.each(
-    IDLE_LAYOUTS.filter((_, index) => mode === 'proxy-only' || index === 0).map(
-      (layout) => [layout.name, layout] as const,
-    ),
-  )('%s: the loop is named; the printed timeout= stops it', async (_, layout) => {
-    const broken = (u: string) => `Timeout ${APACHE_IDLE_S}\n${layout.proxyPass(u)}`
-    const { vite, config, running, hangUp, url } = await setUp('apache', '/', broken, {
+    IDLE_LAYOUTS.filter(
+      (layout, index) =>
+        mode === 'proxy-only' || IDLE_LAYOUTS.findIndex((other) => other.proxy === layout.proxy) === index,
+    ).map((layout) => [layout.name, layout] as const),
+  )('%s: the loop is named; the printed timeout stops it', async (_, layout) => {
+    const { vite, config, running, hangUp, url } = await setUp(layout.proxy, '/', layout.broken, {
       doctor: { keepalive: false },
     })
     const context = await scenario.context(mode)
     const looping = await openPage(context, url)
     const output = await scenario.diagnosis(
       vite,
-      `[hmr-doctor] The proxy closes the HMR socket after ${APACHE_IDLE_S}.`,
+      `[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S}.`,
       LOOP_DIAGNOSIS_MS,
     )
     await looping.page.close()
+    expect(output).toContain(`Then reload ${NAMES[layout.proxy]}`)
 
     const fixed = layout.apply(config, output)
-    expect(await running.check(fixed)).toMatch(PROXIES.apache.valid)
+    expect(await running.check(fixed)).toMatch(PROXIES[layout.proxy].valid)
     hangUp()
     await running.restart(fixed)
     const page = await openPage(context, url)
     const before = page.reloads()
-    // Three of Apache's idle timeouts pass with the page left alone: timeout= keeps the socket.
-    await page.page.waitForTimeout(APACHE_IDLE_S * 3 * 1000 + 500)
+    // Three of the proxy's idle timeouts pass with the page left alone: the printed line keeps the socket.
+    await page.page.waitForTimeout(IDLE_S * 3 * 1000 + 500)
     expect(page.reloads()).toBe(before)
     await expectHmrApplies(page, vite)
   })
 })
+
+/** Vite's socket on its own path, so a proxy can route the page and leave the socket out. */
+const HMR_PATH_CONFIG = `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { path: 'hmr' } } })\n`
+/** The broken config's routes but the wrong one, with the printed route pasted where its "where" says. */
+const UNROUTED_FIX: Record<Proxy, (output: string, rest: string) => string> = {
+  apache: (output, rest) =>
+    `${rest}\n${printedBlock(output, 'Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for /hmr')}`,
+  caddy: (output, rest) =>
+    `${rest}\n${printedBlock(output, 'Caddy, in the site block that proxies Vite, replacing any route it has for /hmr')}`,
+  haproxy: (output, rest) =>
+    `${printedBlock(output, 'HAProxy, in the frontend that proxies Vite, above its other use_backend lines, replacing any it has for /hmr')}\n${rest}\n${printedBlock(output, 'HAProxy, a new section')}`,
+}
+
+interface Unrouted {
+  name: string
+  proxy: Proxy
+  status: 404 | 502 | 503
+  /** Vite listens on ::1 only, where the wrong route dials 127.0.0.1. */
+  ipv6?: true
+  /** The broken config; `vite` is Vite's own address. */
+  broken(vite: string): string
+  /** The same without its route for the socket's path (the one the printed route replaces). */
+  rest(vite: string): string
+}
+
+/** The page's own paths; the socket's /hmr is not among them (the rest: a 404). */
+const APP_PATHS = ['/', '/@vite/*', '/@fs/*', '/@id/*', '/src/*', '/node_modules/*']
+
+const port = (address: string) => address.replace(/.*:/, '')
+const APACHE_APP_ROUTES = (vite: string) => `ProxyPassMatch "^/($|@vite/|@fs/|@id/|src/|node_modules/)" http://${vite}`
+const APACHE_SITE_LOCATION = (vite: string) =>
+  `<Location />\n    ProxyPass http://${vite}/ upgrade=websocket\n</Location>`
+const HAPROXY_APP_ROUTES = 'use_backend vite if { path / } || { path_beg /@vite/ /@fs/ /@id/ /src/ /node_modules/ }'
+const CADDY_APP_ROUTES = (vite: string) =>
+  `@app path ${APP_PATHS.join(' ')}\nhandle @app {\n    reverse_proxy ${vite}\n}\nhandle {\n    respond "Not Found" 404\n}`
+
+const UNROUTED: Unrouted[] = [
+  {
+    name: "Apache's 404: ProxyPassMatch for the page's paths only",
+    proxy: 'apache',
+    status: 404,
+    broken: (vite) => APACHE_APP_ROUTES(vite),
+    rest: (vite) => APACHE_APP_ROUTES(vite),
+  },
+  {
+    // Apache answers a refused upstream with 503 (measured), not 502.
+    name: "Apache's 503: a ProxyPass for /hmr to 127.0.0.1 while Vite listens on ::1",
+    proxy: 'apache',
+    ipv6: true,
+    status: 503,
+    broken: (vite) =>
+      `ProxyPass /hmr http://127.0.0.1:${port(vite)}/hmr upgrade=websocket\nProxyPass / http://${vite}/ upgrade=websocket`,
+    rest: (vite) => `ProxyPass / http://${vite}/ upgrade=websocket`,
+  },
+  {
+    name: "Apache's 503: <Location /hmr> to 127.0.0.1 after <Location /> to ::1, where Vite listens",
+    proxy: 'apache',
+    ipv6: true,
+    status: 503,
+    broken: (vite) =>
+      `${APACHE_SITE_LOCATION(vite)}\n<Location /hmr>\n    ProxyPass http://127.0.0.1:${port(vite)}/hmr upgrade=websocket\n</Location>`,
+    rest: (vite) => APACHE_SITE_LOCATION(vite),
+  },
+  {
+    name: "Caddy's 404: the page's paths to Vite, anything else answered 404",
+    proxy: 'caddy',
+    status: 404,
+    broken: (vite) => CADDY_APP_ROUTES(vite),
+    rest: (vite) => CADDY_APP_ROUTES(vite),
+  },
+  {
+    name: "Caddy's 502: a handle /hmr* to 127.0.0.1 while Vite listens on ::1",
+    proxy: 'caddy',
+    ipv6: true,
+    status: 502,
+    broken: (vite) =>
+      `handle /hmr* {\n    reverse_proxy 127.0.0.1:${port(vite)}\n}\nhandle {\n    reverse_proxy ${vite}\n}`,
+    rest: (vite) => `handle {\n    reverse_proxy ${vite}\n}`,
+  },
+  {
+    // No use_backend matches the socket's path, and no default_backend: HAProxy answers 503 at once, with
+    // its own error page (HAProxy names itself nowhere else).
+    name: "HAProxy's 503: use_backend for the page's paths only",
+    proxy: 'haproxy',
+    status: 503,
+    broken: () => HAPROXY_APP_ROUTES,
+    rest: () => HAPROXY_APP_ROUTES,
+  },
+]
+
+describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s browser", (mode) => {
+  test.each(UNROUTED.map((unrouted) => [unrouted.name, unrouted] as const))(
+    '%s: named, and the printed route, pasted in place of the wrong one, makes HMR work',
+    async (_, unrouted) => {
+      const vite = await scenario.vite({ configFile: HMR_PATH_CONFIG, ...(unrouted.ipv6 && { host: '::1' }) })
+      const address = `${vite.host.includes(':') ? `[${vite.host}]` : vite.host}:${vite.port}`
+      const rest = unrouted.rest(address)
+      const broken = unrouted.broken(address)
+      const running = await PROXIES[unrouted.proxy].start(broken, address)
+      expect(await running.check(broken)).toMatch(PROXIES[unrouted.proxy].valid)
+      const context = await scenario.context(mode)
+      await openPage(context, `${running.origin}/`)
+      const output = await scenario.diagnosis(vite, `[hmr-doctor]`)
+      expect(output).not.toMatch(/nginx/)
+
+      const fixed = UNROUTED_FIX[unrouted.proxy](output, rest)
+      expect(await running.check(fixed)).toMatch(PROXIES[unrouted.proxy].valid)
+      await running.restart(fixed)
+      const page = await openPage(context, `${running.origin}/`)
+      await expectHmrApplies(page, vite)
+      expect(page.console.join('\n')).not.toMatch(/WebSocket connection to .* failed/)
+    },
+  )
+})
+
+describe.each(BROWSER_MODES)(
+  "Apache flattening the handshake on its way to Vite's socket server, %s browser",
+  (mode) => {
+    test("the 426 is named as Apache's; the printed <Location>, in place of the ProxyPass for /hmr, makes HMR work", async () => {
+      const hmrPort = await freePort()
+      const port = await freePort(PROXY_HOST)
+      const vite = await scenario.vite({
+        configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${port}, path: 'hmr' } } })\n`,
+      })
+      const site = `ProxyPass / http://${vite.host}:${vite.port}/ upgrade=websocket`
+      // The socket's own route, to the socket server, without upgrade=websocket.
+      const broken = `ProxyPass /hmr http://127.0.0.1:${hmrPort}/hmr\n${site}`
+      const running = await PROXIES.apache.start(broken, `${vite.host}:${vite.port}`, port)
+      const context = await scenario.context(mode)
+      await openPage(context, `${running.origin}/`)
+      const output = await scenario.diagnosis(
+        vite,
+        `[hmr-doctor] Apache drops the WebSocket upgrade: the HMR handshake reaches Vite's socket server (port ${hmrPort}) as a plain request`,
+      )
+
+      const fixed = `${site}\n${printedBlock(output, `Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for /hmr`)}`
+      expect(fixed).toContain(`ProxyPass http://127.0.0.1:${hmrPort}/hmr upgrade=websocket`)
+      expect(await running.check(fixed)).toMatch(PROXIES.apache.valid)
+      await running.restart(fixed)
+      await expectHmrApplies(await openPage(context, `${running.origin}/`), vite)
+    })
+  },
+)

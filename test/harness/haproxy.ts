@@ -14,8 +14,13 @@ export interface HaproxySite {
   upstream: string
   /** Lines of the `defaults` section beside `mode http` (timeouts, typically). */
   defaults: string
-  /** Lines of the `frontend` section beside its bind (`http-request` rules, options). */
+  /**
+   * Lines of the `frontend` section beside its bind (`http-request` rules, options). One with use_backend
+   * rules of its own gets no default_backend: other paths then have none (HAProxy's 503).
+   */
   frontend?: string
+  /** Whole sections after the frontend (backends of its `use_backend` lines). */
+  sections?: string
 }
 
 export function haproxyConfig(site: HaproxySite): string {
@@ -33,11 +38,10 @@ ${indent(site.defaults)}
 
 frontend site
     bind ${site.listen}
-${site.frontend ? `${indent(site.frontend)}\n` : ''}    default_backend vite
-
+${site.frontend ? `${indent(site.frontend)}\n` : ''}${/^use_backend /m.test(site.frontend ?? '') ? '' : '    default_backend vite\n'}
 backend vite
     server vite ${site.upstream}
-`
+${site.sections ? `\n${site.sections}\n` : ''}`
 }
 
 export interface RunningHaproxy {

@@ -305,6 +305,15 @@ describe('what answered the socket over plain HTTP', () => {
   })
 
   test.each([
+    { name: "HAProxy's error page, with no Server header", errorPage: 'haproxy', server: null, kept: true },
+    { name: 'an error page of a proxy the doctor knows no page of', errorPage: 'nginx', server: null, kept: false },
+    { name: 'an error page beside a Server header', errorPage: 'haproxy', server: 'nginx', kept: false },
+  ])('whose error page: $name', ({ errorPage, server, kept }) => {
+    const result = parse(withSocket({ hop: { kind: 'other', status: 503, server, errorPage } }), 0)
+    expect(result.ok && result.report.sockets[0]?.hop?.errorPage).toBe(kept ? 'haproxy' : undefined)
+  })
+
+  test.each([
     { name: 'an unknown kind', hop: { kind: 'proxy', status: 502, server: null } },
     { name: 'a status out of range', hop: { kind: 'other', status: 999, server: null } },
     { name: 'a status as text', hop: { kind: 'other', status: '502', server: null } },

@@ -9,7 +9,7 @@ import {
 } from '../src/client/close-history.js'
 import { readMessages, toReportedSocket } from '../src/client/doctor-client.js'
 import { answerKind, probeUrl } from '../src/client/probe.js'
-import { isHmrProtocol } from '../src/client/protocol.js'
+import { errorPageOf, isHmrProtocol } from '../src/client/protocol.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],
@@ -193,6 +193,29 @@ test.each<{ status: number; body: string; kind: string }>([
   { status: 426, body: 'upgrade elsewhere', kind: 'other' },
 ])('answerKind($status, …) is $kind', ({ status, body, kind }) => {
   expect(answerKind(status, body)).toBe(kind)
+})
+
+/** HAProxy 2.6's own 503, as measured (no Server header comes with it). */
+const HAPROXY_503 =
+  '<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n'
+
+test.each<{ name: string; status: number; body: string; page: string | undefined }>([
+  { name: "HAProxy's own 503", status: 503, body: HAPROXY_503, page: 'haproxy' },
+  { name: 'the same page under another status', status: 502, body: HAPROXY_503, page: undefined },
+  {
+    name: "nginx's 502",
+    status: 502,
+    body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+    page: undefined,
+  },
+  {
+    name: 'an app page that starts the same way',
+    status: 503,
+    body: `${HAPROXY_503}<script></script>`,
+    page: undefined,
+  },
+])('errorPageOf: $name', ({ status, body, page }) => {
+  expect(errorPageOf(status, body)).toBe(page)
 })
 
 test.each([

@@ -152,8 +152,14 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
     kind: 'apache',
     printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
   },
-  { kind: 'caddy', printed: ['upgrade-stripped', 'uri-rewritten', 'client-unreached'] },
-  { kind: 'haproxy', printed: ['upgrade-stripped', 'idle-timeout'] },
+  {
+    kind: 'caddy',
+    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
+  },
+  {
+    kind: 'haproxy',
+    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
+  },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
   expect(withLines.map((finding) => finding.cause)).toEqual(printed)
@@ -219,4 +225,73 @@ test('a vite.config change in middleware mode asks for a restart of the user’s
   )
   // The CLI knows no listen address, yet nothing says the server runs in middleware mode.
   expect(terminal(idle as Finding, viteFacts({ listen: null }))).toContain('the vite command restarts Vite by itself')
+})
+
+describe("a route for the socket's own path, where the proxy answered 404 or 502 for it", () => {
+  const routed = (kind: ProxyKind, facts: ViteFacts) =>
+    findings(kind)
+      .filter((finding) => finding.cause === 'proxy-error' && finding.status !== 504)
+      .map((finding) =>
+        renderFinding(finding, facts)
+          .proxy.map((block) => block.text)
+          .join('\n'),
+      )
+  const hmr = viteFacts({ base: '/app/', hmrPath: '/app/hmr' })
+
+  test("Apache: a <Location> of the socket's path alone, never one for base (that would route the whole site)", () => {
+    expect(routed('apache', hmr)).toEqual(
+      Array(2).fill('<Location /app/hmr>\n    ProxyPass http://127.0.0.1:5173/app/hmr upgrade=websocket\n</Location>'),
+    )
+    expect(routed('apache', FACTS)).toEqual(['', ''])
+  })
+
+  test("HAProxy: a use_backend for the socket's handshake alone, and the backend it names", () => {
+    expect(routed('haproxy', hmr)).toEqual(
+      Array(2).fill(
+        'use_backend vite_hmr if { path /app/hmr } { hdr(upgrade) -i websocket }\nbackend vite_hmr\n    server vite 127.0.0.1:5173',
+      ),
+    )
+  })
+
+  test('Apache: the same <Location> carries the socket to a separate socket server, upgraded', () => {
+    const [stripped] = findings('apache')
+    const separate = viteFacts({ base: '/', hmrPath: '/hmr', hmr: { port: 24678, path: 'hmr' }, hmrServerPort: 24678 })
+    const rendered = renderFinding(
+      {
+        ...(stripped as Extract<Finding, { cause: 'upgrade-stripped' }>),
+        hmrServer: true,
+        upstream: '127.0.0.1:24678',
+      },
+      separate,
+    )
+    expect(rendered.proxy.map((block) => block.text)).toEqual([
+      '<Location /hmr>\n    ProxyPass http://127.0.0.1:24678/hmr upgrade=websocket\n</Location>',
+    ])
+  })
+
+  test('HAProxy\'s 503 is its own "No server is available": the path has no server, whichever way', () => {
+    const [, unavailable] = findings('haproxy').filter((finding) => finding.cause === 'proxy-error')
+    expect(terminal({ ...(unavailable as Finding), status: 503 } as Finding, hmr)).toContain(
+      "[hmr-doctor] HAProxy answered 503 for /app/: no server of its takes that path (no use_backend routes it there, or that backend's servers are down).",
+    )
+  })
+
+  test("Caddy: a handle matching the socket's handshake only, so the page's routes stay as they are", () => {
+    const [route] = routed('caddy', hmr)
+    expect(route).toContain('    path /app/hmr\n    header Connection *Upgrade*\n    header Upgrade websocket')
+    expect(route).toContain('handle @vite_hmr {\n    reverse_proxy 127.0.0.1:5173\n}')
+    expect(routed('caddy', viteFacts({ base: '/a b/', hmrPath: '/a b/' }))).toEqual(['', ''])
+  })
+})
+
+test("HAProxy's prefix rule to remove is the manual's replace-path, only for a prefix with no regex metacharacter", () => {
+  const prefixed = (base: string) =>
+    findings('haproxy')
+      .filter((finding) => finding.cause === 'client-unreached')
+      .map(
+        (finding) =>
+          renderFinding({ ...finding, strippedPrefix: base } as Finding, viteFacts({ base, hmrPath: base })).proxy,
+      )
+  expect(prefixed('/app/')[0]?.map((block) => block.text)).toEqual(['http-request replace-path /app/(.*) /\\1'])
+  expect(prefixed('/a.b/')).toEqual([[]])
 })

@@ -322,14 +322,22 @@ describe('idle-timeout', () => {
   })
 
   // A proxy that can't be told apart gets no block and no reload, only the ping.
-  test.each<{ proxy: ProxyKind; name: string }>([
-    { proxy: 'unknown', name: 'the proxy' },
-    { proxy: 'caddy', name: 'Caddy' },
-  ])('$proxy: the faster ping, and in words what $name must do', ({ proxy, name }) => {
-    expect(terminal(idle(proxy))).toBe(`\
+  test("Caddy: its transport's read_timeout, the one timeout of its that closes an idle socket", () => {
+    const text = terminal(idle('caddy'))
+    expect(
+      text,
+    ).toContain(`  Caddy, in the transport http {} block of the reverse_proxy that proxies Vite, replacing its read_timeout:
+
+    read_timeout 1h
+`)
+    expect(text).toContain('Then reload Caddy (caddy reload), or instead save vite.config')
+  })
+
+  test('a proxy that can’t be told apart: the faster ping, and in words what the proxy must do', () => {
+    expect(terminal(idle('unknown'))).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise ${name}'s idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
 
   vite.config, merged into your config:
 
@@ -354,10 +362,10 @@ describe('idle-timeout', () => {
   })
 
   test("the doctor's keepalive in force is said after the advice", () => {
-    expect(terminal(idle('caddy'), viteFacts(), 25_000)).toBe(`\
+    expect(terminal(idle('unknown'), viteFacts(), 25_000)).toBe(`\
 [hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise Caddy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
   Until then the doctor pings each HMR client every 25.0 s so pages stop reloading (option keepalive).
 
   vite.config, merged into your config:

@@ -62,6 +62,26 @@ test.each<{ name: string; request: RequestLike; proxy: ProxyKind }>([
     proxy: 'haproxy',
   },
   {
+    name: "HAProxy: a browser's request (its report), every name lowercase, with sec-fetch-site",
+    request: incoming('1.1', [
+      ['host', 'localhost:8080'],
+      ['content-type', 'text/plain;charset=UTF-8'],
+      ['origin', 'http://localhost:8080'],
+      ['sec-fetch-site', 'same-origin'],
+      ['x-forwarded-for', '127.0.0.1'],
+    ]),
+    proxy: 'haproxy',
+  },
+  {
+    name: "lowercase names with neither a handshake's nor a browser's headers: any HTTP library's",
+    request: incoming('1.1', [
+      ['host', 'localhost:5173'],
+      ['content-type', 'text/plain'],
+      ['accept', '*/*'],
+    ]),
+    proxy: 'unknown',
+  },
+  {
     name: 'a browser straight to Vite: canonical names over HTTP/1.1',
     request: incoming('1.1', [
       ['Host', 'localhost:5173'],

@@ -837,6 +837,13 @@ describe('proxy-error', () => {
     ])
   })
 
+  test('HAProxy, named by its own error page where it sends no Server header', () => {
+    const hop = { kind: 'other' as const, status: 503, server: null, errorPage: 'haproxy' as const }
+    const reports = [report(2000, [socket({ url: 'ws://localhost:8080/hmr?token=…', hop })])]
+    const [finding] = diagnose(evidence(5000, [], reports), { ...context, facts: withPath })
+    expect(finding).toMatchObject({ cause: 'proxy-error', proxy: 'haproxy', status: 503 })
+  })
+
   test.each<{ name: string; sockets: ReturnType<typeof socket>[]; events?: ServerEvent[] }>([
     {
       name: "Vite's own page answered (the proxy flattened the handshake)",

@@ -1,4 +1,4 @@
-import { answerKind, type HopAnswer } from './protocol.js'
+import { answerKind, errorPageOf, type HopAnswer } from './protocol.js'
 
 export { answerKind }
 
@@ -27,7 +27,9 @@ export async function probeHop(socketUrl: string | URL, timeoutMs: number): Prom
     const response = await fetch(url, init)
     if (response.type === 'opaqueredirect') return none('redirect')
     const body = (await response.text()).slice(0, BODY_PEEK)
-    return { kind: answerKind(response.status, body), status: response.status, server: response.headers.get('server') }
+    const server = response.headers.get('server')
+    const errorPage = server === null ? errorPageOf(response.status, body) : undefined
+    return { kind: answerKind(response.status, body), status: response.status, server, ...(errorPage && { errorPage }) }
   } catch {
     if (abort.signal.aborted) return none('timeout')
     try {

@@ -56,6 +56,20 @@ export interface HopAnswer {
   status: number | null
   /** The `Server` header, when the page could read it. */
   server: string | null
+  /** Whose built-in error page the body is, for a hop that names itself nowhere else. */
+  errorPage?: ErrorPage
+}
+
+/** HAProxy's own answers carry no `Server` header: its error pages are how a page can tell it. */
+export type ErrorPage = 'haproxy'
+
+/**
+ * HAProxy's built-in error page for `status` (`<html><body><h1>503 Service Unavailable</h1>` and one
+ * line of text), as HAProxy 2.x writes it.
+ */
+export function errorPageOf(status: number, body: string): ErrorPage | undefined {
+  const haproxy = new RegExp(`^<html><body><h1>${status} [^<\\n]*</h1>\\n[^<]*\\n</body></html>$`)
+  return haproxy.test(body.trim()) ? 'haproxy' : undefined
 }
 
 export const HOP_ANSWER_KINDS: readonly HopAnswer['kind'][] = [

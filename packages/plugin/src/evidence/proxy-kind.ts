@@ -75,7 +75,10 @@ function nginxMarks(request: HeadersLike, names: readonly string[]): boolean {
 export function fingerprintProxy(request: HeadersLike): ProxyKind {
   const names = rawHeaderNames(request)
   const has = (name: string) => names.some((candidate) => candidate.toLowerCase() === name)
-  if (names.length > 0 && names.every((name) => name === name.toLowerCase()) && names.includes('sec-websocket-key')) {
+  // Lowercase names alone could be any HTTP library's; a handshake's or a browser's own headers (which a
+  // browser sends capitalised over HTTP/1.1) lowercased on the way are HAProxy's doing.
+  const browserOrHandshake = names.includes('sec-websocket-key') || names.includes('sec-fetch-site')
+  if (names.length > 0 && names.every((name) => name === name.toLowerCase()) && browserOrHandshake) {
     return 'haproxy'
   }
   if (names.includes('X-Real-Ip') && has('x-forwarded-server')) return 'traefik'

@@ -22,7 +22,7 @@ export const proxyError: Rule = (evidence, { facts }) => {
   if (reached) return null
   return {
     cause: 'proxy-error',
-    proxy: proxyFromServerHeader(failed.hop.server),
+    proxy: failed.hop.errorPage ?? proxyFromServerHeader(failed.hop.server),
     status,
     server: failed.hop.server,
     socketUrl: failed.url,

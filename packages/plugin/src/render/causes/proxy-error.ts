@@ -22,6 +22,15 @@ function meaning(finding: ProxyError, facts: ViteFacts): { summary: string; note
       route: true,
     }
   }
+  if (finding.status === 503 && finding.proxy === 'haproxy') {
+    // HAProxy's own 503 page says "No server is available": no use_backend took the path (and there is no
+    // default_backend), or every server of the backend that did is down.
+    return {
+      summary: `HAProxy answered 503 for ${finding.path}: no server of its takes that path (no use_backend routes it there, or that backend's servers are down).`,
+      notes: [`Route ${finding.path} to Vite as a WebSocket.${where}`],
+      route: true,
+    }
+  }
   if (finding.status === 502 || finding.status === 503) {
     return {
       summary: `${name} answered ${finding.status} for ${finding.path}: it can't reach Vite at the upstream it uses there.`,

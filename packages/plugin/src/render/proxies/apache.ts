@@ -1,6 +1,6 @@
 import { configPathArgument } from '../quote.js'
 import type { ConfigBlock } from '../types.js'
-import { type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT_S } from './types.js'
+import { type FixInput, type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT_S } from './types.js'
 
 const VERSION_NOTE =
   "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
@@ -48,12 +48,35 @@ function locationRewrite(upstream: string, arrivedPath: string | null): ProxyFix
   }
 }
 
+/**
+ * A `<Location>` for the socket's path alone, with its own path-less ProxyPass: mod_proxy tries the
+ * ProxyPass of a `<Location>` before those at VirtualHost level, and a later `<Location>` overrides an
+ * earlier, wider one, so it pastes into either layout. Null when the socket's path is base itself (the
+ * block would then route the whole site) or can't stand bare.
+ */
+function socketLocation({ facts, upstream }: FixInput): ProxyFix | null {
+  const path = facts.hmrPath
+  if (path === facts.base || configPathArgument(path) !== path) return null
+  return {
+    blocks: [
+      {
+        where: `Apache, in the <VirtualHost> that proxies Vite, after its other <Location> sections, replacing any ProxyPass it has for ${path}`,
+        text: `<Location ${path}>\n    ProxyPass http://${upstream}${path} upgrade=websocket\n</Location>`,
+      },
+    ],
+    notes: [VERSION_NOTE],
+    forwardsHost: false,
+  }
+}
+
 export const apache: ProxySyntax = {
   name: 'Apache',
   reload: 'apachectl graceful',
   passUpgrade({ upstream, facts, socketServer }) {
-    // A ProxyPass for base sends the whole site where it points: never at a separate socket server.
-    const blocks = socketServer ? null : proxyPass(upstream, facts.base)
+    // A ProxyPass for base sends the whole site where it points: a separate socket server gets a
+    // <Location> of the socket's own path.
+    if (socketServer) return socketLocation({ facts, upstream })
+    const blocks = proxyPass(upstream, facts.base)
     return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
   },
   keepUri(input) {
@@ -63,7 +86,7 @@ export const apache: ProxySyntax = {
     const blocks = input.what === 'prefix' ? proxyPass(input.upstream, input.prefix) : null
     return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
   },
-  routeSocket: () => null,
+  routeSocket: socketLocation,
   keepIdleSocket({ facts, upstream }) {
     // An upgraded connection's idle time is the worker's `timeout=` (else ProxyTimeout, else Timeout: 60 s);
     // set on the ProxyPass, it leaves every other request's timeouts as they are. A separate socket server

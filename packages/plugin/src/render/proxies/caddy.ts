@@ -1,6 +1,6 @@
 import { configPathArgument } from '../quote.js'
 import type { ConfigBlock } from '../types.js'
-import type { ProxyFix, ProxySyntax } from './types.js'
+import { type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT } from './types.js'
 
 /**
  * Caddy ends every proxied stream on a config reload: each open page loses its HMR socket and reloads.
@@ -40,6 +40,44 @@ export const caddy: ProxySyntax = {
       `handle_path strips ${prefix} before reverse_proxy forwards the request; handle keeps it.`,
     )
   },
-  routeSocket: () => null,
-  keepIdleSocket: () => null,
+  /**
+   * A named matcher for the socket's handshake alone (its path and upgrade headers), so the page's own
+   * routes stay as they are. Caddy orders a `handle` with a named matcher after those with a path matcher
+   * and before a bare `handle`: any existing route for the path has to go.
+   */
+  routeSocket({ facts, upstream }) {
+    const path = facts.hmrPath
+    if (configPathArgument(path) !== path) return null
+    return {
+      blocks: [
+        {
+          where: `Caddy, in the site block that proxies Vite, replacing any route it has for ${path}`,
+          text: `@vite_hmr {
+    path ${path}
+    header Connection *Upgrade*
+    header Upgrade websocket
+}
+handle @vite_hmr {
+    reverse_proxy ${upstream}
+}`,
+        },
+      ],
+      notes: [RELOAD_NOTE],
+      forwardsHost: true,
+    }
+  },
+  /**
+   * Of Caddy's timeouts only the transport's read_timeout closes an upgraded connection, once the socket
+   * has been idle that long (measured on Caddy 2.6; the server's idle/read/write timeouts leave it open).
+   */
+  keepIdleSocket() {
+    return fix(
+      {
+        where:
+          'Caddy, in the transport http {} block of the reverse_proxy that proxies Vite, replacing its read_timeout',
+        text: `read_timeout ${TUNNEL_TIMEOUT}`,
+      },
+      "read_timeout is how long Caddy waits for the next read from Vite, an idle HMR socket's included; without one Caddy keeps it open.",
+    )
+  },
 }

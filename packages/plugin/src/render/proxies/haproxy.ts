@@ -1,3 +1,4 @@
+import { configPathArgument } from '../quote.js'
 import { type ProxySyntax, TUNNEL_TIMEOUT } from './types.js'
 
 export const haproxy: ProxySyntax = {
@@ -18,8 +19,42 @@ export const haproxy: ProxySyntax = {
       forwardsHost: false,
     }
   },
-  keepUri: () => null,
-  routeSocket: () => null,
+  /**
+   * HAProxy forwards the path as it gets it: a stripped prefix is an http-request rule, printed in the form
+   * HAProxy's manual gives for it. Only a prefix with no regex metacharacter, so the rule is the prefix.
+   */
+  keepUri({ what, prefix }) {
+    if (what !== 'prefix' || !/^\/[A-Za-z0-9/_~-]*$/.test(prefix)) return null
+    return {
+      blocks: [
+        {
+          where: `HAProxy, removing this rule (or the set-path or replace-path that strips ${prefix}, however written) from the frontend or backend that proxies Vite`,
+          text: `http-request replace-path ${prefix}(.*) /\\1`,
+        },
+      ],
+      notes: [`HAProxy forwards the path as it gets it; without the rule, ${prefix} reaches Vite.`],
+      forwardsHost: false,
+    }
+  },
+  /**
+   * A backend of its own for the socket's handshake alone (its path and Upgrade header), so the page's
+   * routes stay as they are. HAProxy takes the first use_backend that matches, hence its place.
+   */
+  routeSocket({ facts, upstream }) {
+    const path = facts.hmrPath
+    if (configPathArgument(path) !== path) return null
+    return {
+      blocks: [
+        {
+          where: `HAProxy, in the frontend that proxies Vite, above its other use_backend lines, replacing any it has for ${path}`,
+          text: `use_backend vite_hmr if { path ${path} } { hdr(upgrade) -i websocket }`,
+        },
+        { where: 'HAProxy, a new section', text: `backend vite_hmr\n    server vite ${upstream}` },
+      ],
+      notes: [],
+      forwardsHost: true,
+    }
+  },
   /**
    * HAProxy applies `timeout client`/`timeout server` to an upgraded connection unless `timeout tunnel` is
    * set: the line that keeps an idle HMR socket open without loosening the timeouts of ordinary requests.
