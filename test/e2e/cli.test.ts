@@ -6,6 +6,7 @@ import {
   type Certificate,
   cliJson,
   configWithPrintedFix,
+  expectHmrApplies,
   freePort,
   type NginxSite,
   nginxConfig,
@@ -19,6 +20,7 @@ import {
   runCli,
   selfSignedCertificate,
   socketOptionsKey,
+  waitFor,
 } from '../harness/index.js'
 import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
@@ -382,5 +384,65 @@ describe('hmr-doctor check, input it cannot check', () => {
     const sub = await runCli(['check', '--help'])
     expect(sub.stdout).toContain('Usage: hmr-doctor check <url>')
     expect([top.code, sub.code]).toEqual([0, 0])
+  })
+})
+
+describe('hmr-doctor check, told where the client is and which origin the page has', () => {
+  const CORS_BLOCKED = 'blocked by CORS policy'
+
+  test("a page that doesn't name its client: exit 2 pointing at --client; --client finds it, as the browser does", async () => {
+    const vitePort = await freePort()
+    const viteOrigin = `http://127.0.0.1:${vitePort}`
+    const backend = await backendPage(scenario, viteOrigin, { tagged: false })
+    const vite = await scenario.vite({ port: vitePort, config: { server: { cors: { origin: backend } } } })
+
+    const hidden = await runCli(['check', `${backend}/`, '--timeout', '30'])
+    expect(hidden.code).toBe(2)
+    expect(hidden.stderr.trim().split('\n')).toEqual([expect.stringContaining('pass --client <url>')])
+
+    const wrong = await runCli(['check', `${backend}/`, '--client', `${backend}/`, '--timeout', '30'])
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr.trim()).toBe(`[hmr-doctor] could not check: --client ${backend}/ is not Vite's client`)
+
+    const found = await check(`${backend}/`, '--client', `${viteOrigin}/@vite/client`)
+    expect(found.json.hops.find((hop) => hop.step === 'client')).toMatchObject({ kind: 'vite-client' })
+    expect(found.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
+    expect(found.code).toBe(0)
+    await expectHmrApplies(await openPage(await scenario.context('direct'), `${backend}/`), vite)
+  })
+
+  test("--origin: an origin Vite's CORS refuses is named, as a browser there fails; one it allows checks healthy", async () => {
+    const vitePort = await freePort()
+    const viteOrigin = `http://127.0.0.1:${vitePort}`
+    const allowed = await backendPage(scenario, viteOrigin)
+    const refused = await backendPage(scenario, viteOrigin)
+    const config = (origins: string[]) => ({ port: vitePort, config: { server: { cors: { origin: origins } } } })
+    const vite = await scenario.vite(config([allowed]))
+
+    const accepted = await check(`${viteOrigin}/`, '--origin', allowed)
+    expect(accepted.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
+    expect(accepted.code).toBe(0)
+    await expectHmrApplies(await openPage(await scenario.context('direct'), `${allowed}/`), vite)
+
+    const summary = `[hmr-doctor] Vite's CORS policy refuses pages on ${refused}: a browser there never runs Vite's client, so no HMR.`
+    const blocked = await check(`${viteOrigin}/`, '--origin', refused)
+    expect(blocked.code).toBe(1)
+    expect(blocked.output).toContain(summary)
+    expect(blocked.json.findings.map((finding) => finding.cause)).toEqual(['client-cors-refused'])
+    expect(blocked.json.hops.some((hop) => hop.step === 'socket')).toBe(false)
+    // The same page, opened from the refused origin, gets no further in a browser.
+    const browser = await openPage(await scenario.context('direct'), `${refused}/`)
+    await waitFor('the browser to refuse the client', () =>
+      browser.console.some((line) => line.includes(`${viteOrigin}/@vite/client`) && line.includes(CORS_BLOCKED)),
+    )
+    expect(browser.console.some((line) => line.includes('[vite] connected.'))).toBe(false)
+    // The page itself from that origin says the same as --origin.
+    expect((await check(`${refused}/`)).output).toContain(summary)
+
+    // What the note says to do, done: the origin added to server.cors.origin.
+    await vite.stop()
+    const widened = await scenario.vite(config([allowed, refused]))
+    expect((await check(`${viteOrigin}/`, '--origin', refused)).code).toBe(0)
+    await expectHmrApplies(await openPage(await scenario.context('direct'), `${refused}/`), widened)
   })
 })

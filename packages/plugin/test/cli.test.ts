@@ -129,6 +129,7 @@ function observations(overrides: Partial<Observations>): Observations {
     clientTag: { url: new URL('/@vite/client', pageUrl), reply: nginxPage },
     client: null,
     served: client,
+    corsRefused: false,
     primary: null,
     direct: null,
     withoutOrigin: null,
@@ -193,6 +194,11 @@ describe('observations become the plugin’s findings', () => {
         idle: { heldMs: 90_000, closes: [1, 2].map(() => ({ code: 1006, openForMs: 60_000, idleMs: 60_000 })) },
       },
       [],
+    ],
+    [
+      'a client the page’s origin may not run (CORS), whatever its socket would do',
+      { ...base, origin: 'http://backend.test', corsRefused: true },
+      ['client-cors-refused'],
     ],
   ])('%s', (_name, overrides, causes) => {
     const result = runCheckOn(observations(overrides), '8.4.0')

@@ -3,6 +3,7 @@ import type { Cause } from '../diagnose/types.js'
 import { renderFinding } from '../render/finding.js'
 import type { RenderedFinding } from '../render/types.js'
 import { timing } from '../timing.js'
+import { corsFinding } from './cors.js'
 import { checkEvidence } from './evidence.js'
 import { checkFacts } from './facts.js'
 import { describeHops, type HopLine, socketSeen } from './hops.js'
@@ -17,7 +18,8 @@ const INFERRED: ReadonlySet<Cause> = new Set([
 ])
 
 export interface CheckFinding extends RenderedFinding {
-  cause: Cause
+  /** The plugin's cause, or the one only the check sees: a client the page's origin may not run. */
+  cause: Cause | 'client-cors-refused'
 }
 
 /** A whole check: what each hop answered, the findings, and what was assumed. Printed as text or JSON. */
@@ -58,18 +60,21 @@ export function runCheckOn(observed: Observations, viteVersion: string | null): 
   const { observations, notes } = harmlessIdle(observed)
   const { facts, assumed } = checkFacts(observations, viteVersion)
   const evidence = checkEvidence(observations, Date.now())
-  const findings = diagnose(evidence, {
-    facts,
-    socketGraceMs: timing.socketGraceMs,
-    serverStartedAt: 0,
-  }).map((finding) => {
-    const rendered = renderFinding(finding, facts)
-    // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
-    // answer, it says what answered instead.
-    const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
-    const seen = inferred ? socketSeen(observations) : null
-    return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
-  })
+  // The plugin can't see this one: the browser fetches the client, then refuses to run it, and says nothing.
+  const findings: CheckFinding[] = observations.corsRefused
+    ? [corsFinding(observations)]
+    : diagnose(evidence, {
+        facts,
+        socketGraceMs: timing.socketGraceMs,
+        serverStartedAt: 0,
+      }).map((finding) => {
+        const rendered = renderFinding(finding, facts)
+        // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
+        // answer, it says what answered instead.
+        const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
+        const seen = inferred ? socketSeen(observations) : null
+        return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
+      })
   // What was assumed shapes only the fixes: a healthy check has none to qualify.
   return {
     url: observations.pageUrl.href,
