@@ -18,6 +18,7 @@ import {
   printedBlocks,
   type RunningVite,
   runCli,
+  runCliInTerminal,
   selfSignedCertificate,
   socketOptionsKey,
   waitFor,
@@ -444,5 +445,58 @@ describe('hmr-doctor check, told where the client is and which origin the page h
     const widened = await scenario.vite(config([allowed, refused]))
     expect((await check(`${viteOrigin}/`, '--origin', refused)).code).toBe(0)
     await expectHmrApplies(await openPage(await scenario.context('direct'), `${refused}/`), widened)
+  })
+})
+
+describe('hmr-doctor check on a terminal and off one', () => {
+  const ESCAPE = '\u001b['
+  /** The progress line and what erases it before the result: the line, a carriage return, erase-line. */
+  const progress = (url: string) => `[hmr-doctor] checking ${url}…\r\u001b[2K`
+
+  test('a TTY shows the progress line, then the result in colour; NO_COLOR keeps the progress and drops the colour', async () => {
+    const vite = await scenario.vite()
+    const url = `http://${vite.host}:${vite.port}/`
+    const coloured = await runCliInTerminal(['check', url], { NO_COLOR: undefined })
+    expect(coloured.code).toBe(0)
+    expect(coloured.output.startsWith(progress(url))).toBe(true)
+    expect(coloured.output).toContain(`\u001b[32m[hmr-doctor]\u001b[39m HMR works through ${url}`)
+
+    const plain = await runCliInTerminal(['check', url], { NO_COLOR: '1' })
+    expect(plain.code).toBe(0)
+    expect(plain.output.startsWith(progress(url))).toBe(true)
+    expect(plain.output.slice(progress(url).length)).not.toContain(ESCAPE)
+    expect(plain.output).toContain(`[hmr-doctor] HMR works through ${url}`)
+
+    // --json on a terminal: the JSON alone, no progress line around it.
+    const json = await runCliInTerminal(['check', url, '--json'], { NO_COLOR: undefined })
+    expect(json.output).not.toContain(ESCAPE)
+    expect(JSON.parse(json.output)).toMatchObject({ result: 'healthy', exitCode: 0 })
+  })
+
+  test('off a terminal: no progress line and no colour, with or without NO_COLOR', async () => {
+    const vite = await scenario.vite()
+    const url = `http://${vite.host}:${vite.port}/`
+    const closed = `http://127.0.0.1:${await freePort()}/`
+    for (const env of [{ NO_COLOR: undefined }, { NO_COLOR: '1' }]) {
+      const healthy = await runCli(['check', url], { env })
+      expect(healthy.code).toBe(0)
+      expect(healthy.stderr).toBe('')
+      expect(healthy.stdout.startsWith(`[hmr-doctor] checked ${url}\n`)).toBe(true)
+      expect(healthy.stdout).not.toContain(ESCAPE)
+      const refused = await runCli(['check', closed], { env })
+      expect(refused.stderr).toBe(
+        `[hmr-doctor] could not check: nothing is listening at ${new URL(closed).host} (connection refused)\n`,
+      )
+    }
+  })
+
+  test('an error on a terminal: one line in red, and without colour under NO_COLOR', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/`
+    const line = `could not check: nothing is listening at ${new URL(closed).host} (connection refused)`
+    const red = await runCliInTerminal(['check', closed], { NO_COLOR: undefined })
+    expect(red.code).toBe(2)
+    expect(red.output).toBe(`${progress(closed)}\u001b[31m[hmr-doctor]\u001b[39m ${line}\r\n`)
+    const plain = await runCliInTerminal(['check', closed], { NO_COLOR: '1' })
+    expect(plain.output).toBe(`${progress(closed)}[hmr-doctor] ${line}\r\n`)
   })
 })
