@@ -6,6 +6,7 @@ import {
   type Certificate,
   cliJson,
   configWithPrintedFix,
+  copyFixtureApp,
   expectHmrApplies,
   freePort,
   type NginxSite,
@@ -498,5 +499,66 @@ describe('hmr-doctor check on a terminal and off one', () => {
     expect(red.output).toBe(`${progress(closed)}\u001b[31m[hmr-doctor]\u001b[39m ${line}\r\n`)
     const plain = await runCliInTerminal(['check', closed], { NO_COLOR: '1' })
     expect(plain.output).toBe(`${progress(closed)}[hmr-doctor] ${line}\r\n`)
+  })
+})
+
+describe('hmr-doctor check --project, run in the project folder', () => {
+  /** Vite whose client names only the proxy's port (`clientPort`), behind a bare nginx on that port. */
+  async function clientPortBehindBareNginx() {
+    const port = await freePort(PROXY_HOST)
+    const vite = await scenario.vite({
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ${socketOptionsKey()}: { clientPort: ${port} } } })\n`,
+    })
+    return { vite, ...(await scenario.nginx({ upstream: `${vite.host}:${vite.port}` }, { port })) }
+  }
+
+  test("a failure: the fixes rest on Vite's resolved config, said so, nothing assumed; they make check exit 0", async () => {
+    const { vite, nginx, origin, site } = await clientPortBehindBareNginx()
+    const guessed = await runCli(['check', `${origin}/`], { cwd: vite.root })
+    expect(guessed.stdout).toContain(`the client's HMR port ${new URL(origin).port} is taken as server.hmr.port`)
+
+    const text = await runCli(['check', `${origin}/`, '--project'], { cwd: vite.root })
+    const json = cliJson(await runCli(['check', `${origin}/`, '--project', '--json'], { cwd: vite.root }))
+    expect(text.code).toBe(1)
+    expect(text.stdout).toContain(BARE_NGINX)
+    expect(text.stdout).toContain(`Vite's settings come from ${vite.root}/vite.config.ts (Vite `)
+    expect(text.stdout).not.toContain('assumed:')
+    expect(json).toMatchObject({
+      exitCode: 1,
+      assumed: [],
+      notes: [expect.stringContaining(`${vite.root}/vite.config.ts`)],
+    })
+
+    await nginx.restart(nginxConfig(withUpgradeFix(site, text.stdout)))
+    expect((await runCli(['check', `${origin}/`, '--project'], { cwd: vite.root })).code).toBe(0)
+  })
+
+  test("a config that is not the checked server's is named and not used", async () => {
+    const { vite, origin } = await clientPortBehindBareNginx()
+    const other = copyFixtureApp({ configFile: "export default { base: '/other/' }\n" })
+    const run = await runCli(['check', `${origin}/`, '--project'], { cwd: other })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `${other}/vite.config.ts is not the config of the server checked (its base is /other/, the server's /): its settings are not used.`,
+    )
+    expect(run.stdout).toContain(`Vite listens on ${vite.host}:${vite.port}, as its client names it.`)
+  })
+
+  test('read only for a failure: a healthy check never loads it; no vite.config here is exit 2 and one line', async () => {
+    const vite = await scenario.vite()
+    const throwing = copyFixtureApp({ configFile: "throw new Error('the config was loaded')\n" })
+    const healthy = await runCli(['check', `http://${vite.host}:${vite.port}/`, '--project'], { cwd: throwing })
+    expect(healthy.code).toBe(0)
+
+    const { origin } = await clientPortBehindBareNginx()
+    const broken = await runCli(['check', `${origin}/`, '--project'], { cwd: throwing })
+    expect(broken.code).toBe(2)
+    expect(broken.stderr.trim().split('\n')).toEqual([
+      `[hmr-doctor] could not check: --project: Vite could not load ${throwing}/vite.config.ts: the config was loaded`,
+    ])
+
+    const bare = await runCli(['check', `${origin}/`, '--project'], { cwd: vite.root.replace(/\/[^/]+$/, '') })
+    expect(bare.code).toBe(2)
+    expect(bare.stderr).toContain('--project: no vite.config in')
   })
 })

@@ -24,13 +24,17 @@ Options:
   --origin <origin>  The page origin to dial with (default: the URL's; a backend-rendered page's)
   --client <url>     Where Vite's client is, when the page doesn't name it
   --insecure         Accept an untrusted TLS certificate (a self-signed proxy)
+  --project          Where a failure is found, read the vite.config in this folder with the project's own
+                     Vite (this runs it, as vite does) for exact fixes instead of what the client implies
   --json             Print the result as JSON (see the README for its schema)
   -h, --help         Show this help
 
 Exit codes: 0 healthy, 1 a failure diagnosed, 2 could not check.
 `
 
-export type Command = { kind: 'help'; text: string } | { kind: 'check'; options: CheckOptions; json: boolean }
+export type Command =
+  | { kind: 'help'; text: string }
+  | { kind: 'check'; options: CheckOptions; json: boolean; project: boolean }
 
 function seconds(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback
@@ -74,6 +78,7 @@ export function parseCommand(argv: readonly string[]): Command {
   return {
     kind: 'check',
     json: values.json === true,
+    project: values.project === true,
     options: {
       url: httpUrl(target, 'the URL'),
       origin,
@@ -94,6 +99,7 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
       json: { type: 'boolean' },
       insecure: { type: 'boolean' },
+      project: { type: 'boolean' },
       idle: { type: 'string' },
       timeout: { type: 'string' },
       origin: { type: 'string' },

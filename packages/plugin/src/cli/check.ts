@@ -8,6 +8,7 @@ import { checkEvidence } from './evidence.js'
 import { checkFacts } from './facts.js'
 import { describeHops, type HopLine, socketSeen } from './hops.js'
 import { type CheckOptions, type Observations, observe } from './observe.js'
+import type { ProjectConfig } from './project-config.js'
 
 /** Causes whose finding rests on what the check inferred reached Vite, not on what it saw. */
 const INFERRED: ReadonlySet<Cause> = new Set([
@@ -51,14 +52,28 @@ function harmlessIdle(observations: Observations): { observations: Observations;
   }
 }
 
-export async function runCheck(options: CheckOptions, viteVersion: string | null): Promise<CheckResult> {
-  return runCheckOn(await observe(options), viteVersion)
+/**
+ * A check from the command line. The project's config (`project`, read only when asked) matters only to
+ * the fixes, so it is read only when there are some: a healthy check never waits for it.
+ */
+export async function runCheck(
+  options: CheckOptions,
+  viteVersion: string | null,
+  project: (() => Promise<ProjectConfig>) | null,
+): Promise<CheckResult> {
+  const observed = await observe(options)
+  const result = runCheckOn(observed, viteVersion)
+  return result.findings.length > 0 && project !== null ? runCheckOn(observed, viteVersion, await project()) : result
 }
 
 /** The pure half of a check: observations to findings, with the plugin's rules and renderers. */
-export function runCheckOn(observed: Observations, viteVersion: string | null): CheckResult {
+export function runCheckOn(
+  observed: Observations,
+  viteVersion: string | null,
+  project: ProjectConfig | null = null,
+): CheckResult {
   const { observations, notes } = harmlessIdle(observed)
-  const { facts, assumed } = checkFacts(observations, viteVersion)
+  const { facts, assumed, notes: configNotes } = checkFacts(observations, viteVersion, project)
   const evidence = checkEvidence(observations, Date.now())
   // The plugin can't see this one: the browser fetches the client, then refuses to run it, and says nothing.
   const findings: CheckFinding[] = observations.corsRefused
@@ -81,6 +96,6 @@ export function runCheckOn(observed: Observations, viteVersion: string | null): 
     hops: describeHops(observations),
     findings,
     assumed: findings.length > 0 ? assumed : [],
-    notes,
+    notes: [...configNotes, ...notes],
   }
 }
