@@ -172,8 +172,8 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     const { nginx, origin, site } = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, locationBody: body })
     const broken = await check(`${origin}/`)
     expect(broken.code).toBe(1)
-    expect(broken.output).toContain('[hmr-doctor] The proxy drops the query string')
-    await expectPluginAgrees(vite, `${origin}/`, '[hmr-doctor] The proxy drops the query string', broken.output)
+    expect(broken.output).toContain('[hmr-doctor] nginx drops the query string')
+    await expectPluginAgrees(vite, `${origin}/`, '[hmr-doctor] nginx drops the query string', broken.output)
     const fix = printedBlock(broken.output, 'nginx, in the location {} that proxies Vite, replacing its proxy_pass')
     await nginx.restart(nginxConfig({ ...site, locationBody: pasteReplacingDirectives(body, fix) }))
     expect((await check(`${origin}/`)).code).toBe(0)
@@ -231,7 +231,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     const broken = await check(`${origin}/app/`)
     expect(broken.code).toBe(1)
     const summary =
-      '[hmr-doctor] The proxy strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.'
+      '[hmr-doctor] nginx strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.'
     expect(broken.output).toContain(summary)
     await expectPluginAgrees(vite, `${origin}/app/`, summary, broken.output)
     // nginx answers the client's URL itself (outside /app/, no route to Vite); under /app/ Vite serves it.
@@ -260,7 +260,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     const { nginx, origin, site, body, upstream } = await prefixStrippingNginx(vite)
     const broken = await check(`${origin}/app/`)
     expect(broken.code).toBe(1)
-    expect(broken.output).toContain('[hmr-doctor] The proxy strips the path prefix: Vite serves under /app/')
+    expect(broken.output).toContain('[hmr-doctor] nginx strips the path prefix: Vite serves under /app/')
     expect(broken.output).toContain('back to the same URL')
     const proxyPass = printedBlock(
       broken.output,
