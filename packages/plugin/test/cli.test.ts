@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { parseCommand } from '../src/cli/args.js'
 import { runCheckOn } from '../src/cli/check.js'
 import { CheckError } from '../src/cli/check-error.js'
+import { checkFacts } from '../src/cli/facts.js'
 import { type HopReply, kindOfAnswer } from '../src/cli/hop.js'
 import type { Observations } from '../src/cli/observe.js'
 import { errorJson, toJson } from '../src/cli/output.js'
@@ -206,21 +207,50 @@ describe('observations become the plugin’s findings', () => {
   })
 })
 
+/** A handshake nginx answered with Vite's page: the upgrade dropped. */
+const stripped = observations({
+  client: new URL('http://app.test:8080/@vite/client'),
+  primary: {
+    url: 'ws://app.test:8080/',
+    blocked: null,
+    outcome: { kind: 'answered', afterMs: 3, reply: nginxPage },
+    probe: nginxPage,
+  },
+})
+
+describe('the project config (--project) is used only where it is the checked server’s', () => {
+  const served = checkFacts(stripped, '8.4.0').facts
+  const project = (facts: Partial<typeof served>) => ({
+    file: '/app/vite.config.ts',
+    version: '8.4.0',
+    facts: { ...served, ...facts },
+    listen: { host: 'localhost', port: 5173 },
+  })
+
+  test('the same base, HMR path and port: its facts, nothing assumed, and a note naming the file', () => {
+    const result = runCheckOn(stripped, '8.4.0', project({ allowedHosts: ['app.test'] }))
+    expect(result.findings.map((finding) => finding.cause)).toEqual(['upgrade-stripped'])
+    expect(result.assumed).toEqual([])
+    expect(result.notes).toEqual(["Vite's settings come from /app/vite.config.ts (Vite 8.4.0), as Vite resolves it."])
+  })
+
+  test.each([
+    ['another base', { base: '/other/' }, "its base is /other/, the server's /"],
+    ['another HMR path', { hmrPath: '/hmr' }, "its HMR path is /hmr, the server's /"],
+    ['an HMR clientPort', { hmr: { clientPort: 443 } }, "its HMR port is 443, the server's the page’s"],
+  ])('%s: not used, said why, and the served client’s assumptions kept', (_name, facts, why) => {
+    const result = runCheckOn(stripped, '8.4.0', project(facts))
+    expect(result.notes).toEqual([
+      `/app/vite.config.ts is not the config of the server checked (${why}): its settings are not used.`,
+    ])
+    expect(result.assumed).toEqual(checkFacts(stripped, '8.4.0').assumed)
+    expect(result.assumed.length).toBeGreaterThan(0)
+  })
+})
+
 describe('the JSON result', () => {
   test('keeps its documented shape', () => {
-    const tag = new URL('http://app.test:8080/@vite/client')
-    const result = runCheckOn(
-      observations({
-        client: tag,
-        primary: {
-          url: 'ws://app.test:8080/',
-          blocked: null,
-          outcome: { kind: 'answered', afterMs: 3, reply: nginxPage },
-          probe: nginxPage,
-        },
-      }),
-      '8.4.0',
-    )
+    const result = runCheckOn(stripped, '8.4.0')
     const json = toJson(result)
     expect(Object.keys(json)).toEqual([
       'schemaVersion',
