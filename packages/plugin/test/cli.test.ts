@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { parseCommand } from '../src/cli/args.js'
 import { runCheckOn } from '../src/cli/check.js'
 import { CheckError } from '../src/cli/check-error.js'
+import { corsAllows } from '../src/cli/cors.js'
 import { checkFacts } from '../src/cli/facts.js'
 import { type HopReply, kindOfAnswer } from '../src/cli/hop.js'
 import type { Observations } from '../src/cli/observe.js'
@@ -204,6 +205,26 @@ describe('observations become the plugin’s findings', () => {
   ])('%s', (_name, overrides, causes) => {
     const result = runCheckOn(observations(overrides), '8.4.0')
     expect(result.findings.map((finding) => finding.cause)).toEqual(causes)
+  })
+})
+
+describe('whether a page on an origin may run the client Vite answered (CORS)', () => {
+  const client = new URL('http://127.0.0.1:5173/@vite/client')
+  const answer = (allowed?: string) => ({
+    status: 200,
+    headers: allowed === undefined ? {} : { 'access-control-allow-origin': allowed },
+    rawNames: [],
+    body: '',
+  })
+  test.each<[string, string | undefined, string, boolean]>([
+    ['the client’s own origin, no header needed', undefined, 'http://127.0.0.1:5173', true],
+    ['another origin, no header (Vite 6.0.9 on, by default)', undefined, 'http://backend.test', false],
+    ['another origin, named', 'http://backend.test', 'http://backend.test', true],
+    ['another origin, any (`*`: Vite before 5.4.12, cors: true)', '*', 'http://backend.test', true],
+    ['another origin, a different one named', 'http://other.test', 'http://backend.test', false],
+    ['another port of the same host', undefined, 'http://127.0.0.1:8000', false],
+  ])('%s', (_name, allowed, origin, expected) => {
+    expect(corsAllows(answer(allowed), origin, client)).toBe(expected)
   })
 })
 
