@@ -6,6 +6,7 @@ import { CheckError } from '../src/cli/check-error.js'
 import { corsAllows } from '../src/cli/cors.js'
 import { checkFacts } from '../src/cli/facts.js'
 import { type HopReply, kindOfAnswer } from '../src/cli/hop.js'
+import type { HttpAnswer } from '../src/cli/http-get.js'
 import type { Observations } from '../src/cli/observe.js'
 import { errorJson, toJson } from '../src/cli/output.js'
 import { readServedClient, socketTargets } from '../src/cli/served-client.js'
@@ -210,7 +211,7 @@ describe('observations become the plugin’s findings', () => {
 
 describe('whether a page on an origin may run the client Vite answered (CORS)', () => {
   const client = new URL('http://127.0.0.1:5173/@vite/client')
-  const answer = (allowed?: string) => ({
+  const answer = (allowed?: string): HttpAnswer => ({
     status: 200,
     headers: allowed === undefined ? {} : { 'access-control-allow-origin': allowed },
     rawNames: [],
