@@ -6,6 +6,8 @@ import {
   type Certificate,
   cliJson,
   configWithPrintedFix,
+  copyFixtureApp,
+  expectHmrApplies,
   freePort,
   type NginxSite,
   nginxConfig,
@@ -17,8 +19,10 @@ import {
   printedBlocks,
   type RunningVite,
   runCli,
+  runCliInTerminal,
   selfSignedCertificate,
   socketOptionsKey,
+  waitFor,
 } from '../harness/index.js'
 import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
@@ -382,5 +386,179 @@ describe('hmr-doctor check, input it cannot check', () => {
     const sub = await runCli(['check', '--help'])
     expect(sub.stdout).toContain('Usage: hmr-doctor check <url>')
     expect([top.code, sub.code]).toEqual([0, 0])
+  })
+})
+
+describe('hmr-doctor check, told where the client is and which origin the page has', () => {
+  const CORS_BLOCKED = 'blocked by CORS policy'
+
+  test("a page that doesn't name its client: exit 2 pointing at --client; --client finds it, as the browser does", async () => {
+    const vitePort = await freePort()
+    const viteOrigin = `http://127.0.0.1:${vitePort}`
+    const backend = await backendPage(scenario, viteOrigin, { tagged: false })
+    const vite = await scenario.vite({ port: vitePort, config: { server: { cors: { origin: backend } } } })
+
+    const hidden = await runCli(['check', `${backend}/`, '--timeout', '30'])
+    expect(hidden.code).toBe(2)
+    expect(hidden.stderr.trim().split('\n')).toEqual([expect.stringContaining('pass --client <url>')])
+
+    const wrong = await runCli(['check', `${backend}/`, '--client', `${backend}/`, '--timeout', '30'])
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr.trim()).toBe(`[hmr-doctor] could not check: --client ${backend}/ is not Vite's client`)
+
+    const found = await check(`${backend}/`, '--client', `${viteOrigin}/@vite/client`)
+    expect(found.json.hops.find((hop) => hop.step === 'client')).toMatchObject({ kind: 'vite-client' })
+    expect(found.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
+    expect(found.code).toBe(0)
+    await expectHmrApplies(await openPage(await scenario.context('direct'), `${backend}/`), vite)
+  })
+
+  test("--origin: an origin Vite's CORS refuses is named, as a browser there fails; one it allows checks healthy", async () => {
+    const vitePort = await freePort()
+    const viteOrigin = `http://127.0.0.1:${vitePort}`
+    const allowed = await backendPage(scenario, viteOrigin)
+    const refused = await backendPage(scenario, viteOrigin)
+    const config = (origins: string[]) => ({ port: vitePort, config: { server: { cors: { origin: origins } } } })
+    const vite = await scenario.vite(config([allowed]))
+
+    const accepted = await check(`${viteOrigin}/`, '--origin', allowed)
+    expect(accepted.json.hops.find((hop) => hop.step === 'socket')?.result).toBe('opened')
+    expect(accepted.code).toBe(0)
+    await expectHmrApplies(await openPage(await scenario.context('direct'), `${allowed}/`), vite)
+
+    const summary = `[hmr-doctor] Vite's CORS policy refuses pages on ${refused}: a browser there never runs Vite's client, so no HMR.`
+    const blocked = await check(`${viteOrigin}/`, '--origin', refused)
+    expect(blocked.code).toBe(1)
+    expect(blocked.output).toContain(summary)
+    expect(blocked.json.findings.map((finding) => finding.cause)).toEqual(['client-cors-refused'])
+    expect(blocked.json.hops.some((hop) => hop.step === 'socket')).toBe(false)
+    // The same page, opened from the refused origin, gets no further in a browser.
+    const browser = await openPage(await scenario.context('direct'), `${refused}/`)
+    await waitFor('the browser to refuse the client', () =>
+      browser.console.some((line) => line.includes(`${viteOrigin}/@vite/client`) && line.includes(CORS_BLOCKED)),
+    )
+    expect(browser.console.some((line) => line.includes('[vite] connected.'))).toBe(false)
+    // The page itself from that origin says the same as --origin.
+    expect((await check(`${refused}/`)).output).toContain(summary)
+
+    // What the note says to do, done: the origin added to server.cors.origin.
+    await vite.stop()
+    const widened = await scenario.vite(config([allowed, refused]))
+    expect((await check(`${viteOrigin}/`, '--origin', refused)).code).toBe(0)
+    await expectHmrApplies(await openPage(await scenario.context('direct'), `${refused}/`), widened)
+  })
+})
+
+describe('hmr-doctor check on a terminal and off one', () => {
+  const ESCAPE = '\u001b['
+  /** The progress line and what erases it before the result: the line, a carriage return, erase-line. */
+  const progress = (url: string) => `[hmr-doctor] checking ${url}…\r\u001b[2K`
+
+  test('a TTY shows the progress line, then the result in colour; NO_COLOR keeps the progress and drops the colour', async () => {
+    const vite = await scenario.vite()
+    const url = `http://${vite.host}:${vite.port}/`
+    const coloured = await runCliInTerminal(['check', url], { NO_COLOR: undefined })
+    expect(coloured.code).toBe(0)
+    expect(coloured.output.startsWith(progress(url))).toBe(true)
+    expect(coloured.output).toContain(`\u001b[32m[hmr-doctor]\u001b[39m HMR works through ${url}`)
+
+    const plain = await runCliInTerminal(['check', url], { NO_COLOR: '1' })
+    expect(plain.code).toBe(0)
+    expect(plain.output.startsWith(progress(url))).toBe(true)
+    expect(plain.output.slice(progress(url).length)).not.toContain(ESCAPE)
+    expect(plain.output).toContain(`[hmr-doctor] HMR works through ${url}`)
+
+    // --json on a terminal: the JSON alone, no progress line around it.
+    const json = await runCliInTerminal(['check', url, '--json'], { NO_COLOR: undefined })
+    expect(json.output).not.toContain(ESCAPE)
+    expect(JSON.parse(json.output)).toMatchObject({ result: 'healthy', exitCode: 0 })
+  })
+
+  test('off a terminal: no progress line and no colour, with or without NO_COLOR', async () => {
+    const vite = await scenario.vite()
+    const url = `http://${vite.host}:${vite.port}/`
+    const closed = `http://127.0.0.1:${await freePort()}/`
+    for (const env of [{ NO_COLOR: undefined }, { NO_COLOR: '1' }]) {
+      const healthy = await runCli(['check', url], { env })
+      expect(healthy.code).toBe(0)
+      expect(healthy.stderr).toBe('')
+      expect(healthy.stdout.startsWith(`[hmr-doctor] checked ${url}\n`)).toBe(true)
+      expect(healthy.stdout).not.toContain(ESCAPE)
+      const refused = await runCli(['check', closed], { env })
+      expect(refused.stderr).toBe(
+        `[hmr-doctor] could not check: nothing is listening at ${new URL(closed).host} (connection refused)\n`,
+      )
+    }
+  })
+
+  test('an error on a terminal: one line in red, and without colour under NO_COLOR', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/`
+    const line = `could not check: nothing is listening at ${new URL(closed).host} (connection refused)`
+    const red = await runCliInTerminal(['check', closed], { NO_COLOR: undefined })
+    expect(red.code).toBe(2)
+    expect(red.output).toBe(`${progress(closed)}\u001b[31m[hmr-doctor]\u001b[39m ${line}\r\n`)
+    const plain = await runCliInTerminal(['check', closed], { NO_COLOR: '1' })
+    expect(plain.output).toBe(`${progress(closed)}[hmr-doctor] ${line}\r\n`)
+  })
+})
+
+describe('hmr-doctor check --project, run in the project folder', () => {
+  /** Vite whose client names only the proxy's port (`clientPort`), behind a bare nginx on that port. */
+  async function clientPortBehindBareNginx() {
+    const port = await freePort(PROXY_HOST)
+    const vite = await scenario.vite({
+      configFile: `import { defineConfig } from 'vite'\n\nexport default defineConfig({ server: { ${socketOptionsKey()}: { clientPort: ${port} } } })\n`,
+    })
+    return { vite, ...(await scenario.nginx({ upstream: `${vite.host}:${vite.port}` }, { port })) }
+  }
+
+  test("a failure: the fixes rest on Vite's resolved config, said so, nothing assumed; they make check exit 0", async () => {
+    const { vite, nginx, origin, site } = await clientPortBehindBareNginx()
+    const guessed = await runCli(['check', `${origin}/`], { cwd: vite.root })
+    expect(guessed.stdout).toContain(`the client's HMR port ${new URL(origin).port} is taken as server.hmr.port`)
+
+    const text = await runCli(['check', `${origin}/`, '--project'], { cwd: vite.root })
+    const json = cliJson(await runCli(['check', `${origin}/`, '--project', '--json'], { cwd: vite.root }))
+    expect(text.code).toBe(1)
+    expect(text.stdout).toContain(BARE_NGINX)
+    expect(text.stdout).toContain(`Vite's settings come from ${vite.root}/vite.config.ts (Vite `)
+    expect(text.stdout).not.toContain('assumed:')
+    expect(json).toMatchObject({
+      exitCode: 1,
+      assumed: [],
+      notes: [expect.stringContaining(`${vite.root}/vite.config.ts`)],
+    })
+
+    await nginx.restart(nginxConfig(withUpgradeFix(site, text.stdout)))
+    expect((await runCli(['check', `${origin}/`, '--project'], { cwd: vite.root })).code).toBe(0)
+  })
+
+  test("a config that is not the checked server's is named and not used", async () => {
+    const { vite, origin } = await clientPortBehindBareNginx()
+    const other = copyFixtureApp({ configFile: "export default { base: '/other/' }\n" })
+    const run = await runCli(['check', `${origin}/`, '--project'], { cwd: other })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `${other}/vite.config.ts is not the config of the server checked (its base is /other/, the server's /): its settings are not used.`,
+    )
+    expect(run.stdout).toContain(`Vite listens on ${vite.host}:${vite.port}, as its client names it.`)
+  })
+
+  test('read only for a failure: a healthy check never loads it; no vite.config here is exit 2 and one line', async () => {
+    const vite = await scenario.vite()
+    const throwing = copyFixtureApp({ configFile: "throw new Error('the config was loaded')\n" })
+    const healthy = await runCli(['check', `http://${vite.host}:${vite.port}/`, '--project'], { cwd: throwing })
+    expect(healthy.code).toBe(0)
+
+    const { origin } = await clientPortBehindBareNginx()
+    const broken = await runCli(['check', `${origin}/`, '--project'], { cwd: throwing })
+    expect(broken.code).toBe(2)
+    expect(broken.stderr.trim().split('\n')).toEqual([
+      `[hmr-doctor] could not check: --project: Vite could not load ${throwing}/vite.config.ts: the config was loaded`,
+    ])
+
+    const bare = await runCli(['check', `${origin}/`, '--project'], { cwd: vite.root.replace(/\/[^/]+$/, '') })
+    expect(bare.code).toBe(2)
+    expect(bare.stderr).toContain('--project: no vite.config in')
   })
 })

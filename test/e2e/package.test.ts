@@ -190,6 +190,15 @@ test('the hmr-doctor bin, run with npx in a user project, diagnoses Vite behind 
   expect(run.stdout).toContain(SUMMARY)
   expect(run.stdout).toContain(`proxy_pass http://127.0.0.1:${vite.port};`)
   expect(run.code).toBe(1)
+  // --project: the same fix, now from the project's own vite.config as its own Vite resolves it. The project
+  // holds both configs; like a bare `vite`, it reads the one Vite looks for first.
+  const read = await runCli(['check', `${origin}/`, '--project'], {
+    command: ['npx', '--no', 'hmr-doctor'],
+    cwd: project,
+  })
+  expect(read.stdout).toContain(`Vite's settings come from ${join(project, 'vite.config.js')} (Vite `)
+  expect(read.stdout).toContain(`proxy_pass http://127.0.0.1:${vite.port};`)
+  expect(read.code).toBe(1)
   // Only the CLI dials sockets: a vite.config that loads the plugin must not pay for the ws package.
   const installed = join(dir, 'node_modules/vite-plugin-hmr-doctor/dist')
   const importers = readdirSync(installed, { recursive: true, encoding: 'utf8' }).filter(

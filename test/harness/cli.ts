@@ -10,13 +10,24 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs `hmr-doctor` with `args` (as `node <bin>`, or `command` given), no TTY, and collects what it printed. */
-export function runCli(args: readonly string[], options: { command?: string[]; cwd?: string } = {}): Promise<CliRun> {
+/** The environment a run gets: `env` over this process's, `NO_COLOR` set unless `env` says otherwise. */
+function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return { ...process.env, NO_COLOR: '1', ...env }
+}
+
+/**
+ * Runs `hmr-doctor` with `args` (as `node <bin>`, or `command` given), no TTY, and collects what it printed.
+ * `env` adds to the environment; `NO_COLOR: undefined` runs without it.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { command?: string[]; cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliRun> {
   const [file = process.execPath, ...prefix] = options.command ?? [process.execPath, CLI]
   return new Promise((resolve, reject) => {
     const child = spawn(file, [...prefix, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: cliEnv(options.env ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -41,4 +52,23 @@ export function cliJson(run: CliRun): {
   hops: Array<{ step: string; result: string; status: number | null; kind: string | null; server: string | null }>
 } {
   return JSON.parse(run.stdout)
+}
+
+/** `value` quoted for sh: the command line `script` hands to the shell. */
+function shellQuoted(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * Runs `node <bin> args` on a pseudo-terminal (util-linux `script`), as from a user's shell: stdout and
+ * stderr both go to the terminal, so `output` is the two interleaved as the user sees them, escapes kept.
+ */
+export function runCliInTerminal(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, CLI, ...args].map(shellQuoted).join(' ')
+  return runCli(['-qec', command, '/dev/null'], { command: ['script'], env: { TERM: 'xterm', ...env } }).then(
+    (run) => ({ code: run.code, output: run.stdout }),
+  )
 }

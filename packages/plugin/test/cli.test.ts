@@ -3,7 +3,10 @@ import { describe, expect, test } from 'vitest'
 import { parseCommand } from '../src/cli/args.js'
 import { runCheckOn } from '../src/cli/check.js'
 import { CheckError } from '../src/cli/check-error.js'
+import { corsAllows } from '../src/cli/cors.js'
+import { checkFacts } from '../src/cli/facts.js'
 import { type HopReply, kindOfAnswer } from '../src/cli/hop.js'
+import type { HttpAnswer } from '../src/cli/http-get.js'
 import type { Observations } from '../src/cli/observe.js'
 import { errorJson, toJson } from '../src/cli/output.js'
 import { readServedClient, socketTargets } from '../src/cli/served-client.js'
@@ -129,6 +132,7 @@ function observations(overrides: Partial<Observations>): Observations {
     clientTag: { url: new URL('/@vite/client', pageUrl), reply: nginxPage },
     client: null,
     served: client,
+    corsRefused: false,
     primary: null,
     direct: null,
     withoutOrigin: null,
@@ -194,27 +198,81 @@ describe('observations become the plugin’s findings', () => {
       },
       [],
     ],
+    [
+      'a client the page’s origin may not run (CORS), whatever its socket would do',
+      { ...base, origin: 'http://backend.test', corsRefused: true },
+      ['client-cors-refused'],
+    ],
   ])('%s', (_name, overrides, causes) => {
     const result = runCheckOn(observations(overrides), '8.4.0')
     expect(result.findings.map((finding) => finding.cause)).toEqual(causes)
   })
 })
 
+describe('whether a page on an origin may run the client Vite answered (CORS)', () => {
+  const client = new URL('http://127.0.0.1:5173/@vite/client')
+  const answer = (allowed?: string): HttpAnswer => ({
+    status: 200,
+    headers: allowed === undefined ? {} : { 'access-control-allow-origin': allowed },
+    rawNames: [],
+    body: '',
+  })
+  test.each<[string, string | undefined, string, boolean]>([
+    ['the client’s own origin, no header needed', undefined, 'http://127.0.0.1:5173', true],
+    ['another origin, no header (Vite 6.0.9 on, by default)', undefined, 'http://backend.test', false],
+    ['another origin, named', 'http://backend.test', 'http://backend.test', true],
+    ['another origin, any (`*`: Vite before 5.4.12, cors: true)', '*', 'http://backend.test', true],
+    ['another origin, a different one named', 'http://other.test', 'http://backend.test', false],
+    ['another port of the same host', undefined, 'http://127.0.0.1:8000', false],
+  ])('%s', (_name, allowed, origin, expected) => {
+    expect(corsAllows(answer(allowed), origin, client)).toBe(expected)
+  })
+})
+
+/** A handshake nginx answered with Vite's page: the upgrade dropped. */
+const stripped = observations({
+  client: new URL('http://app.test:8080/@vite/client'),
+  primary: {
+    url: 'ws://app.test:8080/',
+    blocked: null,
+    outcome: { kind: 'answered', afterMs: 3, reply: nginxPage },
+    probe: nginxPage,
+  },
+})
+
+describe('the project config (--project) is used only where it is the checked server’s', () => {
+  const served = checkFacts(stripped, '8.4.0').facts
+  const project = (facts: Partial<typeof served>) => ({
+    file: '/app/vite.config.ts',
+    version: '8.4.0',
+    facts: { ...served, ...facts },
+    listen: { host: 'localhost', port: 5173 },
+  })
+
+  test('the same base, HMR path and port: its facts, nothing assumed, and a note naming the file', () => {
+    const result = runCheckOn(stripped, '8.4.0', project({ allowedHosts: ['app.test'] }))
+    expect(result.findings.map((finding) => finding.cause)).toEqual(['upgrade-stripped'])
+    expect(result.assumed).toEqual([])
+    expect(result.notes).toEqual(["Vite's settings come from /app/vite.config.ts (Vite 8.4.0), as Vite resolves it."])
+  })
+
+  test.each([
+    ['another base', { base: '/other/' }, "its base is /other/, the server's /"],
+    ['another HMR path', { hmrPath: '/hmr' }, "its HMR path is /hmr, the server's /"],
+    ['an HMR clientPort', { hmr: { clientPort: 443 } }, "its HMR port is 443, the server's the page’s"],
+  ])('%s: not used, said why, and the served client’s assumptions kept', (_name, facts, why) => {
+    const result = runCheckOn(stripped, '8.4.0', project(facts))
+    expect(result.notes).toEqual([
+      `/app/vite.config.ts is not the config of the server checked (${why}): its settings are not used.`,
+    ])
+    expect(result.assumed).toEqual(checkFacts(stripped, '8.4.0').assumed)
+    expect(result.assumed.length).toBeGreaterThan(0)
+  })
+})
+
 describe('the JSON result', () => {
   test('keeps its documented shape', () => {
-    const tag = new URL('http://app.test:8080/@vite/client')
-    const result = runCheckOn(
-      observations({
-        client: tag,
-        primary: {
-          url: 'ws://app.test:8080/',
-          blocked: null,
-          outcome: { kind: 'answered', afterMs: 3, reply: nginxPage },
-          probe: nginxPage,
-        },
-      }),
-      '8.4.0',
-    )
+    const result = runCheckOn(stripped, '8.4.0')
     const json = toJson(result)
     expect(Object.keys(json)).toEqual([
       'schemaVersion',

@@ -21,16 +21,21 @@ settings Vite baked into it, and dials the socket as the browser does, then Vite
 Options:
   --idle <seconds>   Hold the opened socket without traffic this long: finds a proxy's idle timeout
   --timeout <secs>   How long to wait for each answer (default 5)
-  --origin <origin>  The page origin to dial with (default: the URL's; a backend-rendered page's)
+  --origin <origin>  The page's origin (default: the URL's): the socket is dialled with it, and Vite's client
+                     asked for as a page there asks for it, which Vite's CORS may refuse
   --client <url>     Where Vite's client is, when the page doesn't name it
   --insecure         Accept an untrusted TLS certificate (a self-signed proxy)
+  --project          Where a failure is found, read the vite.config in this folder with the project's own
+                     Vite (this runs it, as vite does) for exact fixes instead of what the client implies
   --json             Print the result as JSON (see the README for its schema)
   -h, --help         Show this help
 
 Exit codes: 0 healthy, 1 a failure diagnosed, 2 could not check.
 `
 
-export type Command = { kind: 'help'; text: string } | { kind: 'check'; options: CheckOptions; json: boolean }
+export type Command =
+  | { kind: 'help'; text: string }
+  | { kind: 'check'; options: CheckOptions; json: boolean; project: boolean }
 
 function seconds(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback
@@ -74,6 +79,7 @@ export function parseCommand(argv: readonly string[]): Command {
   return {
     kind: 'check',
     json: values.json === true,
+    project: values.project === true,
     options: {
       url: httpUrl(target, 'the URL'),
       origin,
@@ -94,6 +100,7 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
       json: { type: 'boolean' },
       insecure: { type: 'boolean' },
+      project: { type: 'boolean' },
       idle: { type: 'string' },
       timeout: { type: 'string' },
       origin: { type: 'string' },

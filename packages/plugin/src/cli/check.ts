@@ -3,10 +3,12 @@ import type { Cause } from '../diagnose/types.js'
 import { renderFinding } from '../render/finding.js'
 import type { RenderedFinding } from '../render/types.js'
 import { timing } from '../timing.js'
+import { corsFinding } from './cors.js'
 import { checkEvidence } from './evidence.js'
 import { checkFacts } from './facts.js'
 import { describeHops, type HopLine, socketSeen } from './hops.js'
 import { type CheckOptions, type Observations, observe } from './observe.js'
+import type { ProjectConfig } from './project-config.js'
 
 /** Causes whose finding rests on what the check inferred reached Vite, not on what it saw. */
 const INFERRED: ReadonlySet<Cause> = new Set([
@@ -17,7 +19,8 @@ const INFERRED: ReadonlySet<Cause> = new Set([
 ])
 
 export interface CheckFinding extends RenderedFinding {
-  cause: Cause
+  /** The plugin's cause, or the one only the check sees: a client the page's origin may not run. */
+  cause: Cause | 'client-cors-refused'
 }
 
 /** A whole check: what each hop answered, the findings, and what was assumed. Printed as text or JSON. */
@@ -49,33 +52,50 @@ function harmlessIdle(observations: Observations): { observations: Observations;
   }
 }
 
-export async function runCheck(options: CheckOptions, viteVersion: string | null): Promise<CheckResult> {
-  return runCheckOn(await observe(options), viteVersion)
+/**
+ * A check from the command line. The project's config (`project`, read only when asked) matters only to
+ * the fixes, so it is read only when there are some: a healthy check never waits for it.
+ */
+export async function runCheck(
+  options: CheckOptions,
+  viteVersion: string | null,
+  project: (() => Promise<ProjectConfig>) | null,
+): Promise<CheckResult> {
+  const observed = await observe(options)
+  const result = runCheckOn(observed, viteVersion)
+  return result.findings.length > 0 && project !== null ? runCheckOn(observed, viteVersion, await project()) : result
 }
 
 /** The pure half of a check: observations to findings, with the plugin's rules and renderers. */
-export function runCheckOn(observed: Observations, viteVersion: string | null): CheckResult {
+export function runCheckOn(
+  observed: Observations,
+  viteVersion: string | null,
+  project: ProjectConfig | null = null,
+): CheckResult {
   const { observations, notes } = harmlessIdle(observed)
-  const { facts, assumed } = checkFacts(observations, viteVersion)
+  const { facts, assumed, notes: configNotes } = checkFacts(observations, viteVersion, project)
   const evidence = checkEvidence(observations, Date.now())
-  const findings = diagnose(evidence, {
-    facts,
-    socketGraceMs: timing.socketGraceMs,
-    serverStartedAt: 0,
-  }).map((finding) => {
-    const rendered = renderFinding(finding, facts)
-    // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
-    // answer, it says what answered instead.
-    const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
-    const seen = inferred ? socketSeen(observations) : null
-    return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
-  })
+  // The plugin can't see this one: the browser fetches the client, then refuses to run it, and says nothing.
+  const findings: CheckFinding[] = observations.corsRefused
+    ? [corsFinding(observations)]
+    : diagnose(evidence, {
+        facts,
+        socketGraceMs: timing.socketGraceMs,
+        serverStartedAt: 0,
+      }).map((finding) => {
+        const rendered = renderFinding(finding, facts)
+        // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
+        // answer, it says what answered instead.
+        const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
+        const seen = inferred ? socketSeen(observations) : null
+        return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
+      })
   // What was assumed shapes only the fixes: a healthy check has none to qualify.
   return {
     url: observations.pageUrl.href,
     hops: describeHops(observations),
     findings,
     assumed: findings.length > 0 ? assumed : [],
-    notes,
+    notes: [...configNotes, ...notes],
   }
 }

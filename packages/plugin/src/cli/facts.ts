@@ -3,11 +3,15 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { hmrConfigKeyFor, type ViteFacts } from '../vite-facts.js'
 import type { Observations } from './observe.js'
+import type { ProjectConfig } from './project-config.js'
+import type { ServedClient } from './served-client.js'
 
 /** The facts a check runs on, and in words what it had to assume for want of the project's own config. */
 export interface CheckFacts {
   facts: ViteFacts
   assumed: string[]
+  /** What was said about the project's config (`--project`): read, or why it was not used. */
+  notes: string[]
 }
 
 /** The version of the Vite installed in `folder`'s project, when the check runs in one. */
@@ -44,7 +48,45 @@ export function socketServerPort(observations: Observations): number | null {
  * The version (which picks `server.hmr` or `server.ws` in printed fixes) comes from the project folder
  * when there is one.
  */
-export function checkFacts(observations: Observations, viteVersion: string | null): CheckFacts {
+export function checkFacts(
+  observations: Observations,
+  viteVersion: string | null,
+  project: ProjectConfig | null = null,
+): CheckFacts {
+  const served = observations.served
+  const mismatch = project && served ? projectMismatch(project.facts, served) : null
+  if (project && served && mismatch === null) {
+    const target = parseTarget(served.directTarget)
+    // The direct target names the port the server got (it may differ from the config's when that was
+    // taken), except where `hmr.port` stands in it.
+    const listen = project.facts.hmr.port === undefined && target ? target : project.listen
+    return {
+      facts: { ...project.facts, listen },
+      assumed: [],
+      notes: [`Vite's settings come from ${project.file} (Vite ${project.version}), as Vite resolves it.`],
+    }
+  }
+  const checked = servedFacts(observations, viteVersion)
+  if (project === null || mismatch === null) return checked
+  return {
+    ...checked,
+    notes: [`${project.file} is not the config of the server checked (${mismatch}): its settings are not used.`],
+  }
+}
+
+/** Where the project's resolved config disagrees with the client the server served, or null. */
+function projectMismatch(facts: ViteFacts, served: ServedClient): string | null {
+  const base = served.base.endsWith('/') ? served.base : `${served.base}/`
+  if (facts.base !== base) return `its base is ${facts.base}, the server's ${base}`
+  if (facts.hmrPath !== served.hmrBase) return `its HMR path is ${facts.hmrPath}, the server's ${served.hmrBase}`
+  const port = facts.hmr.clientPort ?? facts.hmr.port ?? (facts.middlewareMode && !facts.hmr.server ? 24678 : null)
+  if (port !== served.port)
+    return `its HMR port is ${port ?? 'the page’s'}, the server's ${served.port ?? 'the page’s'}`
+  return null
+}
+
+/** ViteFacts from what Vite served alone. */
+function servedFacts(observations: Observations, viteVersion: string | null): CheckFacts {
   const assumed: string[] = []
   const served = observations.served
   const token = served?.token ?? null
@@ -95,5 +137,5 @@ export function checkFacts(observations: Observations, viteVersion: string | nul
     configOwner: null,
     middlewareMode: false,
   }
-  return { facts, assumed }
+  return { facts, assumed, notes: [] }
 }

@@ -7,6 +7,7 @@ import { runCheck } from './check.js'
 import { CheckError } from './check-error.js'
 import { projectViteVersion } from './facts.js'
 import { errorJson, exitCodeOf, toJson, toText } from './output.js'
+import { findViteConfig, readProjectConfig } from './project-config.js'
 
 /** `hmr-doctor`: exit 0 healthy, 1 diagnosed, 2 could not check (one line, never a stack trace). */
 async function main(argv: readonly string[]): Promise<number> {
@@ -26,9 +27,13 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(command.text)
       return 0
     }
+    const folder = process.cwd()
+    if (command.project && findViteConfig(folder) === null)
+      throw new CheckError(`--project: no vite.config in ${folder}`)
     const progress = process.stderr.isTTY === true && !command.json
     if (progress) process.stderr.write(`${PREFIX} checking ${command.options.url.href}…`)
-    const result = await runCheck(command.options, projectViteVersion(process.cwd())).finally(() => {
+    const project = command.project ? () => readProjectConfig(folder) : null
+    const result = await runCheck(command.options, projectViteVersion(folder), project).finally(() => {
       if (progress) process.stderr.write('\r\u001b[2K')
     })
     process.stdout.write(command.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : toText(result, useColor))

@@ -1,4 +1,5 @@
 import { CheckError } from './check-error.js'
+import { corsAllows } from './cors.js'
 import { type DialOutcome, dial } from './dial.js'
 import { blockedHostname, type HopReply, kindOfAnswer } from './hop.js'
 import { type HttpAnswer, httpGet } from './http-get.js'
@@ -45,6 +46,8 @@ export interface Observations {
   /** Where Vite's client was found after all (the tag's URL, or under the page's own directory). */
   client: URL | null
   served: ServedClient | null
+  /** Vite served its client without letting the page's origin run it (CORS): the browser dials nothing. */
+  corsRefused: boolean
   primary: SocketCheck | null
   direct: SocketCheck | null
   /** The first socket again, without an Origin: opens when only the token (which Vite checks with an Origin) was lost. */
@@ -88,9 +91,13 @@ async function loadPage(options: CheckOptions) {
   }
 }
 
-/** Vite's client where `url` points, or null when something else answers there. */
-async function loadClient(url: URL, options: CheckOptions): Promise<{ reply: HopReply; served: ServedClient | null }> {
-  const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.timeoutMs })
+/**
+ * Vite's client where `url` points, or null when something else answers there. Asked as a page on `origin`
+ * asks for a module script: with its Origin when that differs from the client's, which Vite's CORS answers.
+ */
+async function loadClient(url: URL, options: CheckOptions, origin: string) {
+  const headers: Record<string, string> = url.origin === origin ? {} : { origin }
+  const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.timeoutMs, headers })
   let served: ServedClient | null = null
   if (answer.status === 200) {
     try {
@@ -99,7 +106,7 @@ async function loadClient(url: URL, options: CheckOptions): Promise<{ reply: Hop
       served = null
     }
   }
-  return { reply: reply(answer), served }
+  return { reply: reply(answer), served, corsAllowed: corsAllows(answer, origin, url) }
 }
 
 async function probe(url: string, options: CheckOptions): Promise<HopReply | 'no-answer'> {
@@ -178,6 +185,7 @@ export async function observe(options: CheckOptions): Promise<Observations> {
     clientTag: null,
     client: null,
     served: null,
+    corsRefused: false,
     primary: null,
     direct: null,
     withoutOrigin: null,
@@ -189,7 +197,7 @@ export async function observe(options: CheckOptions): Promise<Observations> {
     // Then `base` is the page's directory, and the client sits at that prefix twice over (one for the
     // proxy to strip): loading it there proves it, and names where Vite listens.
     const dir = pageDirectory(pageUrl)
-    const loaded = await loadClient(new URL(`${dir}${dir.slice(1)}@vite/client`, pageUrl), options)
+    const loaded = await loadClient(new URL(`${dir}${dir.slice(1)}@vite/client`, pageUrl), options, origin)
     observations.served = loaded.served
     return observations
   }
@@ -197,11 +205,12 @@ export async function observe(options: CheckOptions): Promise<Observations> {
   const candidates = clientCandidates(pageUrl, answer.body, options.client)
   const tagged = candidates[0]
   if (tagged) {
-    const loaded = await loadClient(tagged, options)
+    const loaded = await loadClient(tagged, options, origin)
     observations.clientTag = { url: tagged, reply: loaded.reply }
     if (loaded.served) {
       observations.client = tagged
       observations.served = loaded.served
+      observations.corsRefused = !loaded.corsAllowed
     }
   }
   if (!observations.served && options.client === null) {
@@ -209,7 +218,7 @@ export async function observe(options: CheckOptions): Promise<Observations> {
     // is where a proxy that strips the page's prefix would serve it from.
     const guess = new URL(`${pageDirectory(pageUrl)}@vite/client`, pageUrl)
     if (guess.href !== tagged?.href) {
-      const loaded = await loadClient(guess, options)
+      const loaded = await loadClient(guess, options, origin)
       if (loaded.served) {
         observations.client = guess
         observations.served = loaded.served
@@ -227,7 +236,7 @@ export async function observe(options: CheckOptions): Promise<Observations> {
   const client = observations.client
   // A page whose own client tag fails never runs Vite's client: there is no socket to dial.
   const tagFailed = observations.clientTag !== null && observations.clientTag.url.href !== client?.href
-  if (!served || !client || tagFailed) return observations
+  if (!served || !client || tagFailed || observations.corsRefused) return observations
 
   const targets = socketTargets(client, served)
   observations.primary = await checkSocket(targets.primary, pageUrl, options, origin, served.token)
