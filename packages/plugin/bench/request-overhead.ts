@@ -299,9 +299,9 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
 
 const percent = (value: number) => `${signed(value * 100, 2)} %`
 
-/** An interval as the summary and the README show it: median, then the 95 % interval. */
+/** An interval as the summary and the README show it: the estimate, then the 95 % interval. */
 export const showInterval = (interval: Interval): string =>
-  `${percent(interval.median)} [${percent(interval.low)}, ${percent(interval.high)}]`
+  `${percent(interval.estimate)} [${percent(interval.low)}, ${percent(interval.high)}]`
 
 export function printRequestRatios(figures: readonly RequestRatio[]): void {
   printHeader('Vite dev server: per-request time without and with the plugin (macro)', [
@@ -309,8 +309,8 @@ export function printRequestRatios(figures: readonly RequestRatio[]): void {
     `with the plugin), one keep-alive connection each. ${SESSIONS} sessions of fresh processes; in each, per kind,`,
     `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in rotating`,
     "order, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
-    "The figure is the median over rounds of each round's ratio to Vite alone, with a 95 % interval from a",
-    'bootstrap that redraws sessions, then rounds. A full GET each time (no If-None-Match). The goal is judged',
+    "Each session's figure is the median of its rounds' ratios to Vite alone; shown is their mean over sessions",
+    "with a 95 % Student's t interval over sessions. A full GET each time (no If-None-Match). The goal is judged",
     'on the CPU time: met if the whole interval is within it, missed if all of it is over, else unresolved.',
   ])
   printTable(
