@@ -4,7 +4,7 @@ import { Socket } from 'node:net'
 import { doctorModuleMiddleware } from '../src/client-inject.js'
 import { classifyRequest, type RequestScope } from '../src/evidence/server-observer.js'
 import { createHostCheck } from '../src/host-check.js'
-import { type Interval, medianInterval } from './interval.js'
+import { type Interval, medianInterval, verdict } from './interval.js'
 import { type ServerProcess, serverProcess } from './server-process.js'
 import { createProject, fixed, get, median, printHeader, printTable, signed, timeCalls } from './support.js'
 
@@ -197,14 +197,8 @@ export interface RequestRatio {
 /** The goal, from the issue: per-request work on the healthy path within 1 % of Vite alone. */
 export const REQUEST_RATIO_GOAL = 0.01
 
-/**
- * Met only when the whole interval is within the goal, missed only when all of it is over; an interval
- * that straddles the goal can't tell, whatever its median says.
- */
-export function requestVerdict(interval: Interval): 'met' | 'MISSED' | 'unresolved' {
-  if (interval.high <= REQUEST_RATIO_GOAL) return 'met'
-  return interval.low > REQUEST_RATIO_GOAL ? 'MISSED' : 'unresolved'
-}
+/** The verdict on a per-request figure against the goal (see `verdict`). */
+export const requestVerdict = (interval: Interval) => verdict(interval, REQUEST_RATIO_GOAL)
 
 const ROLES = ['without', 'control', 'with'] as const
 
