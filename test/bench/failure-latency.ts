@@ -33,7 +33,7 @@ const CLASSES: readonly FailureClass[] = [
   },
   {
     name: 'proxy_pass …$uri (query dropped)',
-    summary: '[hmr-doctor] The proxy drops the query string',
+    summary: '[hmr-doctor] nginx drops the query string',
     site: (upstream) => ({
       upstream,
       http: WEBSOCKET_MAP,

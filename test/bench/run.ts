@@ -8,8 +8,8 @@ import {
   micro,
   printRequestRatios,
   REQUEST_RATIO_GOAL,
-  type RequestRatio,
-  ratio,
+  requestVerdict,
+  showInterval,
 } from '../../packages/plugin/bench/request-overhead.js'
 import { IMPORT_GOAL_MS, measureStartup, printStartup } from '../../packages/plugin/bench/startup.js'
 import { LATENCY_GOAL_MS, measureFailureLatency, printFailureLatency } from './failure-latency.js'
@@ -31,18 +31,7 @@ printFailureLatency(latency)
 
 const [without, control, withPlugin] = healthy.servers.map((server) => ({ ...server, load: typicalLoad(server.loads) }))
 if (!without || !control || !withPlugin) throw new Error('missing healthy-page figures')
-const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} %`
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED')
-/**
- * Where two identical servers differed by more than the goal in some session, a figure inside that noise
- * cannot be told from it: the run says so rather than met or missed.
- */
-const requestVerdict = (figure: RequestRatio) => {
-  const measured = ratio(figure.cpuUs, 'with')
-  if (measured <= REQUEST_RATIO_GOAL) return 'met'
-  return measured <= figure.cpuNoise ? 'unresolved (within A/A noise)' : 'MISSED'
-}
-
 // The module request: Vite's own work there is the smallest, so the plugin's share is the largest.
 const moduleCpuUs = requests.find((figure) => figure.request.startsWith('JS module'))?.cpuUs.without ?? Number.NaN
 const ownUs = (own.classifyNs + own.routesNs) / 1000
@@ -74,9 +63,9 @@ const rows: string[][] = [
   ],
   ...requests.map((figure) => [
     `per-request server CPU, ${figure.request}`,
-    `${percent(ratio(figure.cpuUs, 'with'))} (A/A ${percent(ratio(figure.cpuUs, 'control'))}, worst session ±${(figure.cpuNoise * 100).toFixed(2)} %)`,
+    `${showInterval(figure.withPlugin)} (A/A ${showInterval(figure.control)})`,
     `≤ +${REQUEST_RATIO_GOAL * 100} %`,
-    requestVerdict(figure),
+    requestVerdict(figure.withPlugin),
   ]),
   [
     'healthy page load, bytes',

@@ -4,6 +4,7 @@ import { Socket } from 'node:net'
 import { doctorModuleMiddleware } from '../src/client-inject.js'
 import { classifyRequest, type RequestScope } from '../src/evidence/server-observer.js'
 import { createHostCheck } from '../src/host-check.js'
+import { type Interval, medianInterval, verdict } from './interval.js'
 import { type ServerProcess, serverProcess } from './server-process.js'
 import { createProject, fixed, get, median, printHeader, printTable, signed, timeCalls } from './support.js'
 
@@ -141,8 +142,8 @@ interface Kind {
   name: string
   path: string
   headers: http.OutgoingHttpHeaders
-  /** Timed requests per server: fewer for the slow ones, so each kind takes a few seconds. */
-  count: number
+  /** Requests per server in one round: enough that a round's CPU time is milliseconds, not a clock tick. */
+  perRound: number
 }
 
 const SCRIPT_HEADERS = { accept: '*/*', 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'cors' }
@@ -152,13 +153,18 @@ const KINDS: readonly Kind[] = [
     name: 'HTML page (/)',
     path: '/',
     headers: { accept: 'text/html', 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' },
-    count: 900,
+    perRound: 40,
   },
-  { name: 'JS module (/src/main.ts)', path: '/src/main.ts', headers: SCRIPT_HEADERS, count: 2400 },
-  { name: '/@vite/client', path: '/@vite/client', headers: SCRIPT_HEADERS, count: 300 },
+  { name: 'JS module (/src/main.ts)', path: '/src/main.ts', headers: SCRIPT_HEADERS, perRound: 200 },
+  { name: '/@vite/client', path: '/@vite/client', headers: SCRIPT_HEADERS, perRound: 10 },
 ]
 
-const MACRO_WARMUP = 100
+/** Rounds per kind and session; the first WARMUP_ROUNDS only bring the JIT and the caches to a steady state. */
+const ROUNDS_PER_SESSION = Number(process.env.HMR_DOCTOR_BENCH_ROUNDS ?? 30)
+const WARMUP_ROUNDS = 5
+
+/** Fresh server processes per session: each process carries a bias of its own, which sessions average out. */
+const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 8)
 
 /** One GET, timed on its own; the agent keeps the connection alive. */
 async function timedGet(agent: http.Agent, port: number, kind: Kind, into: number[]): Promise<void> {
@@ -177,119 +183,151 @@ export interface Trio {
 
 export interface RequestRatio {
   request: string
-  /** p50 client-side latency, µs. */
+  /** p50 client-side latency, µs (median over sessions). */
   latencyUs: Trio
-  /** The server process's CPU time per request, µs: the work the goal is about. */
+  /** Each server's CPU time per request, µs: the median over every timed round. */
   cpuUs: Trio
-  /** How far apart the two identical servers' CPU time per request came in the worst session (a ratio). */
-  cpuNoise: number
+  /** The plugin's server's CPU per request over Vite alone's, minus one, round by round: the goal's figure. */
+  withPlugin: Interval
+  /** The same for the second server without the plugin: what two identical servers differ by (A/A). */
+  control: Interval
+  rounds: number
 }
 
 /** The goal, from the issue: per-request work on the healthy path within 1 % of Vite alone. */
 export const REQUEST_RATIO_GOAL = 0.01
 
-export const ratio = (trio: Trio, pick: 'control' | 'with'): number => trio[pick] / trio.without - 1
+/** The verdict on a per-request figure against the goal (see `verdict`). */
+export const requestVerdict = (interval: Interval) => verdict(interval, REQUEST_RATIO_GOAL)
 
-/** Fresh server processes per session: each process carries a bias of its own, which sessions average out. */
-const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 5)
+const ROLES = ['without', 'control', 'with'] as const
+
+interface SessionFigures {
+  latencyUs: Trio
+  /** Per timed round, each server's CPU time per request, µs. */
+  rounds: Trio[]
+}
 
 /**
- * Three servers side by side (without, a second identical one as the noise control, with the plugin), one
- * keep-alive connection each, requests interleaved one by one in rotating order so drift hits all alike.
+ * Three servers side by side (without, a second identical one as the A/A control, with the plugin), one
+ * keep-alive connection each, started in an order that rotates with `index` so no role always starts
+ * first. Each round gives every server in turn, in an order that rotates with the round, a block of
+ * `perRound` requests and reads that server's CPU time (process.cpuUsage) at the block's ends. A block keeps
+ * one server's caches warm: requests interleaved one by one across four processes on two cores each ran on
+ * caches the others had just evicted, and that cost, not the servers', swung the figures by several per
+ * cent. Rounds are short, so what slows the machine during one slows its three blocks alike, and the
+ * round's ratios cancel it.
  */
-async function session(): Promise<RequestRatio[]> {
+async function session(index: number): Promise<SessionFigures[]> {
   const project = createProject()
-  const servers: ServerProcess[] = []
+  const servers = new Map<(typeof ROLES)[number], ServerProcess>()
   const agents: http.Agent[] = []
   try {
-    servers.push(await serverProcess(project.root, 'without'))
-    servers.push(await serverProcess(project.root, 'without'))
-    servers.push(await serverProcess(project.root, 'with'))
-    const ports = servers.map(({ port }) => {
+    for (let k = 0; k < ROLES.length; k++) {
+      const role = ROLES[(index + k) % ROLES.length] ?? 'without'
+      servers.set(role, await serverProcess(project.root, role === 'with' ? 'with' : 'without'))
+    }
+    const targets = ROLES.map((role) => {
+      const server = servers.get(role)
+      if (!server) throw new Error(`no ${role} server`)
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
       agents.push(agent)
-      return { port, agent }
+      return { server, agent }
     })
-    const cpu = () => Promise.all(servers.map((server) => server.cpuUs()))
-    const figures: RequestRatio[] = []
+    const figures: SessionFigures[] = []
     for (const kind of KINDS) {
-      const latencies = ports.map(() => [] as number[])
-      const discard: number[] = []
-      for (const { port, agent } of ports)
-        for (let i = 0; i < MACRO_WARMUP; i++) await timedGet(agent, port, kind, discard)
-      const cpuBefore = await cpu()
-      for (let i = 0; i < kind.count; i++) {
-        for (let k = 0; k < ports.length; k++) {
-          const index = (i + k) % ports.length
-          const target = ports[index]
-          const into = latencies[index]
-          if (target && into) await timedGet(target.agent, target.port, kind, into)
+      const latencies = targets.map(() => [] as number[])
+      const rounds: Trio[] = []
+      for (let round = 0; round < ROUNDS_PER_SESSION; round++) {
+        const timed = round >= WARMUP_ROUNDS
+        const perRequest: number[] = []
+        for (let k = 0; k < targets.length; k++) {
+          const at = (k + round) % targets.length
+          const target = targets[at]
+          if (!target) continue
+          const into = timed ? (latencies[at] ?? []) : []
+          const before = await target.server.cpuUs()
+          for (let i = 0; i < kind.perRound; i++) await timedGet(target.agent, target.server.port, kind, into)
+          perRequest[at] = ((await target.server.cpuUs()) - before) / kind.perRound
         }
+        const [without = Number.NaN, control = Number.NaN, withPlugin = Number.NaN] = perRequest
+        if (timed) rounds.push({ without, control, with: withPlugin })
       }
-      const cpuAfter = await cpu()
-      const perRequest = (index: number) => ((cpuAfter[index] ?? 0) - (cpuBefore[index] ?? 0)) / kind.count
       const [without = [], control = [], withPlugin = []] = latencies
       figures.push({
-        request: kind.name,
         latencyUs: { without: median(without), control: median(control), with: median(withPlugin) },
-        cpuUs: { without: perRequest(0), control: perRequest(1), with: perRequest(2) },
-        cpuNoise: Math.abs(perRequest(1) / perRequest(0) - 1),
+        rounds,
       })
     }
     return figures
   } finally {
     for (const agent of agents) agent.destroy()
-    await Promise.all(servers.map(({ stop }) => stop()))
+    await Promise.all([...servers.values()].map(({ stop }) => stop()))
     project.remove()
   }
 }
 
-/** Each figure as the median over sessions. */
 export async function measureRequestRatios(): Promise<RequestRatio[]> {
-  const sessions: RequestRatio[][] = []
-  for (let i = 0; i < SESSIONS; i++) sessions.push(await session())
+  const sessions: SessionFigures[][] = []
+  for (let i = 0; i < SESSIONS; i++) sessions.push(await session(i))
   return KINDS.map((kind, index) => {
     const figures = sessions.flatMap((figures) => figures[index] ?? [])
-    const trio = (pick: (figure: RequestRatio) => Trio): Trio => ({
-      without: median(figures.map((figure) => pick(figure).without)),
-      control: median(figures.map((figure) => pick(figure).control)),
-      with: median(figures.map((figure) => pick(figure).with)),
+    const rounds = figures.flatMap((figure) => figure.rounds)
+    const trio = (values: readonly Trio[]): Trio => ({
+      without: median(values.map((value) => value.without)),
+      control: median(values.map((value) => value.control)),
+      with: median(values.map((value) => value.with)),
     })
+    const ratios = (pick: 'control' | 'with') =>
+      medianInterval(figures.map((figure) => figure.rounds.map((round) => round[pick] / round.without - 1)))
     return {
       request: kind.name,
-      latencyUs: trio((figure) => figure.latencyUs),
-      cpuUs: trio((figure) => figure.cpuUs),
-      cpuNoise: Math.max(...figures.map((figure) => figure.cpuNoise)),
+      latencyUs: trio(figures.map((figure) => figure.latencyUs)),
+      cpuUs: trio(rounds),
+      withPlugin: ratios('with'),
+      control: ratios('control'),
+      rounds: rounds.length,
     }
   })
 }
 
 const percent = (value: number) => `${signed(value * 100, 2)} %`
 
+/** An interval as the summary and the README show it: the estimate, then the 95 % interval. */
+export const showInterval = (interval: Interval): string =>
+  `${percent(interval.estimate)} [${percent(interval.low)}, ${percent(interval.high)}]`
+
 export function printRequestRatios(figures: readonly RequestRatio[]): void {
   printHeader('Vite dev server: per-request time without and with the plugin (macro)', [
-    'Three servers on 127.0.0.1, each in a process of its own (without, a second identical one as a noise control,',
-    `with the plugin), one keep-alive connection each; ${MACRO_WARMUP} warm-up requests each, then requests interleaved`,
-    'one by one in rotating order so drift hits all alike. p50 of client-side latency (the client shares the 2',
-    `cores), and each server's CPU time per request (process.cpuUsage), as the median over ${SESSIONS} sessions of`,
-    'fresh processes. A full GET each time (no If-None-Match). The goal is judged on the CPU time: the work.',
+    'Three servers on 127.0.0.1, each in a process of its own (without, a second identical one as the A/A control,',
+    `with the plugin), one keep-alive connection each. ${SESSIONS} sessions of fresh processes; in each, per kind,`,
+    `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in rotating`,
+    "order, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
+    "Each session's figure is the median of its rounds' ratios to Vite alone; shown is their mean over sessions",
+    "with a 95 % Student's t interval over sessions. A full GET each time (no If-None-Match). The goal is judged",
+    'on the CPU time: met if the whole interval is within it, missed if all of it is over, else unresolved.',
   ])
-  const rows = (measure: string, pick: (figure: RequestRatio) => Trio) =>
-    figures.map((figure) => {
-      const trio = pick(figure)
-      return [
-        figure.request,
-        measure,
-        fixed(trio.without),
-        fixed(trio.control),
-        fixed(trio.with),
-        percent(ratio(trio, 'control')),
-        percent(ratio(trio, 'with')),
-      ]
-    })
   printTable(
-    ['request', 'measure', 'without µs', 'control µs', 'with µs', 'noise (control)', 'with plugin'],
-    [...rows('server CPU', (figure) => figure.cpuUs), ...rows('latency p50', (figure) => figure.latencyUs)],
+    ['request', 'rounds', 'without µs', 'control µs', 'with µs', 'A/A control [95 %]', 'with plugin [95 %]'],
+    figures.map((figure) => [
+      figure.request,
+      String(figure.rounds),
+      fixed(figure.cpuUs.without),
+      fixed(figure.cpuUs.control),
+      fixed(figure.cpuUs.with),
+      showInterval(figure.control),
+      showInterval(figure.withPlugin),
+    ]),
+  )
+  console.log('')
+  printTable(
+    ['request', 'latency p50 without µs', 'control µs', 'with µs'],
+    figures.map((figure) => [
+      figure.request,
+      fixed(figure.latencyUs.without),
+      fixed(figure.latencyUs.control),
+      fixed(figure.latencyUs.with),
+    ]),
   )
 }
 
