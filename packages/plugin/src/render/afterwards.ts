@@ -13,12 +13,14 @@ function viteRestart(facts: ViteFacts): string {
 
 /**
  * The "then" line, from what the printed fix touched: the proxy's config (reload it), vite.config (Vite
- * must restart), both, or either one (`alternative`: the blocks are two ways to the same fix).
+ * must restart), both, or either one (`alternative`: the blocks are two ways to the same fix), or the
+ * script that starts the server (`script`: only a restart of that server reads it).
  */
 export function afterwards(
-  touched: { proxy: ProxySyntax | null; vite: boolean; alternative?: boolean },
+  touched: { proxy: ProxySyntax | null; vite: boolean; alternative?: boolean } | { script: true },
   facts: ViteFacts,
 ): string | null {
+  if ('script' in touched) return 'Then restart your server.'
   const { proxy, vite } = touched
   if (proxy && vite) {
     return `Then reload ${proxy.name} (${proxy.reload})${touched.alternative ? ', or instead' : ' and'} ${viteRestart(facts)}.`

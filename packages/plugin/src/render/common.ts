@@ -22,6 +22,14 @@ export function fallbackNote(fallback: FallbackState, facts: ViteFacts): string[
   return []
 }
 
+/** For a socket that opened past the proxy: this browser reaches that address, others don't. */
+export const DIRECT_ONLY_NOTE = 'A browser in Docker or on another machine gets no updates.'
+
+/** A fix that moves the socket onto the proxy's route leaves the upgrade to the proxy, checked next. */
+export function forwardUpgradesNote(facts: ViteFacts): string {
+  return `The proxy must forward WebSocket upgrades for ${facts.hmrPath}; the doctor says so if it doesn't.`
+}
+
 /**
  * Where the proxy should send Vite's traffic: the upstream a vouched-for Host named (the user's own
  * spelling, `vite:5173` in Docker), else the address Vite listens on, read from its own server (its socket

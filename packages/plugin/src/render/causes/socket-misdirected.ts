@@ -1,7 +1,7 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { afterwards } from '../afterwards.js'
-import { fallbackNote } from '../common.js'
+import { DIRECT_ONLY_NOTE, fallbackNote, forwardUpgradesNote } from '../common.js'
 import type { RenderedFinding } from '../types.js'
 import { socketSettingsFix } from '../vite-config.js'
 
@@ -30,12 +30,10 @@ export function renderSocketMisdirected(
     summary: `The browser dials the HMR socket at ${finding.socketUrl}, not through ${finding.clientOrigin} where the page came from.`,
     evidence: `the page at ${finding.clientOrigin} dialled ${finding.socketUrl}: ${outcome}`,
     notes: [
-      ...(finding.opened
-        ? ['A browser in Docker or on another machine gets no updates.']
-        : fallbackNote(finding.fallback, facts)),
+      ...(finding.opened ? [DIRECT_ONLY_NOTE] : fallbackNote(finding.fallback, facts)),
       ...separate,
       ...unprintable,
-      `The proxy must forward WebSocket upgrades for ${facts.hmrPath}; the doctor says so if it doesn't.`,
+      forwardUpgradesNote(facts),
     ],
     proxy: [],
     vite: finding.settings === null ? null : socketSettingsFix({ ...finding.settings }, facts),

@@ -1,5 +1,7 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
+import { afterwards } from '../afterwards.js'
+import { DIRECT_ONLY_NOTE, forwardUpgradesNote } from '../common.js'
 import type { ConfigBlock, RenderedFinding } from '../types.js'
 
 /**
@@ -28,12 +30,12 @@ export function renderSocketPortUnproxied(
     summary: `In middleware mode Vite serves the HMR socket on a port of its own (${finding.port}), apart from ${finding.clientOrigin} where the browser reaches your app.`,
     evidence: `the page at ${finding.clientOrigin} dialled ${finding.socketUrl}: ${outcome}`,
     notes: [
-      ...(finding.opened ? ['A browser in Docker or on another machine gets no updates.'] : []),
+      ...(finding.opened ? [DIRECT_ONLY_NOTE] : []),
       `Give Vite your app's HTTP server for the socket (server.${facts.hmrConfigKey}.server): the proxy that carries the app then carries the socket too, and port ${finding.port} goes unused.`,
-      `The proxy must forward WebSocket upgrades for ${facts.hmrPath}; the doctor says so if it doesn't.`,
+      forwardUpgradesNote(facts),
     ],
     proxy: [],
     vite: shareServerFix(facts),
-    afterwards: 'Then restart your server.',
+    afterwards: afterwards({ script: true }, facts),
   }
 }
