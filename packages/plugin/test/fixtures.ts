@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util'
+import type { Finding } from '../src/diagnose/types.js'
 import type {
   ClientReport,
   Evidence,
@@ -6,6 +8,8 @@ import type {
   ServerEvent,
   SocketRecord,
 } from '../src/evidence/types.js'
+import { renderFinding } from '../src/render/finding.js'
+import { renderTerminal } from '../src/render/terminal.js'
 import type { ViteFacts } from '../src/vite-facts.js'
 
 /** A default Vite 8.3 dev server on 127.0.0.1:5173 with base '/'. */
@@ -119,4 +123,9 @@ export function evidence(
   pages: PageReport[] = [],
 ): Evidence {
   return { now, events, reports, pages }
+}
+
+/** What the user reads in the terminal for one finding, colours off. */
+export function terminal(finding: Finding, facts: ViteFacts = viteFacts(), keepaliveMs: number | null = null): string {
+  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts, { keepaliveMs })))
 }

@@ -1,11 +1,9 @@
-import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import type { Finding } from '../src/diagnose/types.js'
 import { configOwner, rendersOwnPages } from '../src/frameworks.js'
 import { renderBrowser } from '../src/render/browser.js'
 import { renderFinding } from '../src/render/finding.js'
-import { renderTerminal } from '../src/render/terminal.js'
-import { request, viteFacts } from './fixtures.js'
+import { request, terminal, viteFacts } from './fixtures.js'
 
 const named = (...names: string[]) => names.map((name) => ({ name }))
 
@@ -39,7 +37,7 @@ const nuxt = viteFacts({ configOwner: 'nuxt', middlewareMode: true, listen: null
 
 describe('a fix for Nuxt', () => {
   test("goes into nuxt.config's vite key, and says why", () => {
-    const text = stripVTControlCharacters(renderTerminal(renderFinding(finding, nuxt)))
+    const text = terminal(finding, nuxt)
     expect(
       text,
     ).toContain(`  nuxt.config, its vite key, merged into your config (add to any allowedHosts you already have):
@@ -57,14 +55,14 @@ describe('a fix for Nuxt', () => {
 
   test('with nothing for Vite, says nuxt.config needs nothing, in the terminal and in the browser', () => {
     const allowed = { ...nuxt, allowedHosts: ['app.test'] }
-    const text = stripVTControlCharacters(renderTerminal(renderFinding(finding, allowed)))
+    const text = terminal(finding, allowed)
     expect(text).toContain('  nuxt.config: nothing to change.')
     expect(text).not.toContain("Nuxt writes Vite's server options itself")
     expect(renderBrowser(renderFinding(finding, allowed)).lines).toContain('nuxt.config: nothing to change.')
   })
 
   test('a plain Vite keeps vite.config', () => {
-    const text = stripVTControlCharacters(renderTerminal(renderFinding(finding, viteFacts())))
+    const text = terminal(finding)
     expect(text).toContain('  vite.config, merged into your config (add to any allowedHosts you already have):')
     expect(text).not.toContain('nuxt.config')
   })

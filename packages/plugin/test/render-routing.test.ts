@@ -1,17 +1,8 @@
-import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import type { Finding } from '../src/diagnose/types.js'
 import type { ProxyKind } from '../src/evidence/types.js'
-import { renderFinding } from '../src/render/finding.js'
-import { renderTerminal } from '../src/render/terminal.js'
 import { pingIntervalBelow } from '../src/render/vite-config.js'
-import type { ViteFacts } from '../src/vite-facts.js'
-import { request, viteFacts } from './fixtures.js'
-
-/** What the user reads in the terminal. */
-function terminal(finding: Finding, facts: ViteFacts = viteFacts(), keepaliveMs: number | null = null): string {
-  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts, { keepaliveMs })))
-}
+import { request, terminal, viteFacts } from './fixtures.js'
 
 describe('host-rejected', () => {
   test('a refused page: 403, the name said as seen, nothing to paste (any client can send any Host)', () => {

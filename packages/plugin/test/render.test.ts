@@ -1,4 +1,3 @@
-import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { lostHopHeaders, vouchedUpstream } from '../src/diagnose/queries.js'
 import type { FallbackState, Finding } from '../src/diagnose/types.js'
@@ -7,9 +6,8 @@ import { isHostAllowedByVite } from '../src/host-check.js'
 import { renderBrowser } from '../src/render/browser.js'
 import { upstreamFor } from '../src/render/common.js'
 import { renderFinding } from '../src/render/finding.js'
-import { renderTerminal } from '../src/render/terminal.js'
 import type { ViteFacts } from '../src/vite-facts.js'
-import { request, viteFacts } from './fixtures.js'
+import { request, terminal, viteFacts } from './fixtures.js'
 
 function upgradeStripped(
   options: {
@@ -32,11 +30,6 @@ function upgradeStripped(
     upstream: vouchedUpstream(handshake),
     pageHostname: handshake.origin === null ? null : new URL(handshake.origin).hostname,
   }
-}
-
-/** What the user reads in the terminal. */
-function terminal(finding: Finding, facts: ViteFacts = viteFacts()): string {
-  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts)))
 }
 
 describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', () => {
