@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import MagicString from 'magic-string'
 import type { ClientConfig } from './client/protocol.js'
 import { DOCTOR_MODULE, PAGE_QUERY, RAN_FLAG, SECRET_HEADER } from './client/protocol.js'
+import { boundaryMap } from './client-map.js'
 
 /** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
 const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
@@ -64,11 +64,9 @@ const CLIENT_SOURCE = 'client'
  * Expects the client as the last transform left it, so the map describes the text served.
  */
 export function prependToClient(code: string, snippet: string): string {
-  const map = new MagicString(code)
-    .prepend(snippet)
-    .generateMap({ source: CLIENT_SOURCE, hires: 'boundary', includeContent: true })
-  // Encoded as Vite encodes its own (not toUrl(): a different prefix, and btoa() throws beyond Latin-1).
-  return `${snippet}${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`
+  const map = boundaryMap(code, CLIENT_SOURCE, snippet.length)
+  // Encoded as Vite encodes its own: base64 of the UTF-8 JSON (btoa() throws beyond Latin-1).
+  return `${snippet}${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}`
 }
 
 /**
