@@ -120,6 +120,8 @@ interface Broken {
   summary: string
   /** The printed lines pasted as their "where" says. */
   apply(config: string, output: string): string
+  /** A path whose answer the broken rule changes for every request but Vite's socket: it still must. */
+  stillRewritten?: string
 }
 
 const UPGRADE_DROPPED = {
@@ -137,6 +139,117 @@ const catalogue = (location: string, proxyPass: string) => (upstream: string) =>
     ProxyPass ${proxyPass.replace('U', upstream)}
     ProxyPassReverse ${proxyPass.replace('U', upstream)}
 </Location>`
+
+/** The printed matcher, pasted above the rewrite line, and the rewrite's matcher edited as the notes say. */
+const CADDY_SKIP = (part: 'query' | 'path') =>
+  `Caddy, in the site block that proxies Vite, above the rewrite (or uri) that changes the socket's ${part}`
+const HAPROXY_SKIP = (part: 'query' | 'path') =>
+  `HAProxy, appended to the http-request rule that rewrites the socket's ${part === 'query' ? 'query (set-uri, set-query)' : 'path (set-path, replace-path, set-uri)'}, where it has no condition`
+const HAPROXY_SKIP_IF = 'HAProxy, or where that rule ends in an if condition, appended to it'
+
+/** Inserts `printed` above the one line matching `line`, at its indent. */
+function insertAbove(config: string, line: RegExp, printed: string): string {
+  const [found] = config.split('\n').filter((text) => line.test(text))
+  if (found === undefined) throw new Error(`expected a line matching ${line} in:\n${config}`)
+  return replaceLine(config, line, `${printed}\n${found.trim()}`)
+}
+
+/** Appends `text` to the one line matching `line`. */
+const appendTo = (config: string, line: RegExp, text: string) =>
+  replaceLine(
+    config,
+    line,
+    `${config
+      .split('\n')
+      .find((found) => line.test(found))
+      ?.trim()} ${text}`,
+  )
+
+/** A page request each rewrite changes: its query dropped, or / sent as /index.html. */
+const STILL_REWRITTEN = { query: '/index.html?probe', path: '/?probe' }
+
+const REWRITE_SUMMARY = (name: string, part: 'query' | 'path') =>
+  part === 'query'
+    ? `[hmr-doctor] ${name} drops the query string`
+    : `[hmr-doctor] ${name} rewrites the HMR socket's path`
+
+const SKIPPED_REWRITES: Broken[] = [
+  ...[
+    // The site's query rewritten away for every request, as Caddy's docs write a query strip.
+    {
+      rewrite: 'rewrite * {path}?',
+      part: 'query' as const,
+      edit: (line: string) => line.replace('*', '@not_vite_hmr'),
+    },
+    // The same with no matcher: the printed one is given to it.
+    {
+      rewrite: 'uri path_regexp ^/$ /index.html',
+      part: 'path' as const,
+      edit: (line: string) => line.replace('uri ', 'uri @not_vite_hmr '),
+    },
+    // The root served as /index.html: a path matcher, moved into the printed matcher.
+    {
+      rewrite: 'rewrite / /index.html',
+      part: 'path' as const,
+      edit: (line: string) => line.replace(' / ', ' @not_vite_hmr '),
+      matcherLine: 'path /',
+    },
+  ].map(
+    ({ rewrite, part, edit, matcherLine }): Broken => ({
+      name: `Caddy, ${rewrite} before reverse_proxy`,
+      proxy: 'caddy',
+      base: '/',
+      broken: (u) => `${rewrite}\nreverse_proxy ${u}`,
+      stillRewritten: STILL_REWRITTEN[part],
+      summary: REWRITE_SUMMARY('Caddy', part),
+      apply: (config, output) => {
+        const matcher = printedBlock(output, CADDY_SKIP(part))
+        const withLine = matcherLine ? matcher.replace(/\n\}$/, `\n    ${matcherLine}\n}`) : matcher
+        return insertAbove(config, /^\s*(rewrite|uri) /, withLine).replace(rewrite, edit(rewrite))
+      },
+    }),
+  ),
+  {
+    name: 'Caddy, rewrite with a named matcher of its own (@root { path / })',
+    proxy: 'caddy',
+    base: '/',
+    broken: (u) => `@root {\n    path /\n}\nrewrite @root /index.html\nreverse_proxy ${u}`,
+    stillRewritten: STILL_REWRITTEN.path,
+    summary: "[hmr-doctor] Caddy rewrites the HMR socket's path",
+    apply: (config, output) => {
+      // The printed matcher's lines, moved into the rewrite's own matcher.
+      const lines = printedBlock(output, CADDY_SKIP('path')).split('\n').slice(1, -1)
+      return replaceLine(config, /^\s*path \/$/, ['path /', ...lines.map((line) => line.trim())].join('\n'))
+    },
+  },
+  ...[
+    { rule: 'http-request set-uri %[path]', part: 'query' as const },
+    { rule: 'http-request replace-path ^/$ /index.html', part: 'path' as const },
+    { rule: 'http-request set-path /index.html if { path / }', part: 'path' as const, condition: 'if' },
+    { rule: 'http-request set-uri %[path] unless { path_beg /src/ }', part: 'query' as const, condition: 'unless' },
+  ].map(
+    ({ rule, part, condition }): Broken => ({
+      name: `HAProxy, ${rule}`,
+      proxy: 'haproxy',
+      base: '/',
+      broken: () => rule,
+      stillRewritten: STILL_REWRITTEN[part],
+      summary: REWRITE_SUMMARY('HAProxy', part),
+      apply: (config, output) => {
+        const unless = printedBlock(output, HAPROXY_SKIP(part))
+        const appended =
+          condition === 'if'
+            ? printedBlock(output, HAPROXY_SKIP_IF)
+            : condition === 'unless'
+              ? // The note's own words: "append || { … } to it instead".
+                `|| ${unless.replace(/^unless /, '')}`
+              : unless
+        if (condition === 'unless') expect(output).toContain(`append ${appended} to it instead`)
+        return appendTo(config, /^\s*http-request /, appended)
+      },
+    }),
+  ),
+]
 
 const BROKEN: Broken[] = [
   ...(['/', '/app/'] as const).flatMap((base): Broken[] => [
@@ -231,6 +344,7 @@ const BROKEN: Broken[] = [
       apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_REMOVE)),
     }),
   ),
+  ...SKIPPED_REWRITES,
 ]
 
 interface Healthy {
@@ -319,6 +433,17 @@ describe('broken configs, dialled as Vite’s client dials', () => {
       const output = await scenario.diagnosis(vite, broken.summary)
       expect(output).not.toMatch(/nginx/)
 
+      // The URL Vite got for the probe: what the broken rule made of it.
+      const arrived: string[] = []
+      // Before Vite's own listener, which rewrites req.url as it serves it.
+      vite.server.httpServer?.prependListener('request', (request: { url?: string }) => arrived.push(request.url ?? ''))
+      const answer = async (from: string) => {
+        if (broken.stillRewritten === undefined) return null
+        await (await fetch(`${from}${broken.stillRewritten}`)).arrayBuffer()
+        return arrived.at(-1)
+      }
+      const rewritten = await answer(origin)
+      if (rewritten !== null) expect(rewritten).not.toBe(await answer(new URL(direct).origin))
       const fixed = broken.apply(config, output)
       expect(await running.check(fixed)).toMatch(valid)
       hangUp()
@@ -328,6 +453,9 @@ describe('broken configs, dialled as Vite’s client dials', () => {
         status: 101,
         firstMessage: '{"type":"connected"}',
       })
+      // Vite's client pings the socket's URL after a restart, without its token, to know when to reload.
+      expect(await dialHmr(url, { origin, token: '', protocol: 'vite-ping' })).toMatchObject({ status: 101 })
+      expect(await answer(origin)).toBe(rewritten)
     },
   )
 })
@@ -347,8 +475,19 @@ describe('healthy configs, dialled as Vite’s client dials', () => {
   )
 })
 
-/** A sample in Chromium: the catalogue's Apache, Caddy's header_up, HAProxy's del-header; two healthy layouts. */
-const SAMPLE = ['regex <Location>', 'header_up -Upgrade, base /', 'del-header Upgrade']
+/**
+ * A sample in Chromium: the catalogue's Apache, Caddy's header_up, HAProxy's del-header, and each proxy's
+ * rewrite of the query and of the socket's path; two healthy layouts.
+ */
+const SAMPLE = [
+  'regex <Location>',
+  'header_up -Upgrade, base /',
+  'del-header Upgrade',
+  'rewrite * {path}?',
+  'rewrite / /index.html',
+  'set-uri %[path] unless',
+  'set-path /index.html if',
+]
 const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)']
 
 describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {

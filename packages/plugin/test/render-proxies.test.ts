@@ -135,8 +135,8 @@ describe.each(KINDS)('every cause behind %s', (kind) => {
 })
 
 test.each<{ kind: ProxyKind; printed: string[] }>([
-  {
-    kind: 'nginx',
+  ...(['nginx', 'caddy', 'haproxy'] as const).map((kind) => ({
+    kind,
     printed: [
       'upgrade-stripped',
       'idle-timeout',
@@ -147,18 +147,10 @@ test.each<{ kind: ProxyKind; printed: string[] }>([
       'proxy-error',
       'proxy-error',
     ],
-  },
+  })),
   {
     kind: 'apache',
     printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
-  },
-  {
-    kind: 'caddy',
-    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
-  },
-  {
-    kind: 'haproxy',
-    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
   },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
@@ -294,4 +286,36 @@ test("HAProxy's prefix rule to remove is the manual's replace-path, only for a p
       )
   expect(prefixed('/app/')[0]?.map((block) => block.text)).toEqual(['http-request replace-path /app/(.*) /\\1'])
   expect(prefixed('/a.b/')).toEqual([[]])
+})
+
+describe("a rewrite of the query or the socket's path: the condition that keeps Vite's socket out of it", () => {
+  // The handshake at Vite's own path without its token, or at a path that isn't a prefix strip.
+  const rewritten = (kind: ProxyKind, what: 'query' | 'path') =>
+    renderFinding(
+      {
+        cause: 'uri-rewritten',
+        what: what === 'query' ? 'query' : 'prefix',
+        request: request({ proxy: kind, path: what === 'query' ? '/app/' : '/index.html' }),
+        redirects: 0,
+        upstream: null,
+      },
+      FACTS,
+    )
+
+  test.each(['query', 'path'] as const)('HAProxy, the %s: the condition in each form a rule can end in', (what) => {
+    const rendered = rewritten('haproxy', what)
+    const socket = '{ req.hdr(sec-websocket-protocol) -m str vite-hmr vite-ping }'
+    expect(rendered.proxy.map((block) => block.text)).toEqual([`unless ${socket}`, `!${socket}`])
+    expect(rendered.proxy[0]?.where).toContain(`rewrites the socket's ${what}`)
+    expect(rendered.notes.join('\n')).toContain(`append || ${socket} to it instead`)
+  })
+
+  test.each(['query', 'path'] as const)("Caddy, the %s: a matcher for all but Vite's socket and ping", (what) => {
+    const rendered = rewritten('caddy', what)
+    expect(rendered.proxy.map((block) => block.text)).toEqual([
+      '@not_vite_hmr {\n    not header Sec-WebSocket-Protocol vite-hmr\n    not header Sec-WebSocket-Protocol vite-ping\n}',
+    ])
+    expect(rendered.proxy[0]?.where).toContain(`changes the socket's ${what}`)
+    expect(rendered.notes.join('\n')).toContain('rewrite @not_vite_hmr')
+  })
 })

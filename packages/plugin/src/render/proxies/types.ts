@@ -49,6 +49,16 @@ export interface ProxySyntax {
 
 export type UriPart = 'query' | 'prefix' | 'path'
 
+/**
+ * The WebSocket subprotocols only Vite's client sends: its HMR socket's and its ping's (which a restarted
+ * server answers at the socket's path). A proxy rule that skips them leaves every other request as it was.
+ */
+export const VITE_PROTOCOLS = ['vite-hmr', 'vite-ping'] as const
+
+/** What a rewrite that skips Vite's socket leaves as it was, for its note. */
+export const SKIP_NOTE =
+  "The rule then leaves Vite's socket alone (its handshake and its ping, told by the Sec-WebSocket-Protocol only Vite's client sends) and rewrites everything else as before."
+
 /** Long enough for any ping interval a browser keeps, even a background tab's throttled one. */
 export const TUNNEL_TIMEOUT = '1h'
 /** The same, for a syntax that counts in seconds. */
