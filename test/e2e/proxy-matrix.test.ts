@@ -173,7 +173,64 @@ const REWRITE_SUMMARY = (name: string, part: 'query' | 'path') =>
     ? `[hmr-doctor] ${name} drops the query string`
     : `[hmr-doctor] ${name} rewrites the HMR socket's path`
 
+const APACHE_SKIP = (part: 'query' | 'path') =>
+  `Apache, just above the RewriteRule that ${part === 'query' ? 'drops the query (its target ends in ?, or it has QSD)' : "rewrites the socket's path"} and above its RewriteCond lines, in the same <VirtualHost> or <Location>`
+
+/** Inserts `printed` above the config's one RewriteRule and the RewriteCond lines it takes, at its indent. */
+function aboveRewriteRule(config: string, printed: string): string {
+  const lines = config.split('\n')
+  let at = lines.findIndex((line) => /^\s*RewriteRule /.test(line))
+  while (at > 0 && /^\s*RewriteCond /.test(lines[at - 1] ?? '')) at -= 1
+  const indent = /^\s*/.exec(lines[at] ?? '')?.[0] ?? ''
+  lines.splice(at, 0, ...printed.split('\n').map((line) => indent + line))
+  return lines.join('\n')
+}
+
+const APACHE_SITE = (u: string) => `ProxyPass / http://${u}/ upgrade=websocket\nProxyPassReverse / http://${u}/`
+
 const SKIPPED_REWRITES: Broken[] = [
+  ...[
+    {
+      label: 'a RewriteRule [P] whose target ends in ?',
+      rules: (u: string) => `RewriteRule ^/(.*)$ http://${u}/$1? [P,L]`,
+      part: 'query' as const,
+    },
+    {
+      label: 'a RewriteRule [P,QSD]',
+      rules: (u: string) => `RewriteRule ^/(.*)$ http://${u}/$1 [P,QSD,L]`,
+      part: 'query' as const,
+    },
+    {
+      label: "the socket's RewriteRule [P] to ws:// whose target ends in ?, after its RewriteCond",
+      rules: (u: string) => `RewriteCond %{HTTP:Upgrade} =websocket [NC]\nRewriteRule ^/(.*)$ ws://${u}/$1? [P,L]`,
+      part: 'query' as const,
+      socketOnly: true,
+    },
+    {
+      label: 'a RewriteRule [PT] sending / to /index.html',
+      rules: () => 'RewriteRule ^/$ /index.html [PT]',
+      part: 'path' as const,
+    },
+  ].map(
+    ({ label, rules, part, socketOnly }): Broken => ({
+      name: `Apache, ${label}, at VirtualHost level`,
+      proxy: 'apache',
+      base: '/',
+      broken: (u) => `RewriteEngine On\n${rules(u)}\n${APACHE_SITE(u)}`,
+      ...(!socketOnly && { stillRewritten: STILL_REWRITTEN[part] }),
+      summary: REWRITE_SUMMARY('Apache', part),
+      apply: (config, output) => aboveRewriteRule(config, printedBlock(output, APACHE_SKIP(part))),
+    }),
+  ),
+  {
+    name: "Apache, the socket's RewriteRule [P,QSD] beside ProxyPass inside <Location />",
+    proxy: 'apache',
+    base: '/',
+    broken: (u) =>
+      catalogue('/', 'http://U/')(u).replace(/RewriteRule .*/, `RewriteRule ^ ws://${u}%{REQUEST_URI} [P,L,QSD]`),
+    summary: REWRITE_SUMMARY('Apache', 'query'),
+    apply: (config, output) => aboveRewriteRule(config, printedBlock(output, APACHE_SKIP('query'))),
+  },
   ...[
     // The site's query rewritten away for every request, as Caddy's docs write a query strip.
     {
@@ -487,6 +544,8 @@ const SAMPLE = [
   'rewrite / /index.html',
   'set-uri %[path] unless',
   'set-path /index.html if',
+  'RewriteRule [P] whose target ends in ?, at',
+  'RewriteRule [PT] sending /',
 ]
 const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)']
 

@@ -134,24 +134,22 @@ describe.each(KINDS)('every cause behind %s', (kind) => {
   })
 })
 
+/** The causes every recognised proxy prints lines for, here. */
+const PRINTED_BY_ALL = [
+  'upgrade-stripped',
+  'idle-timeout',
+  'uri-rewritten',
+  'uri-rewritten',
+  'uri-rewritten',
+  'client-unreached',
+]
+
 test.each<{ kind: ProxyKind; printed: string[] }>([
   ...(['nginx', 'caddy', 'haproxy'] as const).map((kind) => ({
     kind,
-    printed: [
-      'upgrade-stripped',
-      'idle-timeout',
-      'uri-rewritten',
-      'uri-rewritten',
-      'uri-rewritten',
-      'client-unreached',
-      'proxy-error',
-      'proxy-error',
-    ],
+    printed: [...PRINTED_BY_ALL, 'proxy-error', 'proxy-error'],
   })),
-  {
-    kind: 'apache',
-    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
-  },
+  { kind: 'apache', printed: PRINTED_BY_ALL },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
   expect(withLines.map((finding) => finding.cause)).toEqual(printed)
@@ -308,6 +306,14 @@ describe("a rewrite of the query or the socket's path: the condition that keeps 
     expect(rendered.proxy.map((block) => block.text)).toEqual([`unless ${socket}`, `!${socket}`])
     expect(rendered.proxy[0]?.where).toContain(`rewrites the socket's ${what}`)
     expect(rendered.notes.join('\n')).toContain(`append || ${socket} to it instead`)
+  })
+
+  test.each(['query', 'path'] as const)("Apache, the %s: a rule of the socket's own, above the user's", (what) => {
+    const rendered = rewritten('apache', what)
+    expect(rendered.proxy.map((block) => block.text)).toEqual([
+      'RewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(vite-hmr|vite-ping)$\nRewriteRule ^ ws://127.0.0.1:5173%{REQUEST_URI} [P,L]',
+    ])
+    expect(rendered.proxy[0]?.where).toContain('above its RewriteCond lines, in the same <VirtualHost> or <Location>')
   })
 
   test.each(['query', 'path'] as const)("Caddy, the %s: a matcher for all but Vite's socket and ping", (what) => {

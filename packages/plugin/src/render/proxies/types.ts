@@ -57,7 +57,7 @@ export const VITE_PROTOCOLS = ['vite-hmr', 'vite-ping'] as const
 
 /** What a rewrite that skips Vite's socket leaves as it was, for its note. */
 export const SKIP_NOTE =
-  "The rule then leaves Vite's socket alone (its handshake and its ping, told by the Sec-WebSocket-Protocol only Vite's client sends) and rewrites everything else as before."
+  "Vite's socket (its handshake and its ping, told by the Sec-WebSocket-Protocol only Vite's client sends) then escapes that rule, and everything else is rewritten as before."
 
 /** Long enough for any ping interval a browser keeps, even a background tab's throttled one. */
 export const TUNNEL_TIMEOUT = '1h'
