@@ -789,6 +789,17 @@ const UNROUTED: Unrouted[] = [
     status: 503,
     broken: () => HAPROXY_APP_ROUTES,
   },
+  {
+    // HAProxy retries a refused server (3 times, a second apart) before its 503: the page's probe has
+    // stopped waiting by then.
+    name: "HAProxy's slow 503: a use_backend for /hmr to 127.0.0.1 while Vite listens on ::1",
+    proxy: 'haproxy',
+    ipv6: true,
+    status: 503,
+    broken: (vite) =>
+      `use_backend hmr if { path /hmr }\ndefault_backend vite\nbackend hmr\n    server vite 127.0.0.1:${port(vite)}`,
+    rest: () => 'default_backend vite',
+  },
 ]
 
 describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s browser", (mode) => {
@@ -803,7 +814,7 @@ describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s b
       expect(await running.check(broken)).toMatch(PROXIES[unrouted.proxy].valid)
       const context = await scenario.context(mode)
       await openPage(context, `${running.origin}/`)
-      const output = await scenario.diagnosis(vite, `[hmr-doctor]`)
+      const output = await scenario.diagnosis(vite, `[hmr-doctor] ${NAMES[unrouted.proxy]} `)
       expect(output).not.toMatch(/nginx/)
 
       const fixed = UNROUTED_FIX[unrouted.proxy](output, rest)

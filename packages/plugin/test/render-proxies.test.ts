@@ -92,6 +92,7 @@ function findings(kind: ProxyKind): Finding[] {
       pageOrigin: 'http://app.test',
       socketUrl: 'ws://app.test/app/',
       fallback: 'fails',
+      proxy: kind,
     },
     {
       cause: 'socket-misdirected',
@@ -147,8 +148,9 @@ const PRINTED_BY_ALL = [
 test.each<{ kind: ProxyKind; printed: string[] }>([
   ...(['nginx', 'caddy', 'haproxy'] as const).map((kind) => ({
     kind,
-    printed: [...PRINTED_BY_ALL, 'proxy-error', 'proxy-error'],
+    printed: [...PRINTED_BY_ALL, 'proxy-error', 'proxy-error', 'socket-never-arrived'],
   })),
+  // Apache's route is a <Location> of the socket's path, never one for base (it would route the whole site).
   { kind: 'apache', printed: PRINTED_BY_ALL },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
