@@ -1,3 +1,4 @@
+import { HMR_PROTOCOL, PING_PROTOCOL } from '../../client/protocol.js'
 import type { HopHeader } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import type { ConfigBlock } from '../types.js'
@@ -53,7 +54,7 @@ export type UriPart = 'query' | 'prefix' | 'path'
  * The WebSocket subprotocols only Vite's client sends: its HMR socket's and its ping's (which a restarted
  * server answers at the socket's path). A proxy rule that skips them leaves every other request as it was.
  */
-export const VITE_PROTOCOLS = ['vite-hmr', 'vite-ping'] as const
+export const VITE_PROTOCOLS = [HMR_PROTOCOL, PING_PROTOCOL] as const
 
 /** What a rewrite that skips Vite's socket leaves as it was, for its note. */
 export const SKIP_NOTE =
