@@ -443,6 +443,27 @@ const HEALTHY: Healthy[] = [
     base: '/',
     config: () => 'option http-server-close',
   },
+  // Rewrites that drop the query for everything but Vite's socket, as the printed lines leave them.
+  {
+    name: 'Caddy, rewrite {path}? for everything but Vite’s socket',
+    proxy: 'caddy',
+    base: '/',
+    config: (u) =>
+      `@not_vite_hmr {\n    not header Sec-WebSocket-Protocol vite-hmr\n    not header Sec-WebSocket-Protocol vite-ping\n}\nrewrite @not_vite_hmr {path}?\nreverse_proxy ${u}`,
+  },
+  {
+    name: 'HAProxy, set-uri %[path] for everything but Vite’s socket',
+    proxy: 'haproxy',
+    base: '/',
+    config: () => 'http-request set-uri %[path] unless { req.hdr(sec-websocket-protocol) -m str vite-hmr vite-ping }',
+  },
+  {
+    name: 'Apache, a RewriteRule [P] dropping the query, after a rule of Vite’s socket’s own',
+    proxy: 'apache',
+    base: '/',
+    config: (u) =>
+      `RewriteEngine On\nRewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(vite-hmr|vite-ping)$\nRewriteRule ^ ws://${u}%{REQUEST_URI} [P,L]\nRewriteRule ^/(.*)$ http://${u}/$1? [P,L]\n${APACHE_SITE(u)}`,
+  },
 ]
 
 function tokenOf(vite: RunningVite): string {
@@ -547,7 +568,7 @@ const SAMPLE = [
   'RewriteRule [P] whose target ends in ?, at',
   'RewriteRule [PT] sending /',
 ]
-const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)']
+const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)', 'set-uri %[path] for everything']
 
 describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {
   test.each(
