@@ -140,7 +140,7 @@ const catalogue = (location: string, proxyPass: string) => (upstream: string) =>
     ProxyPassReverse ${proxyPass.replace('U', upstream)}
 </Location>`
 
-/** The printed matcher, pasted above the rewrite line, and the rewrite's matcher edited as the notes say. */
+/** Where the lines that keep Vite's socket out of a rewrite go, as each proxy's message says. */
 const CADDY_SKIP = (part: 'query' | 'path') =>
   `Caddy, in the site block that proxies Vite, above the rewrite (or uri) that changes the socket's ${part}`
 const HAPROXY_SKIP = (part: 'query' | 'path') =>
@@ -232,19 +232,19 @@ const SKIPPED_REWRITES: Broken[] = [
     apply: (config, output) => aboveRewriteRule(config, printedBlock(output, APACHE_SKIP('query'))),
   },
   ...[
-    // The site's query rewritten away for every request, as Caddy's docs write a query strip.
+    // The query dropped from every request: a target ending in ? has none.
     {
       rewrite: 'rewrite * {path}?',
       part: 'query' as const,
       edit: (line: string) => line.replace('*', '@not_vite_hmr'),
     },
-    // The same with no matcher: the printed one is given to it.
+    // The root served as /index.html by a uri with no matcher: the printed one is given to it.
     {
       rewrite: 'uri path_regexp ^/$ /index.html',
       part: 'path' as const,
       edit: (line: string) => line.replace('uri ', 'uri @not_vite_hmr '),
     },
-    // The root served as /index.html: a path matcher, moved into the printed matcher.
+    // The same by a rewrite with a path matcher, moved into the printed matcher.
     {
       rewrite: 'rewrite / /index.html',
       part: 'path' as const,
@@ -272,7 +272,7 @@ const SKIPPED_REWRITES: Broken[] = [
     base: '/',
     broken: (u) => `@root {\n    path /\n}\nrewrite @root /index.html\nreverse_proxy ${u}`,
     stillRewritten: STILL_REWRITTEN.path,
-    summary: "[hmr-doctor] Caddy rewrites the HMR socket's path",
+    summary: REWRITE_SUMMARY('Caddy', 'path'),
     apply: (config, output) => {
       // The printed matcher's lines, moved into the rewrite's own matcher.
       const lines = printedBlock(output, CADDY_SKIP('path')).split('\n').slice(1, -1)
