@@ -120,6 +120,8 @@ interface Broken {
   summary: string
   /** The printed lines pasted as their "where" says. */
   apply(config: string, output: string): string
+  /** A path whose answer the broken rule changes for every request but Vite's socket: it still must. */
+  stillRewritten?: string
 }
 
 const UPGRADE_DROPPED = {
@@ -137,6 +139,174 @@ const catalogue = (location: string, proxyPass: string) => (upstream: string) =>
     ProxyPass ${proxyPass.replace('U', upstream)}
     ProxyPassReverse ${proxyPass.replace('U', upstream)}
 </Location>`
+
+/** Where the lines that keep Vite's socket out of a rewrite go, as each proxy's message says. */
+const CADDY_SKIP = (part: 'query' | 'path') =>
+  `Caddy, in the site block that proxies Vite, above the rewrite (or uri) that changes the socket's ${part}`
+const HAPROXY_SKIP = (part: 'query' | 'path') =>
+  `HAProxy, appended to the http-request rule that rewrites the socket's ${part === 'query' ? 'query (set-uri, set-query)' : 'path (set-path, replace-path, set-uri)'}, where it has no condition`
+const HAPROXY_SKIP_IF = 'HAProxy, or where that rule ends in an if condition, appended to it'
+
+/** Inserts `printed` above the one line matching `line`, at its indent. */
+function insertAbove(config: string, line: RegExp, printed: string): string {
+  const [found] = config.split('\n').filter((text) => line.test(text))
+  if (found === undefined) throw new Error(`expected a line matching ${line} in:\n${config}`)
+  return replaceLine(config, line, `${printed}\n${found.trim()}`)
+}
+
+/** Appends `text` to the one line matching `line`. */
+const appendTo = (config: string, line: RegExp, text: string) =>
+  replaceLine(
+    config,
+    line,
+    `${config
+      .split('\n')
+      .find((found) => line.test(found))
+      ?.trim()} ${text}`,
+  )
+
+/** A page request each rewrite changes: its query dropped, or / sent as /index.html. */
+const STILL_REWRITTEN = { query: '/index.html?probe', path: '/?probe' }
+
+const REWRITE_SUMMARY = (name: string, part: 'query' | 'path') =>
+  part === 'query'
+    ? `[hmr-doctor] ${name} drops the query string`
+    : `[hmr-doctor] ${name} rewrites the HMR socket's path`
+
+const APACHE_SKIP = (part: 'query' | 'path') =>
+  `Apache, just above the RewriteRule that ${part === 'query' ? 'drops the query (its target ends in ?, or it has QSD)' : "rewrites the socket's path"} and above its RewriteCond lines, in the same <VirtualHost> or <Location>`
+
+/** Inserts `printed` above the config's one RewriteRule and the RewriteCond lines it takes, at its indent. */
+function aboveRewriteRule(config: string, printed: string): string {
+  const lines = config.split('\n')
+  let at = lines.findIndex((line) => /^\s*RewriteRule /.test(line))
+  while (at > 0 && /^\s*RewriteCond /.test(lines[at - 1] ?? '')) at -= 1
+  const indent = /^\s*/.exec(lines[at] ?? '')?.[0] ?? ''
+  lines.splice(at, 0, ...printed.split('\n').map((line) => indent + line))
+  return lines.join('\n')
+}
+
+const APACHE_SITE = (u: string) => `ProxyPass / http://${u}/ upgrade=websocket\nProxyPassReverse / http://${u}/`
+
+const SKIPPED_REWRITES: Broken[] = [
+  ...[
+    {
+      label: 'a RewriteRule [P] whose target ends in ?',
+      rules: (u: string) => `RewriteRule ^/(.*)$ http://${u}/$1? [P,L]`,
+      part: 'query' as const,
+    },
+    {
+      label: 'a RewriteRule [P,QSD]',
+      rules: (u: string) => `RewriteRule ^/(.*)$ http://${u}/$1 [P,QSD,L]`,
+      part: 'query' as const,
+    },
+    {
+      label: "the socket's RewriteRule [P] to ws:// whose target ends in ?, after its RewriteCond",
+      rules: (u: string) => `RewriteCond %{HTTP:Upgrade} =websocket [NC]\nRewriteRule ^/(.*)$ ws://${u}/$1? [P,L]`,
+      part: 'query' as const,
+      socketOnly: true,
+    },
+    {
+      label: 'a RewriteRule [PT] sending / to /index.html',
+      rules: () => 'RewriteRule ^/$ /index.html [PT]',
+      part: 'path' as const,
+    },
+  ].map(
+    ({ label, rules, part, socketOnly }): Broken => ({
+      name: `Apache, ${label}, at VirtualHost level`,
+      proxy: 'apache',
+      base: '/',
+      broken: (u) => `RewriteEngine On\n${rules(u)}\n${APACHE_SITE(u)}`,
+      ...(!socketOnly && { stillRewritten: STILL_REWRITTEN[part] }),
+      summary: REWRITE_SUMMARY('Apache', part),
+      apply: (config, output) => aboveRewriteRule(config, printedBlock(output, APACHE_SKIP(part))),
+    }),
+  ),
+  {
+    name: "Apache, the socket's RewriteRule [P,QSD] beside ProxyPass inside <Location />",
+    proxy: 'apache',
+    base: '/',
+    broken: (u) =>
+      catalogue('/', 'http://U/')(u).replace(/RewriteRule .*/, `RewriteRule ^ ws://${u}%{REQUEST_URI} [P,L,QSD]`),
+    summary: REWRITE_SUMMARY('Apache', 'query'),
+    apply: (config, output) => aboveRewriteRule(config, printedBlock(output, APACHE_SKIP('query'))),
+  },
+  ...[
+    // The query dropped from every request: a target ending in ? has none.
+    {
+      rewrite: 'rewrite * {path}?',
+      part: 'query' as const,
+      edit: (line: string) => line.replace('*', '@not_vite_hmr'),
+    },
+    // The root served as /index.html by a uri with no matcher: the printed one is given to it.
+    {
+      rewrite: 'uri path_regexp ^/$ /index.html',
+      part: 'path' as const,
+      edit: (line: string) => line.replace('uri ', 'uri @not_vite_hmr '),
+    },
+    // The same by a rewrite with a path matcher, moved into the printed matcher.
+    {
+      rewrite: 'rewrite / /index.html',
+      part: 'path' as const,
+      edit: (line: string) => line.replace(' / ', ' @not_vite_hmr '),
+      matcherLine: 'path /',
+    },
+  ].map(
+    ({ rewrite, part, edit, matcherLine }): Broken => ({
+      name: `Caddy, ${rewrite} before reverse_proxy`,
+      proxy: 'caddy',
+      base: '/',
+      broken: (u) => `${rewrite}\nreverse_proxy ${u}`,
+      stillRewritten: STILL_REWRITTEN[part],
+      summary: REWRITE_SUMMARY('Caddy', part),
+      apply: (config, output) => {
+        const matcher = printedBlock(output, CADDY_SKIP(part))
+        const withLine = matcherLine ? matcher.replace(/\n\}$/, `\n    ${matcherLine}\n}`) : matcher
+        return insertAbove(config, /^\s*(rewrite|uri) /, withLine).replace(rewrite, edit(rewrite))
+      },
+    }),
+  ),
+  {
+    name: 'Caddy, rewrite with a named matcher of its own (@root { path / })',
+    proxy: 'caddy',
+    base: '/',
+    broken: (u) => `@root {\n    path /\n}\nrewrite @root /index.html\nreverse_proxy ${u}`,
+    stillRewritten: STILL_REWRITTEN.path,
+    summary: REWRITE_SUMMARY('Caddy', 'path'),
+    apply: (config, output) => {
+      // The printed matcher's lines, moved into the rewrite's own matcher.
+      const lines = printedBlock(output, CADDY_SKIP('path')).split('\n').slice(1, -1)
+      return replaceLine(config, /^\s*path \/$/, ['path /', ...lines.map((line) => line.trim())].join('\n'))
+    },
+  },
+  ...[
+    { rule: 'http-request set-uri %[path]', part: 'query' as const },
+    { rule: 'http-request replace-path ^/$ /index.html', part: 'path' as const },
+    { rule: 'http-request set-path /index.html if { path / }', part: 'path' as const, condition: 'if' },
+    { rule: 'http-request set-uri %[path] unless { path_beg /src/ }', part: 'query' as const, condition: 'unless' },
+  ].map(
+    ({ rule, part, condition }): Broken => ({
+      name: `HAProxy, ${rule}`,
+      proxy: 'haproxy',
+      base: '/',
+      broken: () => rule,
+      stillRewritten: STILL_REWRITTEN[part],
+      summary: REWRITE_SUMMARY('HAProxy', part),
+      apply: (config, output) => {
+        const unless = printedBlock(output, HAPROXY_SKIP(part))
+        const appended =
+          condition === 'if'
+            ? printedBlock(output, HAPROXY_SKIP_IF)
+            : condition === 'unless'
+              ? // The note's own words: "append || { … } to it instead".
+                `|| ${unless.replace(/^unless /, '')}`
+              : unless
+        if (condition === 'unless') expect(output).toContain(`append ${appended} to it instead`)
+        return appendTo(config, /^\s*http-request /, appended)
+      },
+    }),
+  ),
+]
 
 const BROKEN: Broken[] = [
   ...(['/', '/app/'] as const).flatMap((base): Broken[] => [
@@ -231,6 +401,7 @@ const BROKEN: Broken[] = [
       apply: (config, output) => removeLines(config, printedBlock(output, HAPROXY_REMOVE)),
     }),
   ),
+  ...SKIPPED_REWRITES,
 ]
 
 interface Healthy {
@@ -271,6 +442,27 @@ const HEALTHY: Healthy[] = [
     proxy: 'haproxy',
     base: '/',
     config: () => 'option http-server-close',
+  },
+  // Rewrites that drop the query for everything but Vite's socket, as the printed lines leave them.
+  {
+    name: 'Caddy, rewrite {path}? for everything but Vite’s socket',
+    proxy: 'caddy',
+    base: '/',
+    config: (u) =>
+      `@not_vite_hmr {\n    not header Sec-WebSocket-Protocol vite-hmr\n    not header Sec-WebSocket-Protocol vite-ping\n}\nrewrite @not_vite_hmr {path}?\nreverse_proxy ${u}`,
+  },
+  {
+    name: 'HAProxy, set-uri %[path] for everything but Vite’s socket',
+    proxy: 'haproxy',
+    base: '/',
+    config: () => 'http-request set-uri %[path] unless { req.hdr(sec-websocket-protocol) -m str vite-hmr vite-ping }',
+  },
+  {
+    name: 'Apache, a RewriteRule [P] dropping the query, after a rule of Vite’s socket’s own',
+    proxy: 'apache',
+    base: '/',
+    config: (u) =>
+      `RewriteEngine On\nRewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(vite-hmr|vite-ping)$\nRewriteRule ^ ws://${u}%{REQUEST_URI} [P,L]\nRewriteRule ^/(.*)$ http://${u}/$1? [P,L]\n${APACHE_SITE(u)}`,
   },
 ]
 
@@ -319,6 +511,17 @@ describe('broken configs, dialled as Vite’s client dials', () => {
       const output = await scenario.diagnosis(vite, broken.summary)
       expect(output).not.toMatch(/nginx/)
 
+      // The URL Vite got for the probe: what the broken rule made of it.
+      const arrived: string[] = []
+      // Before Vite's own listener, which rewrites req.url as it serves it.
+      vite.server.httpServer?.prependListener('request', (request: { url?: string }) => arrived.push(request.url ?? ''))
+      const answer = async (from: string) => {
+        if (broken.stillRewritten === undefined) return null
+        await (await fetch(`${from}${broken.stillRewritten}`)).arrayBuffer()
+        return arrived.at(-1)
+      }
+      const rewritten = await answer(origin)
+      if (rewritten !== null) expect(rewritten).not.toBe(await answer(new URL(direct).origin))
       const fixed = broken.apply(config, output)
       expect(await running.check(fixed)).toMatch(valid)
       hangUp()
@@ -328,6 +531,9 @@ describe('broken configs, dialled as Vite’s client dials', () => {
         status: 101,
         firstMessage: '{"type":"connected"}',
       })
+      // Vite's client pings the socket's URL after a restart, without its token, to know when to reload.
+      expect(await dialHmr(url, { origin, token: '', protocol: 'vite-ping' })).toMatchObject({ status: 101 })
+      expect(await answer(origin)).toBe(rewritten)
     },
   )
 })
@@ -347,9 +553,22 @@ describe('healthy configs, dialled as Vite’s client dials', () => {
   )
 })
 
-/** A sample in Chromium: the catalogue's Apache, Caddy's header_up, HAProxy's del-header; two healthy layouts. */
-const SAMPLE = ['regex <Location>', 'header_up -Upgrade, base /', 'del-header Upgrade']
-const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)']
+/**
+ * A sample in Chromium: the catalogue's Apache, Caddy's header_up, HAProxy's del-header, and each proxy's
+ * rewrite of the query and of the socket's path; two healthy layouts.
+ */
+const SAMPLE = [
+  'regex <Location>',
+  'header_up -Upgrade, base /',
+  'del-header Upgrade',
+  'rewrite * {path}?',
+  'rewrite / /index.html',
+  'set-uri %[path] unless',
+  'set-path /index.html if',
+  'RewriteRule [P] whose target ends in ?, at',
+  'RewriteRule [PT] sending /',
+]
+const HEALTHY_SAMPLE = ['inside <Location /app/>', 'handle /app/* (keeps the prefix)', 'set-uri %[path] for everything']
 
 describe.each(BROWSER_MODES)('in Chromium, %s browser', (mode) => {
   test.each(
@@ -524,8 +743,11 @@ interface Unrouted {
   ipv6?: true
   /** The broken config; `vite` is Vite's own address. */
   broken(vite: string): string
-  /** The same without its route for the socket's path (the one the printed route replaces). */
-  rest(vite: string): string
+  /**
+   * The same without its route for the socket's path (the one the printed route replaces); the broken
+   * config itself when it has no such route.
+   */
+  rest?(vite: string): string
 }
 
 /** The page's own paths; the socket's /hmr is not among them (the rest: a 404). */
@@ -545,7 +767,6 @@ const UNROUTED: Unrouted[] = [
     proxy: 'apache',
     status: 404,
     broken: (vite) => APACHE_APP_ROUTES(vite),
-    rest: (vite) => APACHE_APP_ROUTES(vite),
   },
   {
     // Apache answers a refused upstream with 503 (measured), not 502.
@@ -571,7 +792,6 @@ const UNROUTED: Unrouted[] = [
     proxy: 'caddy',
     status: 404,
     broken: (vite) => CADDY_APP_ROUTES(vite),
-    rest: (vite) => CADDY_APP_ROUTES(vite),
   },
   {
     name: "Caddy's 502: a handle /hmr* to 127.0.0.1 while Vite listens on ::1",
@@ -589,7 +809,17 @@ const UNROUTED: Unrouted[] = [
     proxy: 'haproxy',
     status: 503,
     broken: () => HAPROXY_APP_ROUTES,
-    rest: () => HAPROXY_APP_ROUTES,
+  },
+  {
+    // HAProxy retries a refused server (3 times, a second apart) before its 503: the page's probe has
+    // stopped waiting by then.
+    name: "HAProxy's slow 503: a use_backend for /hmr to 127.0.0.1 while Vite listens on ::1",
+    proxy: 'haproxy',
+    ipv6: true,
+    status: 503,
+    broken: (vite) =>
+      `use_backend hmr if { path /hmr }\ndefault_backend vite\nbackend hmr\n    server vite 127.0.0.1:${port(vite)}`,
+    rest: () => 'default_backend vite',
   },
 ]
 
@@ -599,13 +829,13 @@ describe.each(BROWSER_MODES)("the proxy's own answer for the socket's path, %s b
     async (_, unrouted) => {
       const vite = await scenario.vite({ configFile: HMR_PATH_CONFIG, ...(unrouted.ipv6 && { host: '::1' }) })
       const address = `${vite.host.includes(':') ? `[${vite.host}]` : vite.host}:${vite.port}`
-      const rest = unrouted.rest(address)
       const broken = unrouted.broken(address)
+      const rest = unrouted.rest?.(address) ?? broken
       const running = await PROXIES[unrouted.proxy].start(broken, address)
       expect(await running.check(broken)).toMatch(PROXIES[unrouted.proxy].valid)
       const context = await scenario.context(mode)
       await openPage(context, `${running.origin}/`)
-      const output = await scenario.diagnosis(vite, `[hmr-doctor]`)
+      const output = await scenario.diagnosis(vite, `[hmr-doctor] ${NAMES[unrouted.proxy]} `)
       expect(output).not.toMatch(/nginx/)
 
       const fixed = UNROUTED_FIX[unrouted.proxy](output, rest)

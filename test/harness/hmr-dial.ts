@@ -26,11 +26,12 @@ function readTextFrame(data: Buffer): string | null {
 
 /**
  * Dials an HMR socket the way Vite's client does, from Node: the `vite-hmr` subprotocol, the page's Origin,
- * the token in the query. Resolves once Vite greets it, the handshake is refused, or the deadline passes.
+ * the token in the query. Resolves once Vite greets it, the handshake is refused, the upgraded socket
+ * closes (as Vite closes its client's `vite-ping`), or the deadline passes.
  */
 export function dialHmr(
   url: string,
-  options: { origin: string; token: string; timeoutMs?: number },
+  options: { origin: string; token: string; timeoutMs?: number; protocol?: 'vite-hmr' | 'vite-ping' },
 ): Promise<DialResult> {
   const target = new URL(url)
   target.searchParams.set('token', options.token)
@@ -50,13 +51,19 @@ export function dialHmr(
         origin: options.origin,
         'sec-websocket-key': randomBytes(16).toString('base64'),
         'sec-websocket-version': '13',
-        'sec-websocket-protocol': 'vite-hmr',
+        'sec-websocket-protocol': options.protocol ?? 'vite-hmr',
       },
     })
     req.on('upgrade', (_response, upgraded, head) => {
       socket = upgraded
       let buffered = head
+      const closed = () => done({ opened: false, status: 101, firstMessage: null })
       const check = (): void => {
+        // A close frame first: Vite's answer to its client's ping.
+        if (buffered[0] === 0x88) {
+          closed()
+          return
+        }
         const message = readTextFrame(buffered)
         if (message !== null) done({ opened: true, status: 101, firstMessage: message })
       }
@@ -64,7 +71,8 @@ export function dialHmr(
         buffered = Buffer.concat([buffered, chunk])
         check()
       })
-      upgraded.on('error', () => done({ opened: false, status: 101, firstMessage: null }))
+      upgraded.on('error', closed)
+      upgraded.on('close', closed)
       check()
     })
     req.on('response', (response) => {

@@ -277,6 +277,13 @@ describe("the page is the one the browser's Origin names", () => {
   )
 })
 
+test('the proxy the report came through is kept beside it; none told, none kept', () => {
+  const through = parseClientReport(body(), 0, 'http://localhost:8080', 'haproxy')
+  expect(through.ok && through.report.proxy).toBe('haproxy')
+  const unknown = parseClientReport(body(), 0, 'http://localhost:8080', 'unknown')
+  expect(unknown.ok && 'proxy' in unknown.report).toBe(false)
+})
+
 test('a URL the WebSocket constructor refused is kept as text, since that is why the page never dialled', () => {
   const refused = {
     ...failed,

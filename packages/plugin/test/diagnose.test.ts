@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose, findingKey } from '../src/diagnose/diagnose.js'
+import { socketNeverArrived } from '../src/diagnose/rules/socket-never-arrived.js'
 import type { FallbackState, Finding } from '../src/diagnose/types.js'
 import type { ClientReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
 import { timing } from '../src/timing.js'
@@ -117,6 +118,44 @@ describe('upgrade-stripped', () => {
   test('the latest vite-hmr handshake is the one diagnosed', () => {
     const events = [stripped(1000, { proxy: 'apache' }), stripped(1200, { proxy: 'nginx' })]
     expect(diagnose(evidence(5000, events), context)).toMatchObject([{ proxy: 'nginx', handshake: { at: 1200 } }])
+  })
+})
+
+describe('socket-never-arrived: the proxy that held the socket', () => {
+  const url = 'ws://localhost:8080/?token=…'
+  const timedOut = socket({ url, hop: { kind: 'timeout', status: null, server: null } })
+  const proxyOf = (sockets: ReturnType<typeof socket>[], through: Partial<ClientReport>) => {
+    // The rule alone: a socket dialled off the client's origin is another rule's finding too.
+    const finding = socketNeverArrived(evidence(5000, [], [{ ...report(2000, sockets), ...through }]), context)
+    return finding?.cause === 'socket-never-arrived' ? (finding.proxy ?? null) : 'no finding'
+  }
+
+  test.each([
+    {
+      name: "the report's own, where it went to the socket's scheme, host and port",
+      clientOrigin: 'http://localhost:8080',
+      proxy: 'haproxy',
+    },
+    {
+      name: 'not where the report went to another port: another hop',
+      clientOrigin: 'http://localhost:5173',
+      proxy: null,
+    },
+    { name: 'not where it went to another host', clientOrigin: 'http://127.0.0.1:8080', proxy: null },
+    {
+      name: 'not where it went over TLS and the socket dialled plain',
+      clientOrigin: 'https://localhost:8080',
+      proxy: null,
+    },
+  ])('$name', ({ clientOrigin, proxy }) => {
+    expect(proxyOf([timedOut], { clientOrigin, proxy: 'haproxy' })).toBe(proxy)
+  })
+
+  test('not when the probe was answered or never sent, nor when the report came through no proxy it knows', () => {
+    const unanswered = socket({ url, hop: { kind: 'no-answer', status: null, server: null } })
+    expect(proxyOf([unanswered], { proxy: 'haproxy' })).toBe(null)
+    expect(proxyOf([socket({ url })], { proxy: 'haproxy' })).toBe(null)
+    expect(proxyOf([timedOut], {})).toBe(null)
   })
 })
 

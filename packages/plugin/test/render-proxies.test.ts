@@ -92,6 +92,7 @@ function findings(kind: ProxyKind): Finding[] {
       pageOrigin: 'http://app.test',
       socketUrl: 'ws://app.test/app/',
       fallback: 'fails',
+      proxy: kind,
     },
     {
       cause: 'socket-misdirected',
@@ -134,32 +135,23 @@ describe.each(KINDS)('every cause behind %s', (kind) => {
   })
 })
 
+/** The causes every recognised proxy prints lines for, here. */
+const PRINTED_BY_ALL = [
+  'upgrade-stripped',
+  'idle-timeout',
+  'uri-rewritten',
+  'uri-rewritten',
+  'uri-rewritten',
+  'client-unreached',
+]
+
 test.each<{ kind: ProxyKind; printed: string[] }>([
-  {
-    kind: 'nginx',
-    printed: [
-      'upgrade-stripped',
-      'idle-timeout',
-      'uri-rewritten',
-      'uri-rewritten',
-      'uri-rewritten',
-      'client-unreached',
-      'proxy-error',
-      'proxy-error',
-    ],
-  },
-  {
-    kind: 'apache',
-    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'uri-rewritten', 'client-unreached'],
-  },
-  {
-    kind: 'caddy',
-    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
-  },
-  {
-    kind: 'haproxy',
-    printed: ['upgrade-stripped', 'idle-timeout', 'uri-rewritten', 'client-unreached', 'proxy-error', 'proxy-error'],
-  },
+  ...(['nginx', 'caddy', 'haproxy'] as const).map((kind) => ({
+    kind,
+    printed: [...PRINTED_BY_ALL, 'proxy-error', 'proxy-error', 'socket-never-arrived'],
+  })),
+  // Apache's route is a <Location> of the socket's path, never one for base (it would route the whole site).
+  { kind: 'apache', printed: PRINTED_BY_ALL },
 ])('$kind prints its own lines for: $printed', ({ kind, printed }) => {
   const withLines = findings(kind).filter((finding) => renderFinding(finding, FACTS).proxy.length > 0)
   expect(withLines.map((finding) => finding.cause)).toEqual(printed)
@@ -294,4 +286,44 @@ test("HAProxy's prefix rule to remove is the manual's replace-path, only for a p
       )
   expect(prefixed('/app/')[0]?.map((block) => block.text)).toEqual(['http-request replace-path /app/(.*) /\\1'])
   expect(prefixed('/a.b/')).toEqual([[]])
+})
+
+describe("a rewrite of the query or the socket's path: the condition that keeps Vite's socket out of it", () => {
+  // The handshake at Vite's own path without its token, or at a path that isn't a prefix strip.
+  const rewritten = (kind: ProxyKind, what: 'query' | 'path') =>
+    renderFinding(
+      {
+        cause: 'uri-rewritten',
+        what: what === 'query' ? 'query' : 'prefix',
+        request: request({ proxy: kind, path: what === 'query' ? '/app/' : '/index.html' }),
+        redirects: 0,
+        upstream: null,
+      },
+      FACTS,
+    )
+
+  test.each(['query', 'path'] as const)('HAProxy, the %s: the condition in each form a rule can end in', (what) => {
+    const rendered = rewritten('haproxy', what)
+    const socket = '{ req.hdr(sec-websocket-protocol) -m str vite-hmr vite-ping }'
+    expect(rendered.proxy.map((block) => block.text)).toEqual([`unless ${socket}`, `!${socket}`])
+    expect(rendered.proxy[0]?.where).toContain(`rewrites the socket's ${what}`)
+    expect(rendered.notes.join('\n')).toContain(`append || ${socket} to it instead`)
+  })
+
+  test.each(['query', 'path'] as const)("Apache, the %s: a rule of the socket's own, above the user's", (what) => {
+    const rendered = rewritten('apache', what)
+    expect(rendered.proxy.map((block) => block.text)).toEqual([
+      'RewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(vite-hmr|vite-ping)$\nRewriteRule ^ ws://127.0.0.1:5173%{REQUEST_URI} [P,L]',
+    ])
+    expect(rendered.proxy[0]?.where).toContain('above its RewriteCond lines, in the same <VirtualHost> or <Location>')
+  })
+
+  test.each(['query', 'path'] as const)("Caddy, the %s: a matcher for all but Vite's socket and ping", (what) => {
+    const rendered = rewritten('caddy', what)
+    expect(rendered.proxy.map((block) => block.text)).toEqual([
+      '@not_vite_hmr {\n    not header Sec-WebSocket-Protocol vite-hmr\n    not header Sec-WebSocket-Protocol vite-ping\n}',
+    ])
+    expect(rendered.proxy[0]?.where).toContain(`changes the socket's ${what}`)
+    expect(rendered.notes.join('\n')).toContain('rewrite @not_vite_hmr')
+  })
 })

@@ -245,18 +245,35 @@ test("Apache on its way to Vite's separate socket server: words, never a ProxyPa
   expect(text).toContain('Make Apache pass the Upgrade and Connection headers on to Vite for / (HTTP/1.1 to Vite)')
 })
 
+const NEVER_ARRIVED: Finding = {
+  cause: 'socket-never-arrived',
+  pageOrigin: 'https://app.test',
+  socketUrl: 'wss://app.test/?token=…',
+  fallback: 'fails',
+}
+
 test('socket-never-arrived names the socket the browser dialled and the clientPort option of this Vite', () => {
-  const finding: Finding = {
-    cause: 'socket-never-arrived',
-    pageOrigin: 'https://app.test',
-    socketUrl: 'wss://app.test/?token=…',
-    fallback: 'fails',
-  }
-  expect(terminal(finding, viteFacts({ hmrConfigKey: 'hmr' }))).toBe(`\
+  expect(terminal(NEVER_ARRIVED, viteFacts({ hmrConfigKey: 'hmr' }))).toBe(`\
 [hmr-doctor] The browser's HMR socket never reached Vite.
   seen: The page at https://app.test dialled wss://app.test/?token=…; no handshake for / arrived at Vite.
   Vite's direct fallback to port 5173 failed too: this page gets no updates.
   Make the proxy forward / to Vite (port 5173) as a WebSocket, or point the browser at a port it can reach with server.hmr.clientPort.`)
+})
+
+test("a socket held by the proxy its report came through gets that proxy's route to where Vite listens", () => {
+  const held: Finding = {
+    ...NEVER_ARRIVED,
+    pageOrigin: 'http://app.test',
+    socketUrl: 'ws://app.test/hmr?token=…',
+    proxy: 'haproxy',
+  }
+  const text = terminal(held, viteFacts({ hmrPath: '/hmr', listen: { host: '[::1]', port: 5173 } }))
+  expect(text).toContain(
+    "[hmr-doctor] HAProxy carries the page but holds its HMR socket: its route for /hmr doesn't reach Vite.",
+  )
+  expect(text).toContain('use_backend vite_hmr if { path /hmr } { hdr(upgrade) -i websocket }')
+  expect(text).toContain('backend vite_hmr\n        server vite [::1]:5173')
+  expect(text).toContain('Then reload HAProxy')
 })
 
 test.each<{ name: string; handshake: Partial<RequestSnapshot>; upstream: string | null }>([

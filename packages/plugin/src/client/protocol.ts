@@ -20,6 +20,8 @@ export const RAN_FLAG = '__HMR_DOCTOR__'
 
 /** The subprotocol of Vite's HMR socket (Vite's client dials it; `vite-ping` is its restart probe). */
 export const HMR_PROTOCOL = 'vite-hmr'
+/** The subprotocol of Vite's restart probe, a socket at the same path (Vite 6 and later). */
+export const PING_PROTOCOL = 'vite-ping'
 
 export function isHmrProtocol(protocols: string | string[] | undefined): boolean {
   return protocols === HMR_PROTOCOL || (Array.isArray(protocols) && protocols.includes(HMR_PROTOCOL))

@@ -73,6 +73,8 @@ type FindingBody =
       /** The URL the browser dialled, when the client snippet could report it. */
       socketUrl: string | null
       fallback: FallbackState
+      /** The proxy that held the socket without an answer, when it is the one that carried the report. */
+      proxy?: ProxyKind
     }
 
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */

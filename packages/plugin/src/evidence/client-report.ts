@@ -128,8 +128,14 @@ function jsonObject(body: string): Record<string, unknown> | string {
 /**
  * Validates what the browser posted. Anything off-shape is refused whole: a partial report misleads.
  * `origin` is the request's own Origin header: the page must say it is the page the browser says it is.
+ * `proxy` is the one the request came through, by its marks.
  */
-export function parseClientReport(body: string, at: number, requestOrigin: string | undefined): ParseResult {
+export function parseClientReport(
+  body: string,
+  at: number,
+  requestOrigin: string | undefined,
+  proxy: ProxyKind = 'unknown',
+): ParseResult {
   const data = jsonObject(body)
   if (typeof data === 'string') return { ok: false, error: data }
   const pageOrigin = origin(data.pageOrigin)
@@ -147,7 +153,10 @@ export function parseClientReport(body: string, at: number, requestOrigin: strin
   if (closes === null) return { ok: false, error: `closes must be a list of at most ${MAX_CLOSES} close records` }
   if (!inOrder(closes)) return { ok: false, error: 'closes must be oldest first' }
   if (sockets.length === 0 && closes.length === 0) return { ok: false, error: 'nothing to report' }
-  return { ok: true, report: { at, pageOrigin, clientOrigin, sockets, closes } }
+  return {
+    ok: true,
+    report: { at, pageOrigin, clientOrigin, sockets, closes, ...(proxy !== 'unknown' && { proxy }) },
+  }
 }
 
 export type PageParseResult = { ok: true; page: PageReport } | { ok: false; error: string }

@@ -72,7 +72,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
       const parsed = parsePageReport(body, now(), request)
       return parsed.ok ? [200, options.onPage(parsed.page)] : [400, { error: parsed.error }]
     }
-    const parsed = parseClientReport(body, now(), req.headers.origin)
+    const parsed = parseClientReport(body, now(), req.headers.origin, fingerprintProxy(req))
     return parsed.ok ? [200, options.onReport(parsed.report)] : [400, { error: parsed.error }]
   }
 

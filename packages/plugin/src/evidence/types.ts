@@ -83,6 +83,11 @@ export interface ClientReport {
   sockets: SocketRecord[]
   /** Recent closes of opened sockets, across the reloads they caused, oldest first. */
   closes: CloseRecord[]
+  /**
+   * The proxy the report itself came through to `clientOrigin`, by the marks it left on the request (the
+   * secret vouches for the request); absent when none could be told.
+   */
+  proxy?: ProxyKind
 }
 
 /** A page Vite served whose client never ran, as the page itself reported it (with the snippet's secret). */

@@ -1,4 +1,4 @@
-import type { RequestSnapshot } from '../../evidence/types.js'
+import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../../evidence/types.js'
 import { parseUrl } from '../../parse-url.js'
 import { eventsOf, failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
 import type { Rule } from '../types.js'
@@ -14,6 +14,22 @@ function sameOriginLoad(load: RequestSnapshot): boolean {
   return load.origin === null && load.refererOrigin !== null && parseUrl(load.refererOrigin)?.host === load.host
 }
 
+const HTTP_OF: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:' }
+
+/**
+ * The proxy that held a failed socket, unanswered even to the probe's plain request (a route to a server it
+ * can't reach, which it retries before answering): the one the report came through, when the socket dialled
+ * the very scheme, host and port the report was posted to. One listener is one proxy; a socket on another
+ * port or host went through another hop, or none.
+ */
+function holdingProxy(report: ClientReport, failed: SocketRecord | undefined): ProxyKind | null {
+  if (!report.proxy || !failed || failed.hop?.kind !== 'timeout') return null
+  const socket = parseUrl(failed.url)
+  const client = parseUrl(report.clientOrigin)
+  if (!socket || !client) return null
+  return HTTP_OF[socket.protocol] === client.protocol && socket.host === client.host ? report.proxy : null
+}
+
 /** The generic finding: the browser dialled (or should have) and nothing at all reached Vite. */
 export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => {
   const reached = handshakesSeen(evidence, facts)
@@ -23,7 +39,14 @@ export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => 
     const viteSawIt = reached.some((request) => request.origin === report.pageOrigin && !(request.at > report.at))
     const fallback = fallbackFromReports([report])
     if (!viteSawIt || fallback === 'works') {
-      return { cause: 'socket-never-arrived', pageOrigin: report.pageOrigin, socketUrl: failed?.url ?? null, fallback }
+      const proxy = holdingProxy(report, failed)
+      return {
+        cause: 'socket-never-arrived',
+        pageOrigin: report.pageOrigin,
+        socketUrl: failed?.url ?? null,
+        fallback,
+        ...(proxy && { proxy }),
+      }
     }
   }
   // The browser's report is the fast path; this is the server's own view for a page that can't report.

@@ -1,6 +1,14 @@
 import { configPathArgument } from '../quote.js'
 import type { ConfigBlock } from '../types.js'
-import { type FixInput, type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT_S } from './types.js'
+import {
+  type FixInput,
+  type ProxyFix,
+  type ProxySyntax,
+  SKIP_NOTE,
+  TUNNEL_TIMEOUT_S,
+  type UriPart,
+  VITE_PROTOCOLS,
+} from './types.js'
 
 const VERSION_NOTE =
   "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
@@ -49,6 +57,25 @@ function locationRewrite(upstream: string, arrivedPath: string | null): ProxyFix
 }
 
 /**
+ * A rewrite of the query or of the socket's path can be written too many ways to take out: a rule of
+ * Vite's socket's own, above it in the same context, proxies the socket first ([P] ends the round). Its
+ * target without `?` keeps the query, and %{REQUEST_URI} is the browser's path in any context.
+ */
+function socketRule(upstream: string, what: Exclude<UriPart, 'prefix'>): ProxyFix {
+  const rule = what === 'query' ? 'drops the query (its target ends in ?, or it has QSD)' : "rewrites the socket's path"
+  return {
+    blocks: [
+      {
+        where: `Apache, just above the RewriteRule that ${rule} and above its RewriteCond lines, in the same <VirtualHost> or <Location>`,
+        text: `RewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(${VITE_PROTOCOLS.join('|')})$\nRewriteRule ^ ws://${upstream}%{REQUEST_URI} [P,L]`,
+      },
+    ],
+    notes: [SKIP_NOTE],
+    forwardsHost: false,
+  }
+}
+
+/**
  * A `<Location>` for the socket's path alone, with its own path-less ProxyPass: mod_proxy tries the
  * ProxyPass of a `<Location>` before those at VirtualHost level, and a later `<Location>` overrides an
  * earlier, wider one, so it pastes into either layout. Null when the socket's path is base itself (the
@@ -80,7 +107,9 @@ export const apache: ProxySyntax = {
     return blocks && { blocks, notes: [VERSION_NOTE], forwardsHost: false }
   },
   keepUri(input) {
-    if (input.what === 'path') return locationRewrite(input.upstream, input.arrivedPath)
+    if (input.what === 'path')
+      return locationRewrite(input.upstream, input.arrivedPath) ?? socketRule(input.upstream, input.what)
+    if (input.what === 'query') return socketRule(input.upstream, input.what)
     // A ProxyPass whose two sides differ (`/app/ http://vite/`) strips the prefix; the same path on both
     // sides keeps it. The printed line keeps carrying the socket, so pasting it never breaks HMR.
     const blocks = input.what === 'prefix' ? proxyPass(input.upstream, input.prefix) : null

@@ -1,6 +1,6 @@
 import { configPathArgument } from '../quote.js'
 import type { ConfigBlock } from '../types.js'
-import { type ProxyFix, type ProxySyntax, TUNNEL_TIMEOUT } from './types.js'
+import { type ProxyFix, type ProxySyntax, SKIP_NOTE, TUNNEL_TIMEOUT, type UriPart, VITE_PROTOCOLS } from './types.js'
 
 /**
  * Caddy ends every proxied stream on a config reload: each open page loses its HMR socket and reloads.
@@ -12,6 +12,21 @@ const RELOAD_NOTE =
 
 function fix(block: ConfigBlock, note: string): ProxyFix {
   return { blocks: [block], notes: [note, RELOAD_NOTE], forwardsHost: false }
+}
+
+/**
+ * A named matcher for every request but Vite's socket, given to the `rewrite` or `uri` that changes it.
+ * Caddy 2.6's header matcher takes one value a line; `not` lines are all required.
+ */
+function skipSocket(what: Exclude<UriPart, 'prefix'>): ProxyFix {
+  const not = VITE_PROTOCOLS.map((protocol) => `    not header Sec-WebSocket-Protocol ${protocol}`)
+  return fix(
+    {
+      where: `Caddy, in the site block that proxies Vite, above the rewrite (or uri) that changes the socket's ${what}`,
+      text: `@not_vite_hmr {\n${not.join('\n')}\n}`,
+    },
+    `Give @not_vite_hmr to that rewrite or uri as its matcher, in place of its * if it has one (rewrite @not_vite_hmr …); one with a path matcher (rewrite /x …) moves it into @not_vite_hmr as a path /x line; one with a named matcher of its own gets the not header lines in that matcher instead. ${SKIP_NOTE}`,
+  )
 }
 
 export const caddy: ProxySyntax = {
@@ -28,10 +43,11 @@ export const caddy: ProxySyntax = {
     )
   },
   keepUri({ what, prefix }) {
+    if (what !== 'prefix') return skipSocket(what)
     // `handle_path` strips its prefix before reverse_proxy sees the request; `handle` keeps it. Only a
     // path that stands bare: Caddyfile quoting of matchers has no test here.
     const path = `${prefix}*`
-    if (what !== 'prefix' || configPathArgument(prefix) !== prefix) return null
+    if (configPathArgument(prefix) !== prefix) return null
     return fix(
       {
         where: `Caddy, replacing the handle_path ${path} line of the block that proxies Vite`,

@@ -1,5 +1,24 @@
 import { configPathArgument } from '../quote.js'
-import { type ProxySyntax, TUNNEL_TIMEOUT } from './types.js'
+import { type ProxyFix, type ProxySyntax, SKIP_NOTE, TUNNEL_TIMEOUT, type UriPart, VITE_PROTOCOLS } from './types.js'
+
+/** Vite's socket, as an anonymous ACL: `-m str` with several values matches any of them. */
+const VITE_SOCKET = `{ req.hdr(sec-websocket-protocol) -m str ${VITE_PROTOCOLS.join(' ')} }`
+
+/**
+ * A rewrite of the query or of the socket's path is an http-request rule written any of many ways; the
+ * condition appended to it, in each form HAProxy takes, keeps Vite's socket out of it.
+ */
+function skipSocket(what: Exclude<UriPart, 'prefix'>): ProxyFix {
+  const rule = `the http-request rule that rewrites the socket's ${what === 'query' ? 'query (set-uri, set-query)' : 'path (set-path, replace-path, set-uri)'}`
+  return {
+    blocks: [
+      { where: `HAProxy, appended to ${rule}, where it has no condition`, text: `unless ${VITE_SOCKET}` },
+      { where: 'HAProxy, or where that rule ends in an if condition, appended to it', text: `!${VITE_SOCKET}` },
+    ],
+    notes: [`Where the rule ends in an unless condition, append || ${VITE_SOCKET} to it instead. ${SKIP_NOTE}`],
+    forwardsHost: false,
+  }
+}
 
 export const haproxy: ProxySyntax = {
   name: 'HAProxy',
@@ -24,7 +43,8 @@ export const haproxy: ProxySyntax = {
    * HAProxy's manual gives for it. Only a prefix with no regex metacharacter, so the rule is the prefix.
    */
   keepUri({ what, prefix }) {
-    if (what !== 'prefix' || !/^\/[A-Za-z0-9/_~-]*$/.test(prefix)) return null
+    if (what !== 'prefix') return skipSocket(what)
+    if (!/^\/[A-Za-z0-9/_~-]*$/.test(prefix)) return null
     return {
       blocks: [
         {

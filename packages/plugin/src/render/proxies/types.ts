@@ -1,3 +1,4 @@
+import { HMR_PROTOCOL, PING_PROTOCOL } from '../../client/protocol.js'
 import type { HopHeader } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import type { ConfigBlock } from '../types.js'
@@ -48,6 +49,16 @@ export interface ProxySyntax {
 }
 
 export type UriPart = 'query' | 'prefix' | 'path'
+
+/**
+ * The WebSocket subprotocols only Vite's client sends: its HMR socket's and its ping's (which a restarted
+ * server answers at the socket's path). A proxy rule that skips them leaves every other request as it was.
+ */
+export const VITE_PROTOCOLS = [HMR_PROTOCOL, PING_PROTOCOL] as const
+
+/** What a rewrite that skips Vite's socket leaves as it was, for its note. */
+export const SKIP_NOTE =
+  "Vite's socket (its handshake and its ping, told by the Sec-WebSocket-Protocol only Vite's client sends) then escapes that rule, and everything else is rewritten as before."
 
 /** Long enough for any ping interval a browser keeps, even a background tab's throttled one. */
 export const TUNNEL_TIMEOUT = '1h'
