@@ -1,11 +1,9 @@
-import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import type { Finding } from '../src/diagnose/types.js'
 import type { ProxyKind } from '../src/evidence/types.js'
 import { renderFinding } from '../src/render/finding.js'
-import { renderTerminal } from '../src/render/terminal.js'
 import type { ViteFacts } from '../src/vite-facts.js'
-import { request, viteFacts } from './fixtures.js'
+import { request, terminal, viteFacts } from './fixtures.js'
 
 const KINDS: ProxyKind[] = [
   'nginx',
@@ -104,10 +102,6 @@ function findings(kind: ProxyKind): Finding[] {
       fallback: 'fails',
     },
   ]
-}
-
-function terminal(finding: Finding, facts: ViteFacts): string {
-  return stripVTControlCharacters(renderTerminal(renderFinding(finding, facts)))
 }
 
 const FACTS = viteFacts({ base: '/app/', hmrPath: '/app/' })
