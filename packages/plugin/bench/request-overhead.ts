@@ -164,15 +164,30 @@ const KINDS: readonly Kind[] = [
  * Few: a session's rounds agree to a fraction of what its processes differ by, so time is better spent on
  * more sessions.
  */
-const ROUNDS_PER_SESSION = Number(process.env.HMR_DOCTOR_BENCH_ROUNDS ?? 13)
+const ROUNDS_PER_SESSION = Number(process.env.HMR_DOCTOR_BENCH_ROUNDS ?? 16)
 const WARMUP_ROUNDS = 4
 
 /**
- * Sessions of fresh server processes: each process carries a bias of its own, which only more processes
- * average out; the interval narrows with the square root of this. A multiple of the three roles, as the
- * timed rounds are, so each role is started first, and served first, equally often.
+ * The order in which a round serves the three servers, by round: all six, so over the 12 timed rounds each
+ * server comes first, second and last equally often, and follows each other server equally often. With
+ * the order only rotated, a server always followed the same one within a round, and two identical servers
+ * differed by up to 4.7 % (the A/A control), more than their processes did.
  */
-const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 39)
+const ORDERS = [
+  [0, 1, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [0, 2, 1],
+  [2, 1, 0],
+  [1, 0, 2],
+] as const
+
+/**
+ * Sessions of fresh server processes: each process carries a bias of its own, which only more processes
+ * average out; the interval narrows with the square root of this. A multiple of the three roles, so each
+ * role is started first equally often.
+ */
+const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 36)
 
 /** One GET, timed on its own; the agent keeps the connection alive. */
 async function timedGet(agent: http.Agent, port: number, kind: Kind, into: number[]): Promise<void> {
@@ -221,8 +236,8 @@ interface SessionFigures {
 
 /**
  * Three servers side by side (without, a second identical one as the A/A control, with the plugin), one
- * keep-alive connection each, started together. Each round gives every server in turn, in an order that
- * rotates with the round, a block of `perRound` requests and reads that server's CPU time
+ * keep-alive connection each, started together. Each round gives every server in turn, in an order from
+ * ORDERS, a block of `perRound` requests and reads that server's CPU time
  * (process.cpuUsage) at the block's ends. A block keeps
  * one server's caches warm: requests interleaved one by one across four processes on two cores each ran on
  * caches the others had just evicted, and that cost, not the servers', swung the figures by several per
@@ -252,8 +267,7 @@ async function session(index: number): Promise<SessionFigures[]> {
       for (let round = 0; round < ROUNDS_PER_SESSION; round++) {
         const timed = round >= WARMUP_ROUNDS
         const perRequest: number[] = []
-        for (let k = 0; k < targets.length; k++) {
-          const at = (k + round) % targets.length
+        for (const at of ORDERS[round % ORDERS.length] ?? ORDERS[0]) {
           const target = targets[at]
           if (!target) continue
           const into = timed ? (latencies[at] ?? []) : []
@@ -315,8 +329,8 @@ export function printRequestRatios(figures: readonly RequestRatio[]): void {
   printHeader('Vite dev server: per-request time without and with the plugin (macro)', [
     'Three servers on 127.0.0.1, each in a process of its own (without, a second identical one as the A/A control,',
     `with the plugin), one keep-alive connection each. ${SESSIONS} sessions of fresh processes; in each, per kind,`,
-    `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in rotating`,
-    "order, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
+    `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in all six`,
+    "orders by turns, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
     "Each session's figure is the median of its rounds' ratios: with the plugin over the mean of the two servers",
     "without it, and the A/A control over the first; shown is their mean over sessions with a 95 % Student's t",
     'interval over sessions. A full GET each time (no If-None-Match). The goal is judged on the CPU time: met if',
