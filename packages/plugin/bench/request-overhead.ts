@@ -169,9 +169,8 @@ const WARMUP_ROUNDS = 4
 
 /**
  * The order in which a round serves the three servers, by round: all six, so over the 12 timed rounds each
- * server comes first, second and last equally often, and follows each other server equally often. With
- * the order only rotated, a server always followed the same one within a round, and two identical servers
- * differed by up to 4.7 % (the A/A control), more than their processes did.
+ * server comes first, second and last equally often, and follows each other server equally often, not
+ * always the same one as when the order only rotated.
  */
 const ORDERS = [
   [0, 1, 2],
@@ -211,8 +210,8 @@ export interface RequestRatio {
   /** Each server's CPU time per request, µs: the median over every timed round. */
   cpuUs: Trio
   /**
-   * The plugin's server's CPU per request over the mean of the two servers without it, minus one, round by
-   * round: the goal's figure.
+   * The plugin's server's CPU per request over the mean of the two servers without it, minus one, over
+   * each session's timed rounds: the goal's figure.
    */
   withPlugin: Interval
   /** The second server without the plugin over the first, minus one: what two identical servers differ by (A/A). */
@@ -236,7 +235,7 @@ interface SessionFigures {
 
 /**
  * Three servers side by side (without, a second identical one as the A/A control, with the plugin), one
- * keep-alive connection each, started together. Each round gives every server in turn, in an order from
+ * keep-alive connection each. Each round gives every server in turn, in an order from
  * ORDERS, a block of `perRound` requests and reads that server's CPU time
  * (process.cpuUsage) at the block's ends. A block keeps
  * one server's caches warm: requests interleaved one by one across four processes on two cores each ran on
@@ -246,15 +245,15 @@ interface SessionFigures {
  */
 async function session(index: number): Promise<SessionFigures[]> {
   const project = createProject()
-  // Forked in an order that rotates with the session: processes started together still start in order.
-  const starting: Promise<ServerProcess>[] = []
-  for (let k = 0; k < ROLES.length; k++) {
-    const at = (index + k) % ROLES.length
-    starting[at] = serverProcess(project.root, ROLES[at] === 'with' ? 'with' : 'without')
-  }
+  // One after the other (servers starting together raced on Vite's dependency cache in the shared root),
+  // in an order that rotates with the session.
+  const servers: ServerProcess[] = []
   const agents: http.Agent[] = []
   try {
-    const servers = await Promise.all(starting)
+    for (let k = 0; k < ROLES.length; k++) {
+      const at = (index + k) % ROLES.length
+      servers[at] = await serverProcess(project.root, ROLES[at] === 'with' ? 'with' : 'without')
+    }
     const targets = servers.map((server) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
       agents.push(agent)
@@ -287,8 +286,7 @@ async function session(index: number): Promise<SessionFigures[]> {
     return figures
   } finally {
     for (const agent of agents) agent.destroy()
-    const settled = await Promise.allSettled(starting)
-    await Promise.all(settled.map((server) => (server.status === 'fulfilled' ? server.value.stop() : undefined)))
+    await Promise.all(servers.map((server) => server?.stop()))
     project.remove()
   }
 }
@@ -304,20 +302,32 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
       control: median(values.map((value) => value.control)),
       with: median(values.map((value) => value.with)),
     })
-    const ratios = (of: (round: Trio) => number) =>
-      medianInterval(figures.map((figure) => figure.rounds.map((round) => of(round) - 1)))
+    // A session's figure is the ratio of its timed rounds' totals, not their median: a garbage collection
+    // lands in some blocks and not others, and a median over rounds leaves out the share a request has in it.
+    const ratios = (of: (total: Trio) => number) =>
+      medianInterval(
+        figures.map((figure) => [
+          of({
+            without: sum(figure.rounds.map((round) => round.without)),
+            control: sum(figure.rounds.map((round) => round.control)),
+            with: sum(figure.rounds.map((round) => round.with)),
+          }) - 1,
+        ]),
+      )
     return {
       request: kind.name,
       latencyUs: trio(figures.map((figure) => figure.latencyUs)),
       cpuUs: trio(rounds),
       // Against both servers without the plugin: each process's own bias, halved in the baseline, widens the
       // interval less; the A/A control has one process on each side, so its spread is the wider of the two.
-      withPlugin: ratios((round) => round.with / ((round.without + round.control) / 2)),
-      control: ratios((round) => round.control / round.without),
+      withPlugin: ratios((total) => total.with / ((total.without + total.control) / 2)),
+      control: ratios((total) => total.control / total.without),
       rounds: rounds.length,
     }
   })
 }
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0)
 
 const percent = (value: number) => `${signed(value * 100, 2)} %`
 
@@ -331,8 +341,8 @@ export function printRequestRatios(figures: readonly RequestRatio[]): void {
     `with the plugin), one keep-alive connection each. ${SESSIONS} sessions of fresh processes; in each, per kind,`,
     `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in all six`,
     "orders by turns, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
-    "Each session's figure is the median of its rounds' ratios: with the plugin over the mean of the two servers",
-    "without it, and the A/A control over the first; shown is their mean over sessions with a 95 % Student's t",
+    "Each session's figure is the ratio of its timed rounds' CPU totals: with the plugin over the mean of the two",
+    "servers without it, and the A/A control over the first; shown is their mean over sessions with a 95 % Student's t",
     'interval over sessions. A full GET each time (no If-None-Match). The goal is judged on the CPU time: met if',
     'the whole interval is within it, missed if all of it is over, else unresolved.',
   ])
