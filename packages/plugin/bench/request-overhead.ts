@@ -155,16 +155,38 @@ const KINDS: readonly Kind[] = [
     headers: { accept: 'text/html', 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' },
     perRound: 40,
   },
-  { name: 'JS module (/src/main.ts)', path: '/src/main.ts', headers: SCRIPT_HEADERS, perRound: 200 },
+  { name: 'JS module (/src/main.ts)', path: '/src/main.ts', headers: SCRIPT_HEADERS, perRound: 400 },
   { name: '/@vite/client', path: '/@vite/client', headers: SCRIPT_HEADERS, perRound: 10 },
 ]
 
-/** Rounds per kind and session; the first WARMUP_ROUNDS only bring the JIT and the caches to a steady state. */
-const ROUNDS_PER_SESSION = Number(process.env.HMR_DOCTOR_BENCH_ROUNDS ?? 30)
-const WARMUP_ROUNDS = 5
+/**
+ * Rounds per kind and session; the first WARMUP_ROUNDS only bring the JIT and the caches to a steady state.
+ * Few: a session's rounds agree to a fraction of what its processes differ by, so time is better spent on
+ * more sessions.
+ */
+const ROUNDS_PER_SESSION = Number(process.env.HMR_DOCTOR_BENCH_ROUNDS ?? 16)
+const WARMUP_ROUNDS = 4
 
-/** Fresh server processes per session: each process carries a bias of its own, which sessions average out. */
-const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 8)
+/**
+ * The order in which a round serves the three servers, by round: all six, so over the 12 timed rounds each
+ * server comes first, second and last equally often, and follows each other server equally often, not
+ * always the same one as when the order only rotated.
+ */
+const ORDERS = [
+  [0, 1, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [0, 2, 1],
+  [2, 1, 0],
+  [1, 0, 2],
+] as const
+
+/**
+ * Sessions of fresh server processes: each process carries a bias of its own, which only more processes
+ * average out; the interval narrows with the square root of this. A multiple of the three roles, so each
+ * role is started first equally often.
+ */
+const SESSIONS = Number(process.env.HMR_DOCTOR_BENCH_SESSIONS ?? 36)
 
 /** One GET, timed on its own; the agent keeps the connection alive. */
 async function timedGet(agent: http.Agent, port: number, kind: Kind, into: number[]): Promise<void> {
@@ -187,9 +209,12 @@ export interface RequestRatio {
   latencyUs: Trio
   /** Each server's CPU time per request, µs: the median over every timed round. */
   cpuUs: Trio
-  /** The plugin's server's CPU per request over Vite alone's, minus one, round by round: the goal's figure. */
+  /**
+   * The plugin's server's CPU per request over the mean of the two servers without it, minus one, over
+   * each session's timed rounds: the goal's figure.
+   */
   withPlugin: Interval
-  /** The same for the second server without the plugin: what two identical servers differ by (A/A). */
+  /** The second server without the plugin over the first, minus one: what two identical servers differ by (A/A). */
   control: Interval
   rounds: number
 }
@@ -210,9 +235,9 @@ interface SessionFigures {
 
 /**
  * Three servers side by side (without, a second identical one as the A/A control, with the plugin), one
- * keep-alive connection each, started in an order that rotates with `index` so no role always starts
- * first. Each round gives every server in turn, in an order that rotates with the round, a block of
- * `perRound` requests and reads that server's CPU time (process.cpuUsage) at the block's ends. A block keeps
+ * keep-alive connection each. Each round gives every server in turn, in an order from
+ * ORDERS, a block of `perRound` requests and reads that server's CPU time
+ * (process.cpuUsage) at the block's ends. A block keeps
  * one server's caches warm: requests interleaved one by one across four processes on two cores each ran on
  * caches the others had just evicted, and that cost, not the servers', swung the figures by several per
  * cent. Rounds are short, so what slows the machine during one slows its three blocks alike, and the
@@ -220,16 +245,16 @@ interface SessionFigures {
  */
 async function session(index: number): Promise<SessionFigures[]> {
   const project = createProject()
-  const servers = new Map<(typeof ROLES)[number], ServerProcess>()
+  // One after the other (servers starting together raced on Vite's dependency cache in the shared root),
+  // in an order that rotates with the session.
+  const servers: ServerProcess[] = []
   const agents: http.Agent[] = []
   try {
     for (let k = 0; k < ROLES.length; k++) {
-      const role = ROLES[(index + k) % ROLES.length] ?? 'without'
-      servers.set(role, await serverProcess(project.root, role === 'with' ? 'with' : 'without'))
+      const at = (index + k) % ROLES.length
+      servers[at] = await serverProcess(project.root, ROLES[at] === 'with' ? 'with' : 'without')
     }
-    const targets = ROLES.map((role) => {
-      const server = servers.get(role)
-      if (!server) throw new Error(`no ${role} server`)
+    const targets = servers.map((server) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
       agents.push(agent)
       return { server, agent }
@@ -241,8 +266,7 @@ async function session(index: number): Promise<SessionFigures[]> {
       for (let round = 0; round < ROUNDS_PER_SESSION; round++) {
         const timed = round >= WARMUP_ROUNDS
         const perRequest: number[] = []
-        for (let k = 0; k < targets.length; k++) {
-          const at = (k + round) % targets.length
+        for (const at of ORDERS[round % ORDERS.length] ?? ORDERS[0]) {
           const target = targets[at]
           if (!target) continue
           const into = timed ? (latencies[at] ?? []) : []
@@ -262,7 +286,7 @@ async function session(index: number): Promise<SessionFigures[]> {
     return figures
   } finally {
     for (const agent of agents) agent.destroy()
-    await Promise.all([...servers.values()].map(({ stop }) => stop()))
+    await Promise.all(servers.map((server) => server?.stop()))
     project.remove()
   }
 }
@@ -278,18 +302,32 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
       control: median(values.map((value) => value.control)),
       with: median(values.map((value) => value.with)),
     })
-    const ratios = (pick: 'control' | 'with') =>
-      medianInterval(figures.map((figure) => figure.rounds.map((round) => round[pick] / round.without - 1)))
+    // A session's figure is the ratio of its timed rounds' totals, not their median: a garbage collection
+    // lands in some blocks and not others, and a median over rounds leaves out the share a request has in it.
+    const ratios = (of: (total: Trio) => number) =>
+      medianInterval(
+        figures.map((figure) => [
+          of({
+            without: sum(figure.rounds.map((round) => round.without)),
+            control: sum(figure.rounds.map((round) => round.control)),
+            with: sum(figure.rounds.map((round) => round.with)),
+          }) - 1,
+        ]),
+      )
     return {
       request: kind.name,
       latencyUs: trio(figures.map((figure) => figure.latencyUs)),
       cpuUs: trio(rounds),
-      withPlugin: ratios('with'),
-      control: ratios('control'),
+      // Against both servers without the plugin: each process's own bias, halved in the baseline, widens the
+      // interval less; the A/A control has one process on each side, so its spread is the wider of the two.
+      withPlugin: ratios((total) => total.with / ((total.without + total.control) / 2)),
+      control: ratios((total) => total.control / total.without),
       rounds: rounds.length,
     }
   })
 }
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0)
 
 const percent = (value: number) => `${signed(value * 100, 2)} %`
 
@@ -301,11 +339,12 @@ export function printRequestRatios(figures: readonly RequestRatio[]): void {
   printHeader('Vite dev server: per-request time without and with the plugin (macro)', [
     'Three servers on 127.0.0.1, each in a process of its own (without, a second identical one as the A/A control,',
     `with the plugin), one keep-alive connection each. ${SESSIONS} sessions of fresh processes; in each, per kind,`,
-    `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in rotating`,
-    "order, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
-    "Each session's figure is the median of its rounds' ratios to Vite alone; shown is their mean over sessions",
-    "with a 95 % Student's t interval over sessions. A full GET each time (no If-None-Match). The goal is judged",
-    'on the CPU time: met if the whole interval is within it, missed if all of it is over, else unresolved.',
+    `${ROUNDS_PER_SESSION} rounds (the first ${WARMUP_ROUNDS} discarded as warm-up); a round gives each server in turn, in all six`,
+    "orders by turns, a block of requests and reads that server's CPU time (process.cpuUsage) at the block's ends.",
+    "Each session's figure is the ratio of its timed rounds' CPU totals: with the plugin over the mean of the two",
+    "servers without it, and the A/A control over the first; shown is their mean over sessions with a 95 % Student's t",
+    'interval over sessions. A full GET each time (no If-None-Match). The goal is judged on the CPU time: met if',
+    'the whole interval is within it, missed if all of it is over, else unresolved.',
   ])
   printTable(
     ['request', 'rounds', 'without µs', 'control µs', 'with µs', 'A/A control [95 %]', 'with plugin [95 %]'],

@@ -5,7 +5,7 @@ import { DOCTOR_MODULE, PAGE_QUERY, RAN_FLAG, SECRET_HEADER } from './client/pro
 import { boundaryMap } from './client-map.js'
 
 /** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
-const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
+export const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
 
 /** The file's path and the subprotocol only Vite's client dials: both, so no other `client.mjs` matches. */
 export function isViteClient(id: string, code: string): boolean {

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
-import { clientSnippet, doctorModuleMiddleware, isViteClient, pageBeacon, prependToClient } from './client-inject.js'
+import {
+  clientSnippet,
+  doctorModuleMiddleware,
+  isViteClient,
+  pageBeacon,
+  prependToClient,
+  VITE_CLIENT_ID,
+} from './client-inject.js'
 import { createDoctor } from './doctor.js'
 import { createErrorSink } from './errors.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
@@ -32,6 +39,10 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   // What stops the doctor with the server: the HTTP server's close, or (middleware mode) the plugin
   // container's, whichever comes first.
   let stop = () => {}
+  // Made once: Vite asks for the tag on every page it serves (it caches no HTML), and reads it, never changes it.
+  const beaconTags = [
+    { tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'head' as const },
+  ]
 
   const plugin: Plugin = {
     name: 'vite-plugin-hmr-doctor',
@@ -106,11 +117,13 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
     transformIndexHtml() {
       if (socketsOff) return
       // After Vite's own client tag (it prepends to head), so the check runs once the client ran or failed.
-      return [{ tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'head' }]
+      return beaconTags
     },
     transform: {
       // After Vite's own transforms, so the client's source map is made from the text the page gets.
       order: 'post',
+      // Vite 6.3 and later skip the call for every other module; older ones ignore this and rely on the check.
+      filter: { id: VITE_CLIENT_ID },
       handler(code, id) {
         if (socketsOff || !isViteClient(id, code)) return null
         const snippet = clientSnippet({
