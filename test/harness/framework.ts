@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from 'node:util'
 import type { BrowserMode } from './browser.js'
 import { openPage } from './browser.js'
 import { foreground } from './foreground.js'
-import { expectHmrApplies } from './hmr.js'
+import { expectAppRendered, expectHmrApplies } from './hmr.js'
 import { nginxConfig } from './nginx.js'
 import { freePort } from './ports.js'
 import { printedBlock } from './printed-fix.js'
@@ -121,6 +121,30 @@ export function startViteCli(name: string): Promise<RunningFramework> {
   ])
 }
 
+/** Reloads a warm-up page gets before the framework counts as not starting at all. */
+const WARM_UP_LOADS = 3
+
+/**
+ * A framework's first page after start can come while Vite's dependency optimizer is still settling: the
+ * page reloads, or hydrates against a pre-bundle that has just gone stale and shows the framework's error
+ * page instead of the app. One page, loaded directly and reloaded until it shows the app, settles that
+ * before the scenario's own pages, whose reloads count. The doctor stays silent on it (a healthy page).
+ */
+async function warmUp(scenario: Scenario, app: RunningFramework): Promise<void> {
+  const host = app.host.includes(':') ? `[${app.host}]` : app.host
+  const watched = await openPage(await scenario.context('direct'), `http://${host}:${app.port}/`)
+  for (let load = 1; ; load += 1) {
+    try {
+      await expectAppRendered(watched, 10_000)
+      break
+    } catch (error) {
+      if (load === WARM_UP_LOADS) throw error
+      await watched.page.reload()
+    }
+  }
+  await watched.page.close()
+}
+
 /**
  * The round every framework's dev server goes through behind nginx: with the upgrade forwarded, HMR applies
  * an edit and the doctor stays silent; behind a bare `proxy_pass`, the doctor names the dropped upgrade,
@@ -131,6 +155,7 @@ export async function expectSilentThenFixed(
   app: RunningFramework,
   mode: BrowserMode,
 ): Promise<string> {
+  await warmUp(scenario, app)
   const upstream = `${app.host}:${app.port}`
   const healthy = await scenario.nginx({ upstream, http: WEBSOCKET_MAP, location: UPGRADE_HEADERS })
   const context = await scenario.context(mode)

@@ -5,8 +5,34 @@ import { waitFor } from './wait.js'
 
 export const NOTICE_SELECTOR = '#hmr-doctor-notice'
 
+/** The app's message as the page shows it now, or null while it shows none (loading, an error page). */
 export function messageText(page: Page): Promise<string | null> {
-  return page.locator('#message').textContent()
+  return page.evaluate(() => document.querySelector('#message')?.textContent ?? null)
+}
+
+/** What a page shows and logged, for a failure message: what the test saw instead of the app. */
+export async function pageState(watched: WatchedPage): Promise<string> {
+  const body = await watched.page
+    .evaluate(() => document.body?.textContent ?? '')
+    .catch((error: unknown) => `(unreadable: ${String(error)})`)
+  return `the page at ${watched.page.url()} shows ${JSON.stringify(body.slice(0, 300))}; its console: ${JSON.stringify(watched.console.slice(-12))}`
+}
+
+/**
+ * Waits for the app's message to show. A framework's dev server compiles its first page on demand, and a
+ * loaded machine makes that slow: the wait is generous, and a page that never shows the app says what it
+ * shows instead.
+ */
+export async function expectAppRendered(watched: WatchedPage, timeoutMs = 30_000): Promise<void> {
+  const rendered = await waitFor(
+    'the app to render',
+    async () => ((await messageText(watched.page)) ?? '') !== '',
+    timeoutMs,
+  ).then(
+    () => true,
+    () => false,
+  )
+  if (!rendered) throw new Error(`the app never rendered within ${timeoutMs} ms: ${await pageState(watched)}`)
 }
 
 /** The doctor's notice as the user reads it (it lives in a shadow root), or null when there is none. */
@@ -29,7 +55,7 @@ export async function expectHmrApplies(
   timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  await waitFor('the app to render', async () => (await messageText(watched.page)) !== '')
+  await expectAppRendered(watched)
   await waitFor('the HMR socket', () => watched.console.some((line) => line.includes('[vite] connected.')), timeoutMs)
   const reloadsBefore = watched.reloads()
   await watched.page.evaluate(() => {
