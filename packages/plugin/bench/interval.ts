@@ -1,9 +1,9 @@
-// How sure a per-round figure is: an interval that counts both sources of noise the request benchmark sees,
-// the rounds within a session and the bias each session's fresh processes carry.
-import { mean, median } from './support.js'
+// How sure a per-request figure is: an interval over sessions, which counts the bias each session's fresh
+// processes carry as well as the noise within a session.
+import { mean } from './support.js'
 
 export interface Interval {
-  /** The mean over sessions of each session's median round. */
+  /** The mean of the sessions' figures. */
   estimate: number
   low: number
   high: number
@@ -30,16 +30,15 @@ function t975(df: number): number {
 }
 
 /**
- * The 95 % interval over sessions: each session's median round is one sample, and Student's t spreads
- * them. Rounds within a session share their processes' bias, so pooling rounds as independent (or a
- * bootstrap over only a few sessions) gave intervals that even two identical servers fell outside of.
+ * The 95 % interval over sessions: each session's figure is one sample, and Student's t spreads them.
+ * Rounds within a session share their processes' bias, so pooling rounds as independent (or a bootstrap
+ * over only a few sessions) gave intervals that even two identical servers fell outside of.
  */
-export function medianInterval(sessions: readonly (readonly number[])[]): Interval {
-  const medians = sessions.filter((rounds) => rounds.length > 0).map((rounds) => median(rounds))
-  const centre = mean(medians)
-  if (medians.length < 2) return { estimate: centre, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY }
-  const spread = Math.sqrt(medians.reduce((sum, value) => sum + (value - centre) ** 2, 0) / (medians.length - 1))
-  const half = (t975(medians.length - 1) * spread) / Math.sqrt(medians.length)
+export function sessionInterval(figures: readonly number[]): Interval {
+  const centre = mean(figures)
+  if (figures.length < 2) return { estimate: centre, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY }
+  const spread = Math.sqrt(figures.reduce((sum, value) => sum + (value - centre) ** 2, 0) / (figures.length - 1))
+  const half = (t975(figures.length - 1) * spread) / Math.sqrt(figures.length)
   return { estimate: centre, low: centre - half, high: centre + half }
 }
 

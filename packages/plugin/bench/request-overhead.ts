@@ -4,7 +4,7 @@ import { Socket } from 'node:net'
 import { doctorModuleMiddleware } from '../src/client-inject.js'
 import { classifyRequest, type RequestScope } from '../src/evidence/server-observer.js'
 import { createHostCheck } from '../src/host-check.js'
-import { type Interval, medianInterval, verdict } from './interval.js'
+import { type Interval, sessionInterval, verdict } from './interval.js'
 import { type ServerProcess, serverProcess } from './server-process.js'
 import { createProject, fixed, get, median, printHeader, printTable, signed, timeCalls } from './support.js'
 
@@ -304,16 +304,12 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
     })
     // A session's figure is the ratio of its timed rounds' totals, not their median: a garbage collection
     // lands in some blocks and not others, and a median over rounds leaves out the share a request has in it.
-    const ratios = (of: (total: Trio) => number) =>
-      medianInterval(
-        figures.map((figure) => [
-          of({
-            without: sum(figure.rounds.map((round) => round.without)),
-            control: sum(figure.rounds.map((round) => round.control)),
-            with: sum(figure.rounds.map((round) => round.with)),
-          }) - 1,
-        ]),
-      )
+    const totals = figures.map((figure) => ({
+      without: sum(figure.rounds.map((round) => round.without)),
+      control: sum(figure.rounds.map((round) => round.control)),
+      with: sum(figure.rounds.map((round) => round.with)),
+    }))
+    const ratios = (of: (total: Trio) => number) => sessionInterval(totals.map((total) => of(total) - 1))
     return {
       request: kind.name,
       latencyUs: trio(figures.map((figure) => figure.latencyUs)),

@@ -1,35 +1,30 @@
 import { describe, expect, it } from 'vitest'
-import { medianInterval, verdict } from '../bench/interval.js'
+import { sessionInterval, verdict } from '../bench/interval.js'
 
 describe('the per-request interval', () => {
-  it("spreads over sessions with Student's t, each session counted by its median round", () => {
-    // Session medians 1, 2, 3: mean 2, standard deviation 1, t(0.975, 2) = 4.303.
-    const interval = medianInterval([
-      [0.9, 1, 5],
-      [2, -4, 2.1],
-      [3, 3, 3],
-    ])
+  it("spreads over sessions with Student's t, one figure a session", () => {
+    // Session figures 1, 2, 3: mean 2, standard deviation 1, t(0.975, 2) = 4.303.
+    const interval = sessionInterval([1, 2, 3])
     expect(interval.estimate).toBeCloseTo(2, 10)
     expect(interval.high - interval.estimate).toBeCloseTo(4.303 / Math.sqrt(3), 3)
     expect(interval.estimate - interval.low).toBeCloseTo(interval.high - interval.estimate, 10)
   })
 
   it('matches the t table past its end', () => {
-    // 41 sessions with medians ±1 around 0 (one at 0): t(0.975, 40) = 2.021.
-    const sessions = [...Array.from({ length: 40 }, (_, i) => [i % 2 ? 1 : -1]), [0]]
-    const { high } = medianInterval(sessions)
+    // 41 sessions with figures ±1 around 0 (one at 0): t(0.975, 40) = 2.021.
+    const sessions = [...Array.from({ length: 40 }, (_, i) => (i % 2 ? 1 : -1)), 0]
+    const { high } = sessionInterval(sessions)
     expect(high).toBeCloseTo((2.021 * Math.sqrt(40 / 40)) / Math.sqrt(41), 3)
   })
 
   it('matches the t table for eight sessions', () => {
-    // Eight sessions with medians ±1 around 0: standard deviation √(8/7), t(0.975, 7) = 2.365.
-    const sessions = [1, -1, 1, -1, 1, -1, 1, -1].map((value) => [value])
-    const { high } = medianInterval(sessions)
+    // Eight sessions with figures ±1 around 0: standard deviation √(8/7), t(0.975, 7) = 2.365.
+    const { high } = sessionInterval([1, -1, 1, -1, 1, -1, 1, -1])
     expect(high).toBeCloseTo((2.365 * Math.sqrt(8 / 7)) / Math.sqrt(8), 2)
   })
 
   it('claims nothing from a single session', () => {
-    const interval = medianInterval([[0.001, 0.002, 0.003]])
+    const interval = sessionInterval([0.002])
     expect(verdict(interval, 0.01)).toBe('unresolved')
   })
 
