@@ -18,7 +18,7 @@ export const PAGE_QUERY = `${REPORT_PARAM}=page`
 /** Set by the snippet when it runs: a page without it never ran Vite's client. */
 export const RAN_FLAG = '__HMR_DOCTOR__'
 
-/** The subprotocol of Vite's HMR socket (Vite's client dials it; `vite-ping` is its restart probe). */
+/** The subprotocol of Vite's HMR socket, which Vite's client dials. */
 export const HMR_PROTOCOL = 'vite-hmr'
 /** The subprotocol of Vite's restart probe, a socket at the same path (Vite 6 and later). */
 export const PING_PROTOCOL = 'vite-ping'
