@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
 import {
+  beforeHeadEnd,
   clientSnippet,
   doctorModuleMiddleware,
   isViteClient,
@@ -39,9 +40,12 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   // What stops the doctor with the server: the HTTP server's close, or (middleware mode) the plugin
   // container's, whichever comes first.
   let stop = () => {}
-  // Made once: Vite asks for the tag on every page it serves (it caches no HTML), and reads it, never changes it.
+  // Made once: Vite asks for them on every page it serves (it caches no HTML), and reads them, never changes them.
+  const beaconHtml = `<script type="module">${pageBeacon(secret)}</script>`
+  // For a page without `</head>`, the end of its body: where Vite puts a `head` tag then (after `<body>`, or
+  // at the very start of a fragment) can be before its own client, whose flag the beacon would then miss.
   const beaconTags = [
-    { tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'head' as const },
+    { tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'body' as const },
   ]
 
   const plugin: Plugin = {
@@ -114,10 +118,10 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
     buildEnd() {
       stop()
     },
-    transformIndexHtml() {
+    transformIndexHtml(html) {
       if (socketsOff) return
       // After Vite's own client tag (it prepends to head), so the check runs once the client ran or failed.
-      return beaconTags
+      return beforeHeadEnd(html, beaconHtml) ?? beaconTags
     },
     transform: {
       // After Vite's own transforms, so the client's source map is made from the text the page gets.
