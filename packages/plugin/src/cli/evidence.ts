@@ -1,4 +1,4 @@
-import type { HopAnswer } from '../client/protocol.js'
+import { HMR_PROTOCOL, type HopAnswer } from '../client/protocol.js'
 import type {
   ClientReport,
   Evidence,
@@ -30,7 +30,7 @@ export function checkEvidence(observations: Observations, now: number): Evidence
     origin: observations.origin,
     connection: null,
     upgrade: null,
-    wsProtocol: 'vite-hmr',
+    wsProtocol: HMR_PROTOCOL,
     proxy: proxyOf(observations),
     localPort: null,
     fetchSite: null,

@@ -2,6 +2,7 @@ import diagnostics from 'node:diagnostics_channel'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
+import { HMR_PROTOCOL } from '../client/protocol.js'
 import { type ErrorSink, guard } from '../errors.js'
 import { snapshotRequest } from './request-snapshot.js'
 import type { ServerEvent } from './types.js'
@@ -89,7 +90,7 @@ export function observeServer(
       httpServer.prependListener(
         'upgrade',
         guard(errors, 'the upgrade observer', (req: IncomingMessage) => {
-          if (req.headers['sec-websocket-protocol'] === 'vite-hmr') {
+          if (req.headers['sec-websocket-protocol'] === HMR_PROTOCOL) {
             onEvent({ kind: 'handshake', request: snapshotRequest(req, Date.now(), scope.token) })
           }
         }),

@@ -1,3 +1,4 @@
+import { HMR_PROTOCOL } from '../../client/protocol.js'
 import { isConfigHost } from '../../grammar.js'
 import { parseUrl } from '../../parse-url.js'
 import { timing } from '../../timing.js'
@@ -21,7 +22,7 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
   const origins = vouchedOrigins(evidence)
   const handshake = eventsOf(evidence, 'stripped-handshake').findLast(
     (request) =>
-      request.wsProtocol === 'vite-hmr' &&
+      request.wsProtocol === HMR_PROTOCOL &&
       lostHopHeaders(request).length > 0 &&
       (!facts.issuesToken || fromVouchedOrigin(request, origins)),
   )
