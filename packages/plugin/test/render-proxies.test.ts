@@ -185,6 +185,7 @@ test('the catalogue’s Apache layout is named and its RewriteRule replaced by o
     'Apache, replacing the RewriteRule … ws://… [P,L] that proxies the socket (keep its RewriteCond):',
   )
   expect(text).toContain('    RewriteRule ^ ws://127.0.0.1:5173%{REQUEST_URI} [P,L]')
+  expect(text).toContain('Before Apache 2.4.47, a ws:// RewriteRule also needs mod_proxy_wstunnel')
   expect(text).toContain('Then reload Apache: apachectl graceful')
 })
 
@@ -310,6 +311,9 @@ describe("a rewrite of the query or the socket's path: the condition that keeps 
       'RewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(vite-hmr|vite-ping)$\nRewriteRule ^ ws://127.0.0.1:5173%{REQUEST_URI} [P,L]',
     ])
     expect(rendered.proxy[0]?.where).toContain('above its RewriteCond lines, in the same <VirtualHost> or <Location>')
+    expect(rendered.notes).toContain(
+      'Before Apache 2.4.47, a ws:// RewriteRule also needs mod_proxy_wstunnel (a2enmod proxy_wstunnel).',
+    )
   })
 
   test.each(['query', 'path'] as const)("Caddy, the %s: a matcher for all but Vite's socket and ping", (what) => {

@@ -13,6 +13,10 @@ import {
 const VERSION_NOTE =
   "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
 
+// Apache 2.4.47 and later proxy a ws:// target through mod_proxy_http (measured: Debian's, without
+// mod_proxy_wstunnel); older ones need that module for it.
+const WS_RULE_NOTE = 'Before Apache 2.4.47, a ws:// RewriteRule also needs mod_proxy_wstunnel (a2enmod proxy_wstunnel).'
+
 /**
  * `ProxyPass` with `upgrade=websocket` (handled by mod_proxy_http itself), in both places people write it:
  * at VirtualHost level with the path, and inside `<Location>` without one (a path there is AH00526). Its
@@ -50,6 +54,7 @@ function locationRewrite(upstream: string, arrivedPath: string | null): ProxyFix
     ],
     notes: [
       `There the RewriteRule rewrites the proxy:http://… URL that ProxyPass already made. %{REQUEST_URI} is the path the browser asked for wherever the rule sits.`,
+      WS_RULE_NOTE,
     ],
     forwardsHost: false,
     summary: `Apache's RewriteRule … [P] for the socket sits inside a <Location> with a ProxyPass: the two send the HMR handshake to ${arrivedPath}, which Vite never answers (Apache answers 502 after its timeout).`,
@@ -70,7 +75,7 @@ function socketRule(upstream: string, what: Exclude<UriPart, 'prefix'>): ProxyFi
         text: `RewriteCond %{HTTP:Sec-WebSocket-Protocol} ^(${VITE_PROTOCOLS.join('|')})$\nRewriteRule ^ ws://${upstream}%{REQUEST_URI} [P,L]`,
       },
     ],
-    notes: [SKIP_NOTE],
+    notes: [SKIP_NOTE, WS_RULE_NOTE],
     forwardsHost: false,
   }
 }
