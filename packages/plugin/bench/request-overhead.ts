@@ -1,12 +1,14 @@
 // What the doctor adds to every request Vite serves: the classifier alone, then a real dev server with and without it.
+import { EventEmitter } from 'node:events'
 import http, { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
+import { createServer } from 'vite'
 import { doctorModuleMiddleware } from '../src/client-inject.js'
 import { classifyRequest, type RequestScope } from '../src/evidence/server-observer.js'
 import { createHostCheck } from '../src/host-check.js'
 import { type Interval, sessionInterval, verdict } from './interval.js'
 import { type ServerProcess, serverProcess } from './server-process.js'
-import { createProject, fixed, get, median, printHeader, printTable, signed, timeCalls } from './support.js'
+import { createProject, fixed, get, mean, median, printHeader, printTable, signed, timeCalls } from './support.js'
 
 const ROUNDS = 7
 const ROUND_TARGET_NS = 40_000_000
@@ -106,19 +108,42 @@ function passRoutes(req: IncomingMessage, iterations: number): number {
   return passed === iterations ? 0 : 1
 }
 
-/** The plugin's own code on the path of a module request, in ns: classifying it and passing its routes by. */
+/**
+ * The plugin's whole path on a module request, in ns: its own code (classifying the request, passing its
+ * routes by) and what its place on Vite's path costs Vite (a second `request` listener, one more connect layer).
+ */
 export interface OwnCost {
   classifyNs: number
   routesNs: number
+  listenerNs: number
+  layerNs: number
 }
 
-export function micro(): OwnCost {
+type Handle = (req: IncomingMessage, res: ServerResponse, next: () => void) => void
+interface ConnectApp {
+  stack: Array<{ route: string; handle: Handle }>
+  handle: (req: IncomingMessage, res: ServerResponse, out: () => void) => void
+}
+
+/** `count` layers that pass every request on, then one that ends it, as Vite's last middleware does. */
+function passingLayers(count: number, end: () => void): ConnectApp['stack'] {
+  const pass: Handle = (_req, _res, next) => next()
+  return [...Array.from({ length: count }, () => ({ route: '', handle: pass })), { route: '', handle: end }]
+}
+
+export async function micro(): Promise<OwnCost> {
   printHeader("The plugin's own code per request (micro)", [
     `process.hrtime.bigint around a tight loop; ~100 ms warm-up, then ${ROUNDS} rounds of ~${ROUND_TARGET_NS / 1e6} ms each;`,
-    'median ns per call. Requests are real http.IncomingMessage objects with browser-like headers.',
+    'median ns per call. Requests are real http.IncomingMessage objects with browser-like headers. The last rows',
+    "are Vite's own dispatch with and without the plugin's place on it: Node's request event, and Vite's connect",
+    "app with as many layers as Vite's, and one more.",
   ])
   const rows: string[][] = []
-  const timed = (name: string, run: (n: number) => number): number => {
+  const timed = (
+    name: string,
+    run: (n: number) => number,
+    outcome = (result: number): string => (result === 0 ? 'none' : 'event'),
+  ): number => {
     const { perCallNs, iterations, result } = timeCalls(run, ROUNDS, ROUND_TARGET_NS, MAX_ITERATIONS)
     rows.push([
       name,
@@ -126,7 +151,7 @@ export function micro(): OwnCost {
       fixed(Math.min(...perCallNs)),
       fixed(Math.max(...perCallNs)),
       iterations.toLocaleString('en-US'),
-      result === 0 ? 'none' : 'event',
+      outcome(result),
     ])
     return median(perCallNs)
   }
@@ -134,8 +159,44 @@ export function micro(): OwnCost {
   const moduleRequest = cases[0]?.req
   if (!moduleRequest) throw new Error('no module request case')
   const routesNs = timed('routes passed by: module GET', (n) => passRoutes(moduleRequest, n))
-  printTable(['request', 'median ns', 'min ns', 'max ns', 'calls/round', 'result'], rows)
-  return { classifyNs: costs[0] ?? Number.NaN, routesNs }
+
+  const res = new ServerResponse(moduleRequest)
+  let handled = 0
+  const end = () => {
+    handled++
+  }
+  const dispatch = (emitter: EventEmitter) => (n: number) => {
+    for (let i = 0; i < n; i++) emitter.emit('request', moduleRequest, res)
+    return 0
+  }
+  const alone = new EventEmitter().on('request', end)
+  const observed = new EventEmitter().on('request', end).prependListener('request', () => {})
+  const dispatched = () => '–'
+  const listenerNs =
+    timed('request event: 2 listeners', dispatch(observed), dispatched) -
+    timed('request event: 1 listener (Vite alone)', dispatch(alone), dispatched)
+
+  const server = await createServer({ configFile: false, logLevel: 'silent', server: { middlewareMode: true } })
+  try {
+    const app = server.middlewares as unknown as ConnectApp
+    const viteLayers = app.stack.length
+    const through = (layers: number) => {
+      const stack = passingLayers(layers, end)
+      return (n: number) => {
+        app.stack = stack
+        for (let i = 0; i < n; i++) app.handle(moduleRequest, res, end)
+        return 0
+      }
+    }
+    const layerNs =
+      timed(`connect: ${viteLayers + 1} layers`, through(viteLayers + 1), dispatched) -
+      timed(`connect: ${viteLayers} layers (Vite's)`, through(viteLayers), dispatched)
+    printTable(['request', 'median ns', 'min ns', 'max ns', 'calls/round', 'result'], rows)
+    if (handled === 0) throw new Error('nothing was dispatched')
+    return { classifyNs: costs[0] ?? Number.NaN, routesNs, listenerNs, layerNs }
+  } finally {
+    await server.close()
+  }
 }
 
 interface Kind {
@@ -207,7 +268,7 @@ export interface RequestRatio {
   request: string
   /** p50 client-side latency, µs (median over sessions). */
   latencyUs: Trio
-  /** Each server's CPU time per request, µs: the median over every timed round. */
+  /** Each server's CPU time per request, µs: the mean over every timed round, as the ratios divide totals. */
   cpuUs: Trio
   /**
    * The plugin's server's CPU per request over the mean of the two servers without it, minus one, over
@@ -297,10 +358,10 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
   return KINDS.map((kind, index) => {
     const figures = sessions.flatMap((figures) => figures[index] ?? [])
     const rounds = figures.flatMap((figure) => figure.rounds)
-    const trio = (values: readonly Trio[]): Trio => ({
-      without: median(values.map((value) => value.without)),
-      control: median(values.map((value) => value.control)),
-      with: median(values.map((value) => value.with)),
+    const trio = (values: readonly Trio[], average: (values: readonly number[]) => number): Trio => ({
+      without: average(values.map((value) => value.without)),
+      control: average(values.map((value) => value.control)),
+      with: average(values.map((value) => value.with)),
     })
     // A session's figure is the ratio of its timed rounds' totals, not their median: a garbage collection
     // lands in some blocks and not others, and a median over rounds leaves out the share a request has in it.
@@ -312,8 +373,11 @@ export async function measureRequestRatios(): Promise<RequestRatio[]> {
     const ratios = (of: (total: Trio) => number) => sessionInterval(totals.map((total) => of(total) - 1))
     return {
       request: kind.name,
-      latencyUs: trio(figures.map((figure) => figure.latencyUs)),
-      cpuUs: trio(rounds),
+      latencyUs: trio(
+        figures.map((figure) => figure.latencyUs),
+        median,
+      ),
+      cpuUs: trio(rounds, mean),
       // Against both servers without the plugin: each process's own bias, halved in the baseline, widens the
       // interval less; the A/A control has one process on each side, so its spread is the wider of the two.
       withPlugin: ratios((total) => total.with / ((total.without + total.control) / 2)),
@@ -367,6 +431,6 @@ export function printRequestRatios(figures: readonly RequestRatio[]): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  micro()
+  await micro()
   printRequestRatios(await measureRequestRatios())
 }

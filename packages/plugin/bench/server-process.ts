@@ -1,6 +1,8 @@
 // Dev servers in child processes of their own (see serve.ts), for the benchmarks that compare servers.
 import { fork } from 'node:child_process'
+import { isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
 
 export interface ServerProcess {
   port: number
@@ -11,12 +13,39 @@ export interface ServerProcess {
   stop: () => Promise<void>
 }
 
+const packageRoot = fileURLToPath(new URL('..', import.meta.url))
+const pluginEntry = new URL('../dist/index.js', import.meta.url).href
+let compiled: Promise<string> | undefined
+
+/**
+ * serve.ts as plain JavaScript, built once per run. Under tsx every module Vite imports while serving goes
+ * through tsx's loader thread, and Vite imports its HTML parser on every page: that alone made a page cost
+ * three times its CPU and most of its noise. Under node_modules, so `vite` resolves as for a user.
+ */
+function serveEntry(): Promise<string> {
+  compiled ??= (async () => {
+    const outDir = join(packageRoot, 'node_modules/.cache/hmr-doctor-bench')
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      root: packageRoot,
+      build: {
+        ssr: fileURLToPath(new URL('./serve.ts', import.meta.url)),
+        outDir,
+        emptyOutDir: true,
+        minify: false,
+        rollupOptions: { external: (id) => !id.startsWith('.') && !isAbsolute(id) },
+      },
+    })
+    return join(outDir, 'serve.js')
+  })()
+  return compiled
+}
+
 /** A dev server in a child process of its own (see serve.ts), serving `root`. */
-export function serverProcess(root: string, variant: 'with' | 'without'): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL('./serve.ts', import.meta.url)), [root, variant], {
-    execArgv: ['--import', 'tsx'],
-    stdio: 'inherit',
-  })
+export async function serverProcess(root: string, variant: 'with' | 'without'): Promise<ServerProcess> {
+  // No execArgv: a child inherits its parent's, and with them tsx's loader.
+  const child = fork(await serveEntry(), [root, variant, pluginEntry], { execArgv: [], stdio: 'inherit' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const stop = async () => {
     child.kill()

@@ -15,9 +15,25 @@ export interface Project {
 export function createProject(): Project {
   const root = mkdtempSync(join(tmpdir(), 'hmr-doctor-bench-'))
   mkdirSync(join(root, 'src'))
+  // create-vite's vanilla-ts page, the one a new project starts from.
   writeFileSync(
     join(root, 'index.html'),
-    '<!doctype html><html><body><div id="app"></div><script type="module" src="/src/main.ts"></script></body></html>\n',
+    [
+      '<!doctype html>',
+      '<html lang="en">',
+      '  <head>',
+      '    <meta charset="UTF-8" />',
+      '    <link rel="icon" type="image/svg+xml" href="/vite.svg" />',
+      '    <meta name="viewport" content="width=device-width, initial-scale=1.0" />',
+      '    <title>Vite + TS</title>',
+      '  </head>',
+      '  <body>',
+      '    <div id="app"></div>',
+      '    <script type="module" src="/src/main.ts"></script>',
+      '  </body>',
+      '</html>',
+      '',
+    ].join('\n'),
   )
   writeFileSync(
     join(root, 'src/greet.ts'),
