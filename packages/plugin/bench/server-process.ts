@@ -19,8 +19,8 @@ let compiled: Promise<string> | undefined
 
 /**
  * serve.ts as plain JavaScript, built once per run. Under tsx every module Vite imports while serving goes
- * through tsx's loader thread, and Vite imports its HTML parser on every page: that alone made a page cost
- * three times its CPU and most of its noise. Under node_modules, so `vite` resolves as for a user.
+ * through tsx's loader thread, and Vite imports its HTML parser on every page: that tripled the cost of
+ * Vite's HTML transform and added a third to a page's. Under node_modules, so `vite` resolves as for a user.
  */
 function serveEntry(): Promise<string> {
   compiled ??= (async () => {
