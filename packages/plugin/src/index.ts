@@ -41,12 +41,11 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   // container's, whichever comes first.
   let stop = () => {}
   // Made once: Vite asks for them on every page it serves (it caches no HTML), and reads them, never changes them.
-  const beaconHtml = `<script type="module">${pageBeacon(secret)}</script>`
+  const beacon = pageBeacon(secret)
+  const beaconHtml = `<script type="module">${beacon}</script>`
   // For a page without `</head>`, the end of its body: where Vite puts a `head` tag then (after `<body>`, or
   // at the very start of a fragment) can be before its own client, whose flag the beacon would then miss.
-  const beaconTags = [
-    { tag: 'script', attrs: { type: 'module' }, children: pageBeacon(secret), injectTo: 'body' as const },
-  ]
+  const beaconTags = [{ tag: 'script', attrs: { type: 'module' }, children: beacon, injectTo: 'body' as const }]
 
   const plugin: Plugin = {
     name: 'vite-plugin-hmr-doctor',
