@@ -1,8 +1,6 @@
 // What the doctor adds to every request Vite serves: the classifier alone, then a real dev server with and without it.
-import { EventEmitter } from 'node:events'
 import http, { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
-import { createServer } from 'vite'
 import { doctorModuleMiddleware } from '../src/client-inject.js'
 import { classifyRequest, type RequestScope } from '../src/evidence/server-observer.js'
 import { createHostCheck } from '../src/host-check.js'
@@ -97,7 +95,7 @@ function loop(req: IncomingMessage, iterations: number): number {
   return events
 }
 
-/** A GET passing the doctor's routes by, as every request Vite serves does; returns 1 so the loop is kept. */
+/** A GET passing the doctor's routes by, as every page Vite serves does; returns 1 so the loop is kept. */
 function passRoutes(req: IncomingMessage, iterations: number): number {
   let passed = 0
   const next = () => {
@@ -108,42 +106,14 @@ function passRoutes(req: IncomingMessage, iterations: number): number {
   return passed === iterations ? 0 : 1
 }
 
-/**
- * The plugin's whole path on a module request, in ns: its own code (classifying the request, passing its
- * routes by) and what its place on Vite's path costs Vite (a second `request` listener, one more connect layer).
- */
-export interface OwnCost {
-  classifyNs: number
-  routesNs: number
-  listenerNs: number
-  layerNs: number
-}
-
-type Handle = (req: IncomingMessage, res: ServerResponse, next: () => void) => void
-interface ConnectApp {
-  stack: Array<{ route: string; handle: Handle }>
-  handle: (req: IncomingMessage, res: ServerResponse, out: () => void) => void
-}
-
-/** `count` layers that pass every request on, then one that ends it, as Vite's last middleware does. */
-function passingLayers(count: number, end: () => void): ConnectApp['stack'] {
-  const pass: Handle = (_req, _res, next) => next()
-  return [...Array.from({ length: count }, () => ({ route: '', handle: pass })), { route: '', handle: end }]
-}
-
-export async function micro(): Promise<OwnCost> {
+export function micro(): void {
   printHeader("The plugin's own code per request (micro)", [
     `process.hrtime.bigint around a tight loop; ~100 ms warm-up, then ${ROUNDS} rounds of ~${ROUND_TARGET_NS / 1e6} ms each;`,
-    'median ns per call. Requests are real http.IncomingMessage objects with browser-like headers. The last rows',
-    "are Vite's own dispatch with and without the plugin's place on it: Node's request event, and Vite's connect",
-    "app with as many layers as Vite's, and one more.",
+    'median ns per call. Requests are real http.IncomingMessage objects with browser-like headers. The classifier',
+    "runs on every request Vite serves; the routes only on what Vite's own middlewares pass on (pages, POSTs).",
   ])
   const rows: string[][] = []
-  const timed = (
-    name: string,
-    run: (n: number) => number,
-    outcome = (result: number): string => (result === 0 ? 'none' : 'event'),
-  ): number => {
+  const timed = (name: string, run: (n: number) => number): void => {
     const { perCallNs, iterations, result } = timeCalls(run, ROUNDS, ROUND_TARGET_NS, MAX_ITERATIONS)
     rows.push([
       name,
@@ -151,52 +121,14 @@ export async function micro(): Promise<OwnCost> {
       fixed(Math.min(...perCallNs)),
       fixed(Math.max(...perCallNs)),
       iterations.toLocaleString('en-US'),
-      outcome(result),
+      result === 0 ? 'none' : 'event',
     ])
-    return median(perCallNs)
   }
-  const costs = cases.map(({ name, req }) => timed(`classifyRequest: ${name}`, (n) => loop(req, n)))
-  const moduleRequest = cases[0]?.req
-  if (!moduleRequest) throw new Error('no module request case')
-  const routesNs = timed('routes passed by: module GET', (n) => passRoutes(moduleRequest, n))
-
-  const res = new ServerResponse(moduleRequest)
-  let handled = 0
-  const end = () => {
-    handled++
-  }
-  const dispatch = (emitter: EventEmitter) => (n: number) => {
-    for (let i = 0; i < n; i++) emitter.emit('request', moduleRequest, res)
-    return 0
-  }
-  const alone = new EventEmitter().on('request', end)
-  const observed = new EventEmitter().on('request', end).prependListener('request', () => {})
-  const dispatched = () => '–'
-  const listenerNs =
-    timed('request event: 2 listeners', dispatch(observed), dispatched) -
-    timed('request event: 1 listener (Vite alone)', dispatch(alone), dispatched)
-
-  const server = await createServer({ configFile: false, logLevel: 'silent', server: { middlewareMode: true } })
-  try {
-    const app = server.middlewares as unknown as ConnectApp
-    const viteLayers = app.stack.length
-    const through = (layers: number) => {
-      const stack = passingLayers(layers, end)
-      return (n: number) => {
-        app.stack = stack
-        for (let i = 0; i < n; i++) app.handle(moduleRequest, res, end)
-        return 0
-      }
-    }
-    const layerNs =
-      timed(`connect: ${viteLayers + 1} layers`, through(viteLayers + 1), dispatched) -
-      timed(`connect: ${viteLayers} layers (Vite's)`, through(viteLayers), dispatched)
-    printTable(['request', 'median ns', 'min ns', 'max ns', 'calls/round', 'result'], rows)
-    if (handled === 0) throw new Error('nothing was dispatched')
-    return { classifyNs: costs[0] ?? Number.NaN, routesNs, listenerNs, layerNs }
-  } finally {
-    await server.close()
-  }
+  for (const { name, req } of cases) timed(`classifyRequest: ${name}`, (n) => loop(req, n))
+  const page = cases.find((entry) => entry.name.startsWith('page load'))?.req
+  if (!page) throw new Error('no page request case')
+  timed('routes passed by: page GET', (n) => passRoutes(page, n))
+  printTable(['request', 'median ns', 'min ns', 'max ns', 'calls/round', 'result'], rows)
 }
 
 interface Kind {
@@ -431,6 +363,6 @@ export function printRequestRatios(figures: readonly RequestRatio[]): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await micro()
+  micro()
   printRequestRatios(await measureRequestRatios())
 }

@@ -10,6 +10,11 @@ export interface ServerProcess {
   startupMs: number
   /** The CPU time (user and system) the process has used so far, in µs. */
   cpuUs: () => Promise<number>
+  /**
+   * Alternating only: the median time a request took in each role (alone, control, with the plugin) since
+   * the last call, in ns (see alternating.ts).
+   */
+  roleMediansNs: () => Promise<number[]>
   stop: () => Promise<void>
 }
 
@@ -43,7 +48,7 @@ function serveEntry(): Promise<string> {
 }
 
 /** A dev server in a child process of its own (see serve.ts), serving `root`. */
-export async function serverProcess(root: string, variant: 'with' | 'without'): Promise<ServerProcess> {
+export async function serverProcess(root: string, variant: 'with' | 'without' | 'alternating'): Promise<ServerProcess> {
   // No execArgv: a child inherits its parent's, and with them tsx's loader.
   const child = fork(await serveEntry(), [root, variant, pluginEntry], { execArgv: [], stdio: 'inherit' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -51,13 +56,17 @@ export async function serverProcess(root: string, variant: 'with' | 'without'): 
     child.kill()
     await exited
   }
-  const cpuUs = () =>
-    new Promise<number>((resolve) => {
-      child.once('message', (message) => resolve((message as { cpuUs: number }).cpuUs))
-      child.send('cpu')
+  const ask = <T>(question: string, answer: (message: never) => T) =>
+    new Promise<T>((resolve) => {
+      child.once('message', (message) => resolve(answer(message as never)))
+      child.send(question)
     })
+  const cpuUs = () => ask('cpu', (message: { cpuUs: number }) => message.cpuUs)
+  const roleMediansNs = () => ask('roles', (message: { medianNs: number[] }) => message.medianNs)
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ ...(message as { port: number; startupMs: number }), cpuUs, stop }))
+    child.once('message', (message) =>
+      resolve({ ...(message as { port: number; startupMs: number }), cpuUs, roleMediansNs, stop }),
+    )
     child.once('error', reject)
     void exited.then(() => reject(new Error(`the ${variant} server exited before it listened`)))
   })

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ClientConfig } from './client/protocol.js'
 import { DOCTOR_MODULE, HMR_PROTOCOL, PAGE_QUERY, RAN_FLAG, SECRET_HEADER } from './client/protocol.js'
 import { boundaryMap } from './client-map.js'
+import { arrivedUrl } from './parse-url.js'
 
 /** Vite's browser client, whichever package manager laid it out (or aliased the package's folder). */
 export const VITE_CLIENT_ID = /[/\\]dist[/\\]client[/\\]client\.mjs(?:\?|$)/
@@ -27,7 +28,7 @@ const DOCTOR_PATH = `/@vite/${DOCTOR_MODULE}`
  * in a reload loop: healthy pages never ask for it. Only GET of that one file name under `@vite/`.
  */
 export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  const url = req.url ?? ''
+  const url = arrivedUrl(req)
   const queryStart = url.indexOf('?')
   if (req.method !== 'GET' || !(queryStart === -1 ? url : url.slice(0, queryStart)).endsWith(DOCTOR_PATH)) {
     next()

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+
 /**
  * A URL from untrusted text, or null: headers, reports and configs all hold strings that may not parse,
  * and none of them may throw on the request path. (`URL.parse` needs Node 22.)
@@ -15,4 +17,13 @@ export function parseUrl(value: string | null | undefined): URL | null {
 export function effectivePort(url: URL): number {
   if (url.port) return Number(url.port)
   return url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80
+}
+
+/**
+ * A request's URL as it reached Vite's middlewares. The doctor's routes run after Vite's own, which may have
+ * rewritten `req.url` by then (the base cut off, the SPA fallback's `/index.html`); connect keeps the
+ * original in `originalUrl`.
+ */
+export function arrivedUrl(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'
 }

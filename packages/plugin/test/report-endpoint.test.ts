@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { createServer, type Logger, type ViteDevServer, version as viteVersion } from 'vite'
+import { createServer, type Logger, type Plugin, type ViteDevServer, version as viteVersion } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
 import { hmrDoctor } from '../dist/index.js'
@@ -27,7 +27,14 @@ interface RunningVite {
   close(): Promise<void>
 }
 
-async function startVite(): Promise<RunningVite> {
+interface ViteSetup {
+  base?: string
+  appType?: 'spa' | 'custom'
+  /** Plugins listed before the doctor, as a framework's usually are. */
+  before?: Plugin[]
+}
+
+async function startVite({ base = '/', appType = 'spa', before = [] }: ViteSetup = {}): Promise<RunningVite> {
   const root = mkdtempSync(join(tmpdir(), 'hmr-doctor-endpoint-'))
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>fixture</title><p>fixture</p>\n')
   const logged: string[] = []
@@ -54,13 +61,15 @@ async function startVite(): Promise<RunningVite> {
       root,
       logLevel: 'silent',
       customLogger,
+      base,
+      appType,
       server: { port: 0, host: '127.0.0.1' },
-      plugins: [hmrDoctor()],
+      plugins: [...before, hmrDoctor()],
     })
     await server.listen()
     const address = server.httpServer?.address()
     if (!address || typeof address === 'string') throw new Error(`Vite is not listening on a port: ${address}`)
-    const origin = `http://127.0.0.1:${address.port}`
+    const origin = `http://127.0.0.1:${address.port}${base.slice(0, -1)}`
     const client = await (await fetch(`${origin}/@vite/client`)).text()
     const secret = /"secret":"([^"]+)"/.exec(client)?.[1]
     if (!secret) throw new Error('no secret in the snippet served with /@vite/client')
@@ -120,6 +129,43 @@ function postChunked(vite: RunningVite, chunks: string[]): Promise<{ status: num
     request.end()
   })
 }
+
+/** A framework's page handler: mounted after Vite's middlewares, it answers everything that reaches it. */
+const catchAll: Plugin = {
+  name: 'catch-all',
+  configureServer(server) {
+    return () => {
+      server.middlewares.use((_req, res) => {
+        res.statusCode = 404
+        res.end('the framework has no such page')
+      })
+    }
+  },
+}
+
+describe('the routes behind whatever Vite and a framework do with a URL first', () => {
+  test.each([
+    { base: '/', appType: 'spa', framework: 'none' },
+    { base: '/app/', appType: 'spa', framework: 'none' },
+    { base: '/', appType: 'custom', framework: 'none' },
+    { base: '/app/', appType: 'custom', framework: 'none' },
+    { base: '/', appType: 'custom', framework: 'a catch-all', before: [catchAll] },
+    { base: '/app/', appType: 'spa', framework: 'a catch-all', before: [catchAll] },
+  ] as const)('base $base, appType $appType, framework: $framework', async (setup) => {
+    const vite = await startVite({ ...setup, before: [...(setup.before ?? [])] })
+    try {
+      // As Chromium's import() asks for it: Accept */*, which Vite's SPA fallback rewrites to /index.html.
+      const module = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`, { headers: { accept: '*/*' } })
+      expect(module.status).toBe(200)
+      expect(await module.text()).toMatch(/export\s*\{[^}]*\bstart\b/)
+      const report = await post(vite, VALID_REPORT)
+      expect(report.status).toBe(200)
+      expect(await report.json()).toHaveProperty('messages')
+    } finally {
+      await vite.close()
+    }
+  })
+})
 
 describe('the report endpoint on a real Vite dev server', () => {
   let vite: RunningVite

@@ -1,7 +1,12 @@
-import type { IncomingMessage } from 'node:http'
-import { expect, test } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http, { type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer, type ViteDevServer } from 'vite'
+import { afterEach, describe, expect, test } from 'vitest'
 import type { RequestScope } from '../src/evidence/server-observer.js'
-import { classifyRequest } from '../src/evidence/server-observer.js'
+import { classifyRequest, observeServer } from '../src/evidence/server-observer.js'
 import type { ServerEvent } from '../src/evidence/types.js'
 import { createHostCheck } from '../src/host-check.js'
 
@@ -241,4 +246,112 @@ test.each<{ name: string; url: string; scope?: RequestScope; vouched: boolean }>
     ['Sec-WebSocket-Protocol', 'vite-hmr'],
   ])
   expect(classifyRequest(req, scope, () => 1)?.request.vouched).toBe(vouched)
+})
+
+// A server without a token (Vite before 5.4.12): nothing here depends on one.
+const wired: RequestScope = { ...root, token: undefined }
+
+/** What a proxy that drops `Upgrade` forwards of Vite's handshake: a plain GET with the socket's headers. */
+const flattened = {
+  'sec-websocket-key': KEY,
+  'sec-websocket-version': '13',
+  'sec-websocket-protocol': 'vite-hmr',
+}
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A Vite dev server, on its own HTTP server or mounted in a plain Node one (middleware mode), and its origin. */
+async function start(middlewareMode: boolean): Promise<{ vite: ViteDevServer; origin: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'hmr-doctor-observer-'))
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>fixture</title>\n')
+  writeFileSync(join(root, 'main.js'), 'export const answer = 42\n')
+  const vite = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    appType: middlewareMode ? 'custom' : 'spa',
+    server: middlewareMode ? { middlewareMode: true, ws: false } : { host: '127.0.0.1', port: 0 },
+  })
+  let host: http.Server | undefined
+  cleanups.push(async () => {
+    host?.close()
+    await vite.close()
+    rmSync(root, { recursive: true, force: true })
+  })
+  if (!middlewareMode) {
+    await vite.listen()
+    const address = vite.httpServer?.address()
+    if (!address || typeof address === 'string') throw new Error('Vite is not listening on a port')
+    return { vite, origin: `http://127.0.0.1:${address.port}` }
+  }
+  // A framework's server: Vite's middlewares first, then its own 404.
+  const app = http.createServer((req, res) =>
+    vite.middlewares(req, res, () => {
+      res.statusCode = 404
+      res.end()
+    }),
+  )
+  host = app
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+  return { vite, origin: `http://127.0.0.1:${(app.address() as AddressInfo).port}` }
+}
+
+/** Every event the observer reports for `vite`, errors ignored. */
+function observe(vite: ViteDevServer): { events: ServerEvent[]; stop: () => void } {
+  const events: ServerEvent[] = []
+  const stop = observeServer(
+    vite,
+    wired,
+    (event) => events.push(event),
+    () => {},
+  )
+  return { events, stop }
+}
+
+describe.each([
+  { mode: "Vite's own server", middlewareMode: false },
+  { mode: 'middleware mode', middlewareMode: true },
+])('what reaches Vite, $mode', ({ middlewareMode }) => {
+  test('a flattened handshake is seen before Vite answers it; a module request is not an event', async () => {
+    const { vite, origin } = await start(middlewareMode)
+    const { events, stop } = observe(vite)
+    cleanups.push(async () => stop())
+    const module = await fetch(`${origin}/main.js`, { headers: { 'sec-fetch-dest': 'script' } })
+    expect(module.status).toBe(200)
+    expect(await module.text()).toContain('answer = 42')
+    expect(events).toEqual([])
+    await fetch(`${origin}/?token=abc`, { headers: flattened })
+    expect(events.map((event) => [event.kind, event.request.path])).toEqual([['stripped-handshake', '/']])
+  })
+
+  test('once stopped, nothing more is seen, and Vite serves as before', async () => {
+    const { vite, origin } = await start(middlewareMode)
+    const handle = vite.middlewares.handle
+    const { events, stop } = observe(vite)
+    stop()
+    expect(vite.middlewares.handle).toBe(handle)
+    await fetch(`${origin}/`, { headers: flattened })
+    expect(events).toEqual([])
+    expect((await fetch(`${origin}/main.js`)).status).toBe(200)
+  })
+
+  test('a bug in the observer is handed to the error sink, and the request is still served', async () => {
+    const { vite, origin } = await start(middlewareMode)
+    const errors: string[] = []
+    const stop = observeServer(
+      vite,
+      wired,
+      () => {
+        throw new Error('observer bug')
+      },
+      (where, error) => errors.push(`${where}: ${(error as Error).message}`),
+    )
+    cleanups.push(async () => stop())
+    const response = await fetch(`${origin}/`, { headers: flattened })
+    expect(response.status).not.toBe(500)
+    expect(errors).toEqual(['the request observer: observer bug'])
+  })
 })

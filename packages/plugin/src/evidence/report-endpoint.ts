@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { REPORT_PARAM, SECRET_HEADER } from '../client/protocol.js'
 import type { ErrorSink } from '../errors.js'
+import { arrivedUrl } from '../parse-url.js'
 import { MAX_REPORT_BYTES, parseClientReport, parsePageReport, reportKind } from './client-report.js'
 import { fingerprintProxy } from './proxy-kind.js'
 import { createRateLimits } from './rate-limit.js'
@@ -122,7 +123,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
       next()
       return
     }
-    const url = req.url ?? '/'
+    const url = arrivedUrl(req)
     const queryStart = url.indexOf('?')
     const path = queryStart === -1 ? url : url.slice(0, queryStart)
     const kind = queryStart === -1 ? null : new URLSearchParams(url.slice(queryStart + 1)).get(REPORT_PARAM)
