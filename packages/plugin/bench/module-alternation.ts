@@ -80,12 +80,12 @@ export function printModuleAlternation(figure: ModuleAlternation): void {
   printHeader('A JS module request, alone and with the plugin in turn, in one server (alternating)', [
     "One dev server with the plugin; each request is served in turn as Vite alone (Node's request event to",
     "Vite's app, over Vite's middleware stack without the plugin's layers), as Vite alone again (the A/A control),",
-    "and with the plugin (every listener and layer it added), all six orders by turns. Each request's time is",
-    "Node's, from its start to its response's finish. " +
-      `${figure.sessions} sessions of a fresh process, ${BLOCKS} blocks of ${PER_BLOCK} requests each`,
-    `after ${WARMUP} to warm up; a role's figure is the mean of its block medians. Shown is the ratio's mean over`,
-    "sessions with a 95 % Student's t interval. Judged against the goal as the CPU figures are; the time a request",
-    'takes in Vite is less than the CPU time it costs the server, so the share is if anything overstated.',
+    'and with the plugin (the listeners, the app entry and the layers it put on the path), all six orders by',
+    "turns. Each request's time is Node's, from its start to its response's finish. " +
+      `${figure.sessions} sessions of a fresh process,`,
+    `${BLOCKS} blocks of ${PER_BLOCK} requests each after ${WARMUP} to warm up; a role's figure is the mean of its block medians.`,
+    "Shown is the ratio's mean over sessions with a 95 % Student's t interval, judged as the CPU figures are: the",
+    'time a request takes in Vite is less than the CPU time it costs the server, so the share is if anything overstated.',
   ])
   printTable(
     ['request', 'alone ns', 'control ns', 'with ns', 'with − alone', 'A/A control [95 %]', 'with plugin [95 %]'],
