@@ -37,9 +37,10 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
   // With the WebSocket server turned off there is no socket to doctor, and a missing one is no symptom.
   let socketsOff = false
   let directFallback = true
-  // What stops the doctor with the server: the HTTP server's close, or (middleware mode) the plugin
-  // container's, whichever comes first.
-  let stop = () => {}
+  // What stops the doctor of each server in middleware mode, where the close of its plugin container is the
+  // only sign (with its own HTTP server, that server's close stops it). A restart makes the new server before
+  // it closes the old one, and may reuse this plugin: containers close in the order their servers were made.
+  const containerStops: Array<() => void> = []
   // Made once: Vite asks for them on every page it serves (it caches no HTML), and reads them, never changes them.
   const beacon = pageBeacon(secret)
   const beaconHtml = `<script type="module">${beacon}</script>`
@@ -107,12 +108,13 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
           onReport: (report) => doctor.report(report),
           onPage: (page) => doctor.page(page),
         })
-        stop = () => {
+        const stop = () => {
           stopObserving()
           doctor.close()
           keepalive.close()
         }
-        server.httpServer?.once('close', () => stop())
+        if (server.httpServer) server.httpServer.once('close', stop)
+        else containerStops.push(stop)
         // After Vite's own middlewares: every module, the client and static files are answered before they
         // get here, so the routes cost those requests nothing (in front of Vite, one more layer cost a module
         // request about 1 % of Vite's time). Only what Vite passes on arrives: pages, POSTs, unknown URLs.
@@ -124,7 +126,9 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
       },
     },
     buildEnd() {
-      stop()
+      // Vite 6 and later close a container per environment: the client's stands for its server.
+      const environment = (this as { environment?: { name: string } }).environment
+      if (environment === undefined || environment.name === 'client') containerStops.shift()?.()
     },
     transformIndexHtml(html) {
       if (socketsOff) return

@@ -20,9 +20,10 @@ export function effectivePort(url: URL): number {
 }
 
 /**
- * A request's URL as it reached Vite's middlewares. The doctor's routes run after Vite's own, which may have
- * rewritten `req.url` by then (the base cut off, the SPA fallback's `/index.html`); connect keeps the
- * original in `originalUrl`.
+ * A request's URL as it reached the server. The doctor's routes run after Vite's own middlewares, which may
+ * have rewritten `req.url` by then (the base cut off, the SPA fallback's `/index.html`); connect keeps the
+ * original in `originalUrl`, and so does a framework's Express or h3 in front of Vite (before it cuts a
+ * mount path).
  */
 export function arrivedUrl(req: IncomingMessage): string {
   return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'

@@ -3,12 +3,13 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { createServer, type Logger, type Plugin, type ViteDevServer, version as viteVersion } from 'vite'
+import { createServer, type Plugin, type ViteDevServer, version as viteVersion } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
 import { hmrDoctor } from '../dist/index.js'
 import { REPORT_QUERY, SECRET_HEADER } from '../src/client/protocol.js'
 import { hmrConfigKeyFor } from '../src/vite-facts.js'
+import { recordingLogger } from './recording-logger.js'
 
 /** The socket options' key the Vite under test wants (`server.ws` from 8.1, `server.hmr` before). */
 const KEY = hmrConfigKeyFor(viteVersion)
@@ -37,19 +38,7 @@ interface ViteSetup {
 async function startVite({ base = '/', appType = 'spa', before = [] }: ViteSetup = {}): Promise<RunningVite> {
   const root = mkdtempSync(join(tmpdir(), 'hmr-doctor-endpoint-'))
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>fixture</title><p>fixture</p>\n')
-  const logged: string[] = []
-  const record = (message: string): void => {
-    logged.push(message)
-  }
-  const customLogger: Logger = {
-    hasWarned: false,
-    info: record,
-    warn: record,
-    warnOnce: record,
-    error: record,
-    clearScreen: () => {},
-    hasErrorLogged: () => false,
-  }
+  const { customLogger, logged } = recordingLogger()
   let server: ViteDevServer | undefined
   const close = async (): Promise<void> => {
     await server?.close()

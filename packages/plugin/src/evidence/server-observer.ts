@@ -63,11 +63,11 @@ export function classifyRequest(req: IncomingMessage, scope: RequestScope, clock
 }
 
 /**
- * Watches what reaches Vite without changing how Vite routes it: every request as it enters Vite's
- * middlewares, before any of them (with or without Vite's own HTTP server); an `upgrade` listener only beside
- * Vite's own (where there is none, adding one would make Node hold plain requests that Vite answers today);
- * and Vite's socket `connection` event. A bug in here is logged, never thrown at Vite. Returns what stops
- * the observation, and hands Vite's middlewares back as they were.
+ * Watches what reaches Vite without changing how Vite routes it: every request as it enters Vite's app,
+ * before any middleware (in middleware mode, where Vite's own early middlewares let it through); an
+ * `upgrade` listener only beside Vite's own (where there is none, adding one would make Node hold plain
+ * requests that Vite answers today); and Vite's socket `connection` event. A bug in here is logged, never
+ * thrown at Vite. Returns what stops the observation, and hands Vite's app back as it was.
  */
 export function observeServer(
   server: ViteDevServer,
@@ -84,19 +84,25 @@ export function observeServer(
       errors('the request observer', error)
     }
   }
-  // Around the app's entry rather than as a second `request` listener or a first middleware: timed in one
-  // server serving each module request in turn with and without (bench/module-alternation.ts), a second
-  // listener cost about 2 % of Vite's time on the request, a middleware about 1 %, a call here a few tenths.
-  const app = server.middlewares
-  const handle = app.handle
   let observing = true
-  const observed: typeof handle = function (this: unknown, req, res, next) {
-    if (observing) onRequest(req)
-    return handle.call(this, req, res, next)
-  }
-  app.handle = observed
+  let unobserve = () => {}
   const httpServer = server.httpServer
   if (httpServer) {
+    // Around the entry of the app Vite's server calls, not as a second `request` listener or a first
+    // middleware: served in turn with and without (bench/module-alternation.ts), a second listener cost a
+    // module request about 2 % of Vite's time on it, a middleware about 1 %, this call a few tenths. A
+    // restart gives the new server an app of its own, wrapped by its own doctor.
+    const app = server.middlewares
+    const handle = app.handle
+    const observed: typeof handle = function (this: unknown, req, res, next) {
+      if (observing) onRequest(req)
+      return handle.call(this, req, res, next)
+    }
+    app.handle = observed
+    // Unless something wrapped it since: then what that calls stays as it is, and this only stops observing.
+    unobserve = () => {
+      if (app.handle === observed) app.handle = handle
+    }
     if (httpServer.listenerCount('upgrade') > 0) {
       httpServer.prependListener(
         'upgrade',
@@ -107,13 +113,19 @@ export function observeServer(
         }),
       )
     }
+  } else {
+    // Middleware mode: the framework's server holds Vite's first app, and a restart hands that app the new
+    // server's middleware stack, so only a middleware goes on seeing requests after one.
+    server.middlewares.use((req, _res, next) => {
+      if (observing) onRequest(req)
+      next()
+    })
   }
   const stopHmrServer = scope.hmrServerPort === null ? () => {} : observeHmrServer(scope, onEvent, errors)
   const stop = () => {
     observing = false
     stopHmrServer()
-    // Unless something wrapped it since: then what it calls stays as it is, and only stops observing.
-    if (app.handle === observed) app.handle = handle
+    unobserve()
   }
   server.ws.on(
     'connection',
