@@ -7,7 +7,7 @@ import { createServer, type Plugin, type ViteDevServer, version as viteVersion }
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
 import { hmrDoctor } from '../dist/index.js'
-import { REPORT_QUERY, SECRET_HEADER } from '../src/client/protocol.js'
+import { PAGE_QUERY, REPORT_QUERY, SECRET_HEADER } from '../src/client/protocol.js'
 import { hmrConfigKeyFor } from '../src/vite-facts.js'
 import { recordingLogger } from './recording-logger.js'
 
@@ -154,6 +154,22 @@ describe('the routes behind whatever Vite and a framework do with a URL first', 
       await vite.close()
     }
   })
+})
+
+test('a page report under a base is taken where it arrived, base and all: no proxy cut a prefix', async () => {
+  const vite = await startVite({ base: '/app/' })
+  try {
+    const page = `${vite.origin}/deep/page`
+    const response = await fetch(`${page}?${PAGE_QUERY}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(page).origin, [SECRET_HEADER]: vite.secret },
+      body: JSON.stringify({ pageUrl: page }),
+    })
+    const { messages } = (await response.json()) as { messages: Array<{ lines: string[] }> }
+    expect(messages.flatMap((message) => message.lines).join('\n')).toContain('arrived at Vite as /app/deep/page')
+  } finally {
+    await vite.close()
+  }
 })
 
 describe('the report endpoint on a real Vite dev server', () => {
