@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { expect, test } from 'vitest'
+import type { BrowserContext } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
 import {
+  BROWSER_MODES,
+  expectHmrApplies,
   freePort,
   localizeDockerConf,
   nginxShell,
   openPage,
   PROXY_HOST,
-  pasteNginxFix,
+  pasteNginxHostFix,
   printedBlocks,
   startNginx,
   testNginxConfig,
@@ -19,28 +22,62 @@ const read = (path: string) => readFileSync(new URL(path, dockerDir), 'utf8')
 const withoutLeadingComments = (conf: string) => conf.replace(/^(#.*\n)+/, '')
 const confs = readdirSync(new URL('nginx/', dockerDir)).filter((name) => name.endsWith('.conf'))
 
+/** The compose service Vite runs as: nginx dials it by this name, and sends it as Host. */
+const SERVICE = 'vite'
+const REFUSED = `[hmr-doctor] Vite's host check refuses "${SERVICE}", the name nginx dials Vite by`
+
 const scenario = useScenario()
 
 test.each(confs)('docker/nginx/%s passes nginx -t', async (name) => {
-  // `vite` resolves only inside compose's network: the test copy points at a loopback address instead.
+  // A syntax check only: `vite` resolves inside compose's network, so this copy points at an address.
   const local = localizeDockerConf(read(`nginx/${name}`), { listen: '127.0.0.1:8080', upstream: '127.0.0.1:5173' })
   await expect(testNginxConfig(nginxShell(local))).resolves.toContain('test is successful')
 })
 
-test('fixed.conf is broken.conf with exactly the lines the doctor prints for it', async () => {
-  const vite = await scenario.vite()
-  const port = await freePort(PROXY_HOST)
-  const local = { listen: `${PROXY_HOST}:${port}`, upstream: `${vite.host}:${vite.port}` }
-  const broken = read('nginx/broken.conf')
-  const nginx = await startNginx(nginxShell(localizeDockerConf(broken, local)), { host: PROXY_HOST, port })
-  scenario.defer(() => nginx.stop())
-  const context = await scenario.context('proxy-only')
+/** The status of every response from `origin`, by path (the latest wins). */
+function statusesFrom(context: BrowserContext, origin: string): Map<string, number> {
+  const statuses = new Map<string, number>()
+  context.on('response', (response) => {
+    const url = new URL(response.url())
+    if (url.origin === origin) statuses.set(url.pathname, response.status())
+  })
+  return statuses
+}
 
-  await openPage(context, `http://${PROXY_HOST}:${port}/`)
-  const output = await scenario.diagnosis(vite, 'nginx, inside the server {} that proxies Vite')
-  // The doctor names the upstream as nginx sent it; in compose that is `vite:5173`.
-  const pasted = pasteNginxFix(broken, printedBlocks(output)).replaceAll(local.upstream, 'vite:5173')
-  expect(withoutLeadingComments(pasted)).toBe(withoutLeadingComments(read('nginx/fixed.conf')))
+describe.each(BROWSER_MODES)('the compose layout, nginx dialling Vite by its service name, %s browser', (mode) => {
+  test("the doctor's printed fix, pasted verbatim, makes every request work, and fixed.conf is the result", async () => {
+    const vite = await scenario.vite()
+    const port = await freePort(PROXY_HOST)
+    // Only the ports differ from compose (the suite takes free ones): nginx resolves `vite` and sends it as Host.
+    const local = { listen: `${PROXY_HOST}:${port}`, upstream: `${SERVICE}:${vite.port}` }
+    const broken = read('nginx/broken.conf')
+    const nginx = await startNginx(
+      nginxShell(localizeDockerConf(broken, local)),
+      { host: PROXY_HOST, port },
+      { hosts: { [SERVICE]: vite.host } },
+    )
+    scenario.defer(() => nginx.stop())
+    const context = await scenario.context(mode)
+    const origin = `http://${PROXY_HOST}:${port}`
+    const statuses = statusesFrom(context, origin)
+
+    await openPage(context, `${origin}/`)
+    expect(statuses.get('/')).toBe(403)
+    const output = await scenario.diagnosis(vite, REFUSED)
+    expect(output).toContain(`seen: GET / with Host: ${SERVICE}:${vite.port}`)
+
+    const fixed = pasteNginxHostFix(broken, printedBlocks(output))
+    await nginx.restart(nginxShell(localizeDockerConf(fixed, local)))
+    statuses.clear()
+    const page = await openPage(context, `${origin}/`)
+    await expectHmrApplies(page, vite)
+    expect(Object.fromEntries(statuses)).toMatchObject({ '/': 200, '/@vite/client': 200, '/src/main.ts': 200 })
+    for (const [path, status] of statuses) expect(status, path).toBeLessThan(400)
+    expect(page.console.join('\n')).not.toMatch(
+      /WebSocket connection to .* failed|Direct websocket connection fallback/,
+    )
+    expect(withoutLeadingComments(fixed)).toBe(withoutLeadingComments(read('nginx/fixed.conf')))
+  })
 })
 
 test('compose.yaml is valid and wires the playground to both nginx configs', () => {

@@ -93,8 +93,48 @@ export async function testNginxConfig(config: string): Promise<string> {
   }
 }
 
-/** Starts nginx in the foreground from `config` in a fresh temp prefix; waits until it accepts connections. */
-export async function startNginx(config: string, listen: { host: string; port: number }): Promise<RunningNginx> {
+/**
+ * The command that runs nginx with `args`; with `hosts` (name → address), in a private mount namespace whose
+ * /etc/hosts maps them, so a `proxy_pass http://vite:…` resolves as in compose and nginx sends its real Host.
+ */
+function nginxCommand(
+  dir: string,
+  args: string[],
+  hosts?: Record<string, string>,
+): { command: string; args: string[] } {
+  if (!hosts) return { command: NGINX, args }
+  const file = join(dir, 'hosts')
+  writeFileSync(
+    file,
+    Object.entries(hosts)
+      .map(([name, address]) => `${address} ${name}\n`)
+      .join(''),
+  )
+  return {
+    command: 'unshare',
+    args: [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount --bind "$0" /etc/hosts && exec "$@"',
+      file,
+      NGINX,
+      ...args,
+    ],
+  }
+}
+
+/**
+ * Starts nginx in the foreground from `config` in a fresh temp prefix; waits until it accepts connections.
+ * `hosts` names upstreams for it alone (needs root, as the Docker demo does).
+ */
+export async function startNginx(
+  config: string,
+  listen: { host: string; port: number },
+  options: { hosts?: Record<string, string> } = {},
+): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'hmr-doctor-nginx-'))
   mkdirSync(join(dir, 'tmp'), { recursive: true })
   // Workers drop root to `nobody`, which must still write proxy buffers.
@@ -109,8 +149,7 @@ export async function startNginx(config: string, listen: { host: string; port: n
   }
   const server = foreground({
     name: 'nginx',
-    command: NGINX,
-    args: ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'],
+    ...nginxCommand(dir, ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'], options.hosts),
     listen,
     diagnostics: readErrorLog,
   })

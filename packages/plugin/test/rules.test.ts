@@ -130,6 +130,34 @@ describe('host-rejected', () => {
       },
     },
     {
+      // nginx's default Host is `$proxy_host`: the compose layout's `proxy_pass http://vite:5173`.
+      name: 'refused pages from nginx whose Host carries the port they arrived on: the name nginx dialled',
+      events: [page('host-blocked', 1000, { host: 'vite:5173', proxy: 'nginx', localPort: 5173 })],
+      expected: {
+        cause: 'host-rejected',
+        via: 'upstream',
+        request: pageRequest(1000, { host: 'vite:5173', proxy: 'nginx', localPort: 5173 }),
+        hostname: 'vite',
+        verified: false,
+      },
+    },
+    ...[
+      { why: 'no proxy recognised', host: 'vite:5173', proxy: 'unknown', localPort: 5173 },
+      { why: 'another port than the one it arrived on', host: 'vite:8080', proxy: 'nginx', localPort: 5173 },
+      { why: 'no port', host: 'vite', proxy: 'nginx', localPort: 5173 },
+      { why: 'an unknown arrival port', host: 'vite:5173', proxy: 'nginx', localPort: null },
+    ].map(({ why, ...request }) => ({
+      name: `a refused page with ${why} is a name as seen, not the proxy's upstream`,
+      events: [page('host-blocked', 1000, request as Partial<RequestSnapshot>)],
+      expected: {
+        cause: 'host-rejected' as const,
+        via: 'page' as const,
+        request: pageRequest(1000, request as Partial<RequestSnapshot>),
+        hostname: 'vite',
+        verified: false,
+      },
+    })),
+    {
       name: "a host outside the allowedHosts list (a suffix entry doesn't cover a look-alike)",
       events: [handshake(1000, { host: 'badexample.com' })],
       facts: viteFacts({ allowedHosts: ['.example.com'] }),

@@ -97,7 +97,8 @@ type FindingBody =
   /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */
   | {
       cause: 'host-rejected'
-      via: 'page' | 'handshake'
+      /** `upstream`: refused page requests whose Host is the name and port the proxy dialled Vite by. */
+      via: 'page' | 'handshake' | 'upstream'
       request: RequestSnapshot
       hostname: string
       /**

@@ -24,6 +24,16 @@ function mostAsked(requests: readonly RequestSnapshot[]): RequestSnapshot | unde
 }
 
 /**
+ * A proxy that names its upstream in the Host (nginx's and Apache's default) sends the name and port it
+ * dialled: a Host carrying the very port the request arrived on, from a recognised proxy, is that name
+ * (`vite:5173` in Docker), not one a browser asked the proxy for.
+ */
+function dialledByName(request: RequestSnapshot): boolean {
+  const port = /:(\d+)$/.exec(request.host ?? '')?.[1]
+  return request.proxy !== 'unknown' && port !== undefined && Number(port) === request.localPort
+}
+
+/**
  * A Host that Vite's check refuses: page requests (which Vite answers 403 without a log line) or an HMR
  * handshake on the right path (which Vite answers 400, silently). The WebSocket check runs even over https.
  * Only names that could be allowed as they are count: anything else is no proxy setup, and not worth a fix.
@@ -50,5 +60,11 @@ export const hostRejected: Rule = (evidence, { facts }) => {
     eventsOf(evidence, 'host-blocked').filter((request) => isPlainHostname(hostnameOf(request.host ?? ''))),
   )
   if (!page?.host) return null
-  return { cause: 'host-rejected', via: 'page', request: page, hostname: hostnameOf(page.host), verified: false }
+  return {
+    cause: 'host-rejected',
+    via: dialledByName(page) ? 'upstream' : 'page',
+    request: page,
+    hostname: hostnameOf(page.host),
+    verified: false,
+  }
 }

@@ -137,4 +137,7 @@ export const apache: ProxySyntax = {
       }
     )
   },
+  forwardHost() {
+    return null
+  },
 }

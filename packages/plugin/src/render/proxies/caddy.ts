@@ -96,4 +96,7 @@ handle @vite_hmr {
       "read_timeout is how long Caddy waits for the next read from Vite, an idle HMR socket's included; without one Caddy keeps it open.",
     )
   },
+  forwardHost() {
+    return null
+  },
 }

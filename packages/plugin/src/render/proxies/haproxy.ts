@@ -91,4 +91,7 @@ export const haproxy: ProxySyntax = {
       forwardsHost: false,
     }
   },
+  forwardHost() {
+    return null
+  },
 }

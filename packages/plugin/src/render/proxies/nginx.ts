@@ -7,6 +7,10 @@ const CONNECTION_UPGRADE_MAP = `map $http_upgrade $connection_upgrade {
     ''      close;
 }`
 
+const UPGRADE_LINES = `proxy_http_version 1.1;
+proxy_set_header Upgrade $http_upgrade;
+proxy_set_header Connection $connection_upgrade;`
+
 /**
  * The lines that carry the HMR handshake to Vite as an upgrade. The `location` matches the HMR path exactly,
  * so it pastes next to an existing `location /` without a duplicate-location error. Null when the path can't
@@ -17,9 +21,7 @@ function upgradeLocation(hmrPath: string, upstream: string): ConfigBlock[] | nul
   if (path === null) return null
   const location = `location = ${path} {
     proxy_pass http://${upstream};
-    proxy_http_version 1.1;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection $connection_upgrade;
+${UPGRADE_LINES.replace(/^/gm, '    ')}
     proxy_set_header Host $host;
 }`
   return [
@@ -62,6 +64,27 @@ export const nginx: ProxySyntax = {
       ],
       notes: [],
       forwardsHost: false,
+    }
+  },
+  forwardHost({ upgrade }) {
+    const host = 'proxy_set_header Host $host;'
+    return {
+      blocks: [
+        ...(upgrade ? [{ where: 'nginx, inside http {}', text: CONNECTION_UPGRADE_MAP }] : []),
+        {
+          where: 'nginx, in every location {} that proxies Vite, replacing any line there that sets the same',
+          text: upgrade ? `${UPGRADE_LINES}\n${host}` : host,
+        },
+      ],
+      notes: [
+        "nginx sends its upstream's name as Host unless proxy_set_header Host says otherwise. Every location {} that proxies Vite needs this, not only the one for /: a location without it still sends the upstream's name, and Vite refuses what it serves there (/@vite/client, every module).",
+        ...(upgrade
+          ? [
+              "The requests came over HTTP/1.0 with Connection: close, nginx's defaults, which also drop the WebSocket upgrade of Vite's HMR socket: the first three lines carry it.",
+            ]
+          : []),
+      ],
+      forwardsHost: true,
     }
   },
 }

@@ -46,6 +46,11 @@ export interface ProxySyntax {
    * nothing vouched for one and Vite's own address isn't known.
    */
   keepIdleSocket(input: { facts: ViteFacts; upstream: string | null }): ProxyFix | null
+  /**
+   * Send the browser's Host to Vite on every request, where the proxy now sends the name it dials; with
+   * `upgrade`, also carry WebSocket upgrades (the refused requests showed the proxy's defaults, which drop them).
+   */
+  forwardHost(input: { upgrade: boolean }): ProxyFix | null
 }
 
 export type UriPart = 'query' | 'prefix' | 'path'
