@@ -6,6 +6,7 @@ import {
   BROWSER_MODES,
   expectHmrApplies,
   freePort,
+  hostNetworkViolation,
   localizeDockerConf,
   nginxShell,
   openPage,
@@ -98,4 +99,40 @@ test('compose.yaml is valid and wires the playground to both nginx configs', () 
     const mount = service?.volumes?.[0]?.split(':')[0] ?? ''
     expect(read(mount)).toBe(read(`nginx/${profile}.conf`))
   }
+})
+
+test("compose.yaml keeps node_modules and pnpm's store out of the checkout", () => {
+  const vite = (parse(read('compose.yaml')) as { services: Record<string, { volumes: string[]; environment: object }> })
+    .services.vite
+  expect(vite?.volumes).toEqual(['..:/repo', 'node_modules:/repo/node_modules', 'pnpm_store:/pnpm-store'])
+  expect(vite?.environment).toMatchObject({ npm_config_store_dir: '/pnpm-store' })
+})
+
+describe('an engine without a bridge runs only compose files whose every service is on the host network', () => {
+  test('compose.host.yaml passes', () => {
+    expect(hostNetworkViolation(read('compose.host.yaml'))).toBeNull()
+  })
+
+  test.each([
+    ['compose.yaml, as users run it', read('compose.yaml'), 'service "vite" lacks network_mode: host'],
+    [
+      'a service that publishes a port',
+      'services:\n  a:\n    network_mode: host\n    ports: ["8080:80"]\n',
+      'service "a" has ports:',
+    ],
+    ['a declared network', 'services:\n  a:\n    network_mode: host\nnetworks:\n  n: {}\n', 'it declares networks'],
+    [
+      'a name mapped beyond loopback',
+      'services:\n  a:\n    network_mode: host\n    extra_hosts: ["vite:10.0.0.2"]\n',
+      'service "a" maps a name to 10.0.0.2, outside 127.0.0.0/8 and ::1',
+    ],
+    [
+      'a service on the default network',
+      'services:\n  a:\n    image: x\n  b:\n    network_mode: host\n',
+      'service "a" lacks network_mode: host',
+    ],
+    ['no services', 'services: {}\n', 'it has no services'],
+  ])('%s is refused', (_name, text, reason) => {
+    expect(hostNetworkViolation(text)).toBe(reason)
+  })
 })
