@@ -4,10 +4,9 @@
  *
  *   --headless     drive Chromium here and print each step; exits non-zero when a step fails
  *   --fix          paste the printed fix as soon as it is printed, without asking
- *   --docker       run docker/compose.yaml instead (needs a Docker engine)
+ *   (`--docker` runs docker/demo.ts instead: the same story with Vite and nginx in containers)
  *   --vite-only    only the playground's Vite, for the compose file's `vite` service
  */
-import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs, styleText } from 'node:util'
@@ -40,26 +39,13 @@ const { values: flags } = parseArgs({
   options: {
     headless: { type: 'boolean', default: false },
     fix: { type: 'boolean', default: false },
-    docker: { type: 'boolean', default: false },
     'vite-only': { type: 'boolean', default: false },
   },
 })
 
 const messageFile = new URL('./src/message.ts', import.meta.url)
 
-function runDocker(): never {
-  const compose = new URL('../docker/compose.yaml', import.meta.url).pathname
-  if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0) {
-    console.error('No Docker engine answers here (docker info failed). Run the demo without --docker.')
-    process.exit(1)
-  }
-  const profile = flags.fix ? 'fixed' : 'broken'
-  const result = spawnSync('docker', ['compose', '-f', compose, '--profile', profile, 'up'], { stdio: 'inherit' })
-  process.exit(result.status ?? 1)
-}
-
 async function main(): Promise<void> {
-  if (flags.docker) runDocker()
   if (flags['vite-only']) {
     const server = await startPlayground(
       process.env.VITE_HOST ?? '0.0.0.0',

@@ -13,12 +13,20 @@ if (args.includes('--pictures')) {
   process.exit(0)
 }
 
+// `--docker`: the same story with Vite and nginx in containers (playground/docker/demo.ts).
+if (args.includes('--docker')) {
+  ensureSystemPackages(['chromium'])
+  ensureWorkspace()
+  pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'docker/demo.ts'])
+  process.exit(0)
+}
+
 const viteOnly = args.includes('--vite-only')
 const headless =
   args.includes('--headless') ||
   (!args.includes('--interactive') && !viteOnly && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
 
-if (!viteOnly && !args.includes('--docker')) ensureSystemPackages(headless ? ['nginx', 'chromium'] : ['nginx'])
+if (!viteOnly) ensureSystemPackages(headless ? ['nginx', 'chromium'] : ['nginx'])
 ensureWorkspace()
 const forwarded = args.filter((arg) => arg !== '--headless' && arg !== '--interactive')
 pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'demo.ts', ...forwarded, ...(headless ? ['--headless'] : [])])

@@ -1,17 +1,18 @@
 // The test suite, whole (`npm test`, what CI runs) or in the parts contributors run alone:
-//   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, the Vite matrix, then the
-//                                    end-to-end tests again with every CPU kept busy
+//   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, the Docker demo, the Vite
+//                                    matrix, then the end-to-end tests again with every CPU kept busy
 //   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests
 //                                    (no Debian packages needed)
 //   node test/run-all.mjs lint       Biome only
 //   node test/run-all.mjs e2e        the end-to-end tests
 //   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
 //   node test/run-all.mjs matrix     the core scenarios against Vite 5.4, 6, 7 and 8 (test/matrix)
+//   node test/run-all.mjs docker     the Docker demo headless (`npm run demo -- --docker`), as root on Debian
 // Each installs what it needs first.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { startBusyLoops } from './busy.mjs'
-import { ensureSystemPackages, ensureWorkspace, fail, pnpm, pnpmSpec } from './setup.mjs'
+import { ensureSystemPackages, ensureWorkspace, fail, pnpm, pnpmSpec, run } from './setup.mjs'
 
 /** The matrix's end-to-end selection: five core scenarios (test/matrix/config.ts), each in two browser modes. */
 const MATRIX_CORE_TESTS = 10
@@ -89,6 +90,11 @@ function viteMatrix() {
   }
 }
 
+/** Vite and nginx in containers, start to HMR: images are cached by content, so only the first run builds. */
+function dockerDemo() {
+  run('node', ['playground/start.mjs', '--docker'])
+}
+
 /** The same end-to-end tests while one bounded busy loop per CPU competes with them. */
 function e2eBusy() {
   console.log('\nThe end-to-end tests again, with every CPU kept busy:')
@@ -106,7 +112,8 @@ const steps = {
   e2e: { system: true, run: [e2e] },
   'e2e:busy': { system: true, run: [e2eBusy] },
   matrix: { system: true, run: [viteMatrix] },
-  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, viteMatrix, e2eBusy] },
+  docker: { system: true, run: [dockerDemo] },
+  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, dockerDemo, viteMatrix, e2eBusy] },
 }
 
 const mode = process.argv[2] ?? 'all'
