@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { startBusyLoops } from './busy.mjs'
-import { ensureSystemPackages, ensureWorkspace, fail, pnpm, pnpmSpec, run } from './setup.mjs'
+import { ensureSystemPackages, ensureWorkspace, fail, pnpm, pnpmSpec } from './setup.mjs'
 
 /** The matrix's end-to-end selection: five core scenarios (test/matrix/config.ts), each in two browser modes. */
 const MATRIX_CORE_TESTS = 10
@@ -90,9 +90,12 @@ function viteMatrix() {
   }
 }
 
-/** Vite and nginx in containers, start to HMR: images are cached by content, so only the first run builds. */
+/**
+ * `npm run demo -- --docker` without its own install (done above): Vite and nginx in containers, start to
+ * HMR. Images are cached by content, so only a machine's first run builds them.
+ */
 function dockerDemo() {
-  run('node', ['playground/start.mjs', '--docker'])
+  pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'docker/demo.ts'])
 }
 
 /** The same end-to-end tests while one bounded busy loop per CPU competes with them. */

@@ -148,6 +148,8 @@ async function stopDaemon(child: ChildProcess): Promise<void> {
   const late = setTimeout(() => child.kill('SIGKILL'), 30_000)
   await exited
   clearTimeout(late)
+  // dockerd leaves its own network namespace bound under the exec root.
+  spawnSync('umount', [`${RUN_DIR}/exec/netns/default`], { stdio: 'ignore' })
 }
 
 function engine(cli: string, env: NodeJS.ProcessEnv, noBridge: boolean, stop: () => Promise<void>): Engine {
