@@ -10,8 +10,11 @@ import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
 import type { RenderedFinding } from './render/types.js'
 
-/** How many distinct findings the terminal hears about, per provenance. */
-const MAX_SAID = 64
+/**
+ * Distinct findings remembered as said, per cause. Past that the one said longest ago is forgotten: made-up
+ * findings of one cause can make a line repeat, never silence another finding, nor a later one of theirs.
+ */
+const MAX_SAID_PER_CAUSE = 16
 const MAX_SAID_UNVERIFIED = 8
 /** An unverified finding said this long ago may be said again, so made-up ones can't crowd out a real one for good. */
 const UNVERIFIED_MEMORY_MS = 10 * 60_000
@@ -29,11 +32,11 @@ export interface DoctorOptions {
  * Joins evidence, diagnosis and rendering, once per event: each observation or report runs one diagnosis.
  * A finding is shown once its verdict is settled (see `Finding.pendingUntil`); one timer wakes the doctor
  * for the earliest finding still pending, and none runs while nothing is. Each distinct finding is printed
- * once per server.
+ * once while remembered (see MAX_SAID_PER_CAUSE).
  */
 export function createDoctor({ logger, errors, context, keepalive, now = Date.now }: DoctorOptions) {
   const store = new EvidenceStore()
-  const said = new Set<string>()
+  const said = new Map<Finding['cause'], Set<string>>()
   const saidUnverified = new Map<string, number>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let timerAt = Number.POSITIVE_INFINITY
@@ -59,8 +62,11 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
   const isNew = (finding: Finding, at: number): boolean => {
     const key = findingKey(finding)
     if (!isUnverified(finding)) {
-      if (said.has(key) || said.size >= MAX_SAID) return false
-      said.add(key)
+      const ofCause = said.get(finding.cause) ?? new Set<string>()
+      said.set(finding.cause, ofCause)
+      if (ofCause.has(key)) return false
+      if (ofCause.size >= MAX_SAID_PER_CAUSE) ofCause.delete(ofCause.values().next().value ?? '')
+      ofCause.add(key)
       return true
     }
     for (const [old, saidAt] of saidUnverified) if (at - saidAt > UNVERIFIED_MEMORY_MS) saidUnverified.delete(old)

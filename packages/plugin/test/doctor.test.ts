@@ -207,6 +207,19 @@ describe('junk cannot drown the genuine diagnosis', () => {
     expect(printed[0]).not.toContain('evil')
   })
 
+  // The token and the report secret are served to every page: anyone who loads one can forge these.
+  test('64 forged distinct findings of every kind first, then a genuine nginx failure: printed', () => {
+    const { doctor, printed } = doctorUnderTest()
+    for (let index = 0; index < 64; index += 1) {
+      doctor.observe(flattenedNow({ host: `forged-${index}.attacker.example:6666` }))
+      doctor.report(report(Date.now(), [socket({ url: `ws://forged-${index}.attacker.example:6666/` })]))
+      vi.advanceTimersByTime(timing.fallbackSettleMs)
+    }
+    doctor.observe(flattenedNow({ host: 'vite:5173' }))
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    expect(printed.at(-1)).toContain('proxy_pass http://vite:5173;')
+  })
+
   test('unverified findings have a budget of their own: a flood of refused names is cut short', () => {
     const { doctor, printed } = doctorUnderTest()
     for (let index = 0; index < 100; index += 1) {
