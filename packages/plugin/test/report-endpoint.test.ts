@@ -119,6 +119,17 @@ function postChunked(vite: RunningVite, chunks: string[]): Promise<{ status: num
   })
 }
 
+/** A report whose body starts and never ends. */
+function stalledPost(vite: RunningVite) {
+  const request = httpRequest(`${vite.origin}/${REPORT_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
+  })
+  request.on('error', () => {})
+  request.write('{')
+  return request
+}
+
 /** A framework's page handler: mounted after Vite's middlewares, it answers everything that reaches it. */
 const catchAll: Plugin = {
   name: 'catch-all',
@@ -449,15 +460,7 @@ describe('the report endpoint under stalled bodies', () => {
   })
 
   test("bodies that stall cost the sender none of its 20 reports: a full window's worth still gets through", async () => {
-    const stalls = Array.from({ length: 8 }, () => {
-      const request = httpRequest(`${vite.origin}/${REPORT_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
-      })
-      request.on('error', () => {})
-      request.write('{')
-      return request
-    })
+    const stalls = Array.from({ length: 8 }, () => stalledPost(vite))
     const statuses = []
     for (let index = 0; index < 20; index += 1) statuses.push((await post(vite, VALID_REPORT)).status)
     for (const request of stalls) request.destroy()
@@ -486,15 +489,7 @@ describe('a flood from the same address (a proxy every page shares) never holds 
   })
 
   test('more stalled bodies than read slots: the real report still gets one', async () => {
-    const stalls = Array.from({ length: 24 }, () => {
-      const request = httpRequest(`${vite.origin}/${REPORT_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
-      })
-      request.on('error', () => {})
-      request.write('{')
-      return request
-    })
+    const stalls = Array.from({ length: 24 }, () => stalledPost(vite))
     const answered = await post(vite, VALID_REPORT)
     for (const request of stalls) request.destroy()
     expect(answered.status).toBe(200)
