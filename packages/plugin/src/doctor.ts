@@ -5,6 +5,7 @@ import type { Finding } from './diagnose/types.js'
 import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
 import type { ClientReport, PageReport, ServerEvent } from './evidence/types.js'
+import { isPagesOwn, originOf, type ReportingPage } from './own-findings.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
@@ -79,7 +80,7 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
    * One diagnosis: prints what is settled and new, schedules the rest, returns what is settled. A bug in a
    * rule or renderer is logged, and the doctor carries on with the next event.
    */
-  const run = (): RenderedFinding[] => {
+  const run = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
     try {
       return diagnoseAndPrint()
     } catch (error) {
@@ -88,7 +89,7 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     }
   }
 
-  const diagnoseAndPrint = (): RenderedFinding[] => {
+  const diagnoseAndPrint = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
     const at = now()
     const current = context()
     const findings = diagnose(store.snapshot(at), current)
@@ -100,9 +101,16 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     return settled.map((finding) => {
       const rendered = renderFinding(finding, current.facts, state)
       if (isNew(finding, at)) logger.warn(renderTerminal(rendered))
-      return rendered
+      return { finding, rendered }
     })
   }
+
+  /** The answer to a page's report: what is settled about that page, and nothing about any other. */
+  const answerFor = (page: ReportingPage): ReportResponse => ({
+    messages: run()
+      .filter(({ finding }) => isPagesOwn(finding, page))
+      .map(({ rendered }) => renderBrowser(rendered)),
+  })
 
   return {
     observe(event: ServerEvent): void {
@@ -111,11 +119,11 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)
-      return { messages: run().map(renderBrowser) }
+      return answerFor({ origin: report.pageOrigin, url: null })
     },
     page(page: PageReport): ReportResponse {
       store.addPage(page)
-      return { messages: run().map(renderBrowser) }
+      return answerFor({ origin: originOf(page.pageUrl) ?? '', url: page.pageUrl })
     },
     close(): void {
       wakeAt(Number.POSITIVE_INFINITY)

@@ -165,6 +165,22 @@ describe('de-duplication', () => {
   })
 })
 
+describe('a report’s answer says nothing about anyone else', () => {
+  test('another page’s report gets nothing of this page’s finding; this page’s report gets it', () => {
+    const { doctor } = doctorUnderTest()
+    doctor.observe(flattenedNow({ host: 'dev-box.internal:8080' }))
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    const other = 'http://attacker.example'
+    const elsewhere = doctor.report(report(Date.now(), [socket({ url: `ws://attacker.example/` })], other))
+    expect(JSON.stringify(elsewhere)).not.toContain('dev-box')
+    expect(elsewhere.messages.every((message) => !message.title.includes(NGINX_SUMMARY))).toBe(true)
+    const own = doctor.report(report(Date.now(), [socket()]))
+    expect(own.messages.map((message) => message.title)).toContain(
+      `[hmr-doctor] ${NGINX_SUMMARY}: the HMR handshake reaches Vite as a plain request.`,
+    )
+  })
+})
+
 describe('junk cannot drown the genuine diagnosis', () => {
   test('32 made-up Hosts first, then a genuine nginx failure: printed, with its own values', () => {
     const { doctor, printed } = doctorUnderTest()
