@@ -96,7 +96,10 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
     wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
     const settled = findings.filter((finding) => (finding.pendingUntil ?? 0) <= at)
-    for (const finding of settled) if (finding.cause === 'idle-timeout') keepalive.onIdleTimeout(finding.idleMs)
+    // Pings to every tab only for closes Vite saw drop too: a report's closes alone can be made up by anyone.
+    for (const finding of settled) {
+      if (finding.cause === 'idle-timeout' && finding.seenByVite > 0) keepalive.onIdleTimeout(finding.idleMs)
+    }
     const state = { keepaliveMs: keepalive.intervalMs }
     return settled.map((finding) => {
       const rendered = renderFinding(finding, current.facts, state)

@@ -157,6 +157,15 @@ describe('de-duplication', () => {
       code: 1006,
     }))
     const loop: ClientReport = { ...report(Date.now(), []), closes }
+    for (const close of closes) {
+      const opened = hmrSocket(close.at - close.openForMs)
+      doctor.observe({
+        kind: 'hmr-socket-closed',
+        request: { ...opened.request, at: close.at },
+        openForMs: 2100,
+        code: 1006,
+      })
+    }
     doctor.report(loop)
     doctor.report(loop)
     expect(enabled).toEqual([2000, 2000])
@@ -179,6 +188,18 @@ describe('a report’s answer says nothing about anyone else', () => {
       `[hmr-doctor] ${NGINX_SUMMARY}: the HMR handshake reaches Vite as a plain request.`,
     )
   })
+})
+
+test('forged closes (the report secret is served to every page) start no pings: Vite saw no socket drop', () => {
+  const { doctor, enabled } = doctorUnderTest()
+  const closes = [0, 1, 2].map((index) => ({
+    at: Date.now() - 9000 + index * 3000,
+    openForMs: 1100,
+    idleMs: 1000,
+    code: 1006,
+  }))
+  doctor.report({ ...report(Date.now(), [], 'http://attacker.example'), closes })
+  expect(enabled).toEqual([])
 })
 
 describe('junk cannot drown the genuine diagnosis', () => {
