@@ -122,11 +122,11 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)
-      return answerFor({ origin: report.pageOrigin, url: null })
+      return answerFor({ origin: report.pageOrigin, clientOrigin: report.clientOrigin, url: null })
     },
     page(page: PageReport): ReportResponse {
       store.addPage(page)
-      return answerFor({ origin: originOf(page.pageUrl) ?? '', url: page.pageUrl })
+      return answerFor({ origin: originOf(page.pageUrl) ?? '', clientOrigin: null, url: page.pageUrl })
     },
     close(): void {
       wakeAt(Number.POSITIVE_INFINITY)
