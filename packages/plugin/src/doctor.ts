@@ -4,7 +4,7 @@ import { type DiagnoseContext, diagnose, findingKey, isUnverified } from './diag
 import type { Finding } from './diagnose/types.js'
 import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
-import type { ClientReport, PageReport, ServerEvent } from './evidence/types.js'
+import type { ClientReport, Evidence, PageReport, ServerEvent } from './evidence/types.js'
 import { isPagesOwn, originOf, type ReportingPage } from './own-findings.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
@@ -19,6 +19,13 @@ const MAX_SAID_PER_CAUSE = 16
 const MAX_SAID_UNVERIFIED = 8
 /** An unverified finding said this long ago may be said again, so made-up ones can't crowd out a real one for good. */
 const UNVERIFIED_MEMORY_MS = 10 * 60_000
+
+/** Whether Vite accepted an HMR socket carrying its token from a page on `origin`. */
+function hadSocket(evidence: Evidence, origin: string): boolean {
+  return evidence.events.some(
+    (event) => event.kind === 'hmr-socket' && event.request.vouched && event.request.origin === origin,
+  )
+}
 
 export interface DoctorOptions {
   logger: Pick<Logger, 'warn'>
@@ -92,13 +99,16 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
   const diagnoseAndPrint = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
     const at = now()
     const current = context()
-    const findings = diagnose(store.snapshot(at), current)
+    const evidence = store.snapshot(at)
+    const findings = diagnose(evidence, current)
     const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
     wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
     const settled = findings.filter((finding) => (finding.pendingUntil ?? 0) <= at)
-    // Pings to every tab only for closes Vite saw drop too: a report's closes alone can be made up by anyone.
+    // Pings to every tab only for a page Vite saw open a real socket: a report's closes alone can be made up.
     for (const finding of settled) {
-      if (finding.cause === 'idle-timeout' && finding.seenByVite > 0) keepalive.onIdleTimeout(finding.idleMs)
+      if (finding.cause === 'idle-timeout' && hadSocket(evidence, finding.pageOrigin)) {
+        keepalive.onIdleTimeout(finding.idleMs)
+      }
     }
     const state = { keepaliveMs: keepalive.intervalMs }
     return settled.map((finding) => {
