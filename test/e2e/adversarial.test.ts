@@ -220,6 +220,63 @@ Sec-WebSocket-Protocol: vite-hmr`,
   })
 })
 
+describe('floods and answers with the served credentials, valid-looking values', () => {
+  const ATTACKER = 'http://attacker.example'
+
+  /** A socket report as a page on `origin` posts it, with the secret every page is served. */
+  function forgedReport(origin: string, secret: string, socketUrl: string) {
+    const body = JSON.stringify({
+      pageOrigin: origin,
+      sockets: [{ url: socketUrl, opened: false, closeCode: 1006, openedAfterMs: null, closedAfterMs: 3, error: null }],
+    })
+    return { body, headers: { 'content-type': 'application/json', 'x-hmr-doctor-secret': secret, origin } }
+  }
+
+  test('64 forged distinct findings, then a genuine nginx failure: printed; other pages learn nothing of it', async () => {
+    const vite = await scenario.vite()
+    const { origin, port } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}` })
+    const direct = `http://${vite.host}:${vite.port}`
+    const { token, secret } = await credentials(vite)
+    for (let index = 0; index < 64; index += 1) {
+      const host = `h${index}.attacker.example:6666`
+      await send(direct, `/?token=${token}`, flattened({ host, origin: ATTACKER }))
+    }
+    const context = await scenario.context('proxy-only')
+    await openPage(context, `${origin}/`)
+    const output = await scenario.diagnosis(vite, NGINX_SUMMARY)
+    expect(output).toContain(`from the page at http://${PROXY_HOST}:${port}`)
+    // Another page's report (the same proxy's address, its own Origin) is answered about itself only.
+    const forged = forgedReport(ATTACKER, secret, 'ws://10.66.66.66:6666/')
+    const answer = await fetch(`${direct}/${REPORT_PATH}`, { method: 'POST', ...forged })
+    expect(answer.status).toBe(200)
+    const text = await answer.text()
+    expect(text).not.toContain(`${PROXY_HOST}:${port}`)
+    expect(text).not.toContain(`${vite.host}:${vite.port}`)
+    expect(text).not.toContain('nginx')
+  })
+
+  test('junk POSTs from the address every proxied page shares, and stalled bodies: the real report is taken', async () => {
+    const vite = await scenario.vite()
+    const direct = `http://${vite.host}:${vite.port}`
+    const { secret } = await credentials(vite)
+    const junk = forgedReport(ATTACKER, secret, 'ws://rebind.attacker.example/evil-prefix/')
+    const statuses = await Promise.all(Array.from({ length: 25 }, () => send(direct, REPORT_PATH, junk.headers, '{}')))
+    expect(statuses).toContain(429)
+    const stalls = Array.from({ length: 24 }, () => {
+      const request = httpRequest(`${direct}/${REPORT_PATH}`, { method: 'POST', headers: junk.headers })
+      request.on('error', () => {})
+      request.write('{')
+      return request
+    })
+    scenario.defer(async () => {
+      for (const request of stalls) request.destroy()
+    })
+    const page = `http://${vite.host}:${vite.port}`
+    const real = forgedReport(page, secret, `ws://${vite.host}:${vite.port}/`)
+    expect(await send(direct, REPORT_PATH, real.headers, real.body)).toBe(200)
+  })
+})
+
 test('a cross-site page that loads the client and dials the socket raises no alarm', async () => {
   const vite = await scenario.vite()
   const { origin: proxied } = await scenario.nginx({ upstream: `${vite.host}:${vite.port}`, http: WEBSOCKET_MAP })

@@ -111,6 +111,21 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     expect(healthy.json.findings).toEqual([])
   })
 
+  // Docker Compose names a service `web_app`; nginx forwarding that name gets every page refused by Vite.
+  test('nginx forwarding Host: web_app:5173 (a name with `_`): exit 1 with the host-check finding, never "HMR works"', async () => {
+    const vite = await scenario.vite()
+    const proxy = await scenario.nginx({
+      upstream: `${vite.host}:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: `${UPGRADE_HEADERS}\nproxy_set_header Host web_app:5173;`,
+    })
+    const refused = await check(`${proxy.origin}/`)
+    expect(refused.code).toBe(1)
+    expect(refused.json.findings.map((finding) => finding.cause)).toEqual(['host-rejected'])
+    expect(refused.output).toContain(`Vite's host check refuses "web_app"`)
+    expect(refused.output).not.toContain('HMR works')
+  })
+
   test("nginx's idle timeout: --idle measures it and names the plugin's cause; the printed lines stop it", async () => {
     const vite = await scenario.vite()
     const body = `${UPGRADE_HEADERS}\nproxy_set_header Host $host;\nproxy_read_timeout ${PROXY_TIMEOUT_S}s;`

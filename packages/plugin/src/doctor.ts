@@ -4,17 +4,28 @@ import { type DiagnoseContext, diagnose, findingKey, isUnverified } from './diag
 import type { Finding } from './diagnose/types.js'
 import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
-import type { ClientReport, PageReport, ServerEvent } from './evidence/types.js'
+import type { ClientReport, Evidence, PageReport, ServerEvent } from './evidence/types.js'
+import { isPagesOwn, originOf, type ReportingPage } from './own-findings.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
 import { renderTerminal } from './render/terminal.js'
 import type { RenderedFinding } from './render/types.js'
 
-/** How many distinct findings the terminal hears about, per provenance. */
-const MAX_SAID = 64
+/**
+ * Distinct findings remembered as said, per cause. Past that the one said longest ago is forgotten: made-up
+ * findings of one cause can make a line repeat, never silence another finding, nor a later one of theirs.
+ */
+const MAX_SAID_PER_CAUSE = 16
 const MAX_SAID_UNVERIFIED = 8
 /** An unverified finding said this long ago may be said again, so made-up ones can't crowd out a real one for good. */
 const UNVERIFIED_MEMORY_MS = 10 * 60_000
+
+/** Whether Vite accepted an HMR socket carrying its token from a page on `origin`. */
+function hadSocket(evidence: Evidence, origin: string): boolean {
+  return evidence.events.some(
+    (event) => event.kind === 'hmr-socket' && event.request.vouched && event.request.origin === origin,
+  )
+}
 
 export interface DoctorOptions {
   logger: Pick<Logger, 'warn'>
@@ -29,11 +40,11 @@ export interface DoctorOptions {
  * Joins evidence, diagnosis and rendering, once per event: each observation or report runs one diagnosis.
  * A finding is shown once its verdict is settled (see `Finding.pendingUntil`); one timer wakes the doctor
  * for the earliest finding still pending, and none runs while nothing is. Each distinct finding is printed
- * once per server.
+ * once while remembered (see MAX_SAID_PER_CAUSE).
  */
 export function createDoctor({ logger, errors, context, keepalive, now = Date.now }: DoctorOptions) {
   const store = new EvidenceStore()
-  const said = new Set<string>()
+  const said = new Map<Finding['cause'], Set<string>>()
   const saidUnverified = new Map<string, number>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let timerAt = Number.POSITIVE_INFINITY
@@ -59,8 +70,11 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
   const isNew = (finding: Finding, at: number): boolean => {
     const key = findingKey(finding)
     if (!isUnverified(finding)) {
-      if (said.has(key) || said.size >= MAX_SAID) return false
-      said.add(key)
+      const ofCause = said.get(finding.cause) ?? new Set<string>()
+      said.set(finding.cause, ofCause)
+      if (ofCause.has(key)) return false
+      if (ofCause.size >= MAX_SAID_PER_CAUSE) ofCause.delete(ofCause.values().next().value ?? '')
+      ofCause.add(key)
       return true
     }
     for (const [old, saidAt] of saidUnverified) if (at - saidAt > UNVERIFIED_MEMORY_MS) saidUnverified.delete(old)
@@ -73,7 +87,7 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
    * One diagnosis: prints what is settled and new, schedules the rest, returns what is settled. A bug in a
    * rule or renderer is logged, and the doctor carries on with the next event.
    */
-  const run = (): RenderedFinding[] => {
+  const run = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
     try {
       return diagnoseAndPrint()
     } catch (error) {
@@ -82,21 +96,34 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     }
   }
 
-  const diagnoseAndPrint = (): RenderedFinding[] => {
+  const diagnoseAndPrint = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
     const at = now()
     const current = context()
-    const findings = diagnose(store.snapshot(at), current)
+    const evidence = store.snapshot(at)
+    const findings = diagnose(evidence, current)
     const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
     wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
     const settled = findings.filter((finding) => (finding.pendingUntil ?? 0) <= at)
-    for (const finding of settled) if (finding.cause === 'idle-timeout') keepalive.onIdleTimeout(finding.idleMs)
+    // Pings to every tab only for a page Vite saw open a real socket: a report's closes alone can be made up.
+    for (const finding of settled) {
+      if (finding.cause === 'idle-timeout' && hadSocket(evidence, finding.pageOrigin)) {
+        keepalive.onIdleTimeout(finding.idleMs)
+      }
+    }
     const state = { keepaliveMs: keepalive.intervalMs }
     return settled.map((finding) => {
       const rendered = renderFinding(finding, current.facts, state)
       if (isNew(finding, at)) logger.warn(renderTerminal(rendered))
-      return rendered
+      return { finding, rendered }
     })
   }
+
+  /** The answer to a page's report: what is settled about that page, and nothing about any other. */
+  const answerFor = (page: ReportingPage): ReportResponse => ({
+    messages: run()
+      .filter(({ finding }) => isPagesOwn(finding, page))
+      .map(({ rendered }) => renderBrowser(rendered)),
+  })
 
   return {
     observe(event: ServerEvent): void {
@@ -105,11 +132,11 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     },
     report(report: ClientReport): ReportResponse {
       store.addReport(report)
-      return { messages: run().map(renderBrowser) }
+      return answerFor({ origin: report.pageOrigin, clientOrigin: report.clientOrigin, url: null })
     },
     page(page: PageReport): ReportResponse {
       store.addPage(page)
-      return { messages: run().map(renderBrowser) }
+      return answerFor({ origin: originOf(page.pageUrl) ?? '', clientOrigin: null, url: page.pageUrl })
     },
     close(): void {
       wakeAt(Number.POSITIVE_INFINITY)

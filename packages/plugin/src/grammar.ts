@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net'
-import { isPlainHostname } from './host-check.js'
+import { isPlainHostname, isServiceName } from './host-check.js'
 
 /**
  * The grammar a value must pass before it may stand in a printed config. Anything from a request is
@@ -16,10 +16,6 @@ function isPort(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= 65_535
 }
 
-/** A name an nginx `upstream {}` block or Docker's DNS may answer to: a hostname that may hold underscores. */
-const UPSTREAM_NAME =
-  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i
-
 /**
  * `host[:port]` as a proxy's upstream (a Host header's shape: an nginx `upstream` block's name has no
  * port), or null when either part fails its grammar.
@@ -29,7 +25,7 @@ export function parseUpstream(value: string): { host: string; port: number | nul
   if (!match?.[1]) return null
   const port = match[2] === undefined ? null : Number(match[2])
   const host = match[1]
-  const named = isConfigHost(host) || (UPSTREAM_NAME.test(host) && !/^[\d.]+$/.test(host))
+  const named = isConfigHost(host) || (isServiceName(host) && !/^[\d.]+$/.test(host))
   return named && (port === null || isPort(port)) ? { host, port } : null
 }
 

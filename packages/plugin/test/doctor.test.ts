@@ -157,12 +157,41 @@ describe('de-duplication', () => {
       code: 1006,
     }))
     const loop: ClientReport = { ...report(Date.now(), []), closes }
+    doctor.observe(hmrSocket(Date.now() - 10_000))
     doctor.report(loop)
     doctor.report(loop)
     expect(enabled).toEqual([2000, 2000])
     expect(printed).toHaveLength(1)
     expect(printed[0]).toContain('Until then the doctor pings each HMR client every 1.0 s')
   })
+})
+
+describe('a report’s answer says nothing about anyone else', () => {
+  test('another page’s report gets nothing of this page’s finding; this page’s report gets it', () => {
+    const { doctor } = doctorUnderTest()
+    doctor.observe(flattenedNow({ host: 'dev-box.internal:8080' }))
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    const other = 'http://attacker.example'
+    const elsewhere = doctor.report(report(Date.now(), [socket({ url: `ws://attacker.example/` })], other))
+    expect(JSON.stringify(elsewhere)).not.toContain('dev-box')
+    expect(elsewhere.messages.every((message) => !message.title.includes(NGINX_SUMMARY))).toBe(true)
+    const own = doctor.report(report(Date.now(), [socket()]))
+    expect(own.messages.map((message) => message.title)).toContain(
+      `[hmr-doctor] ${NGINX_SUMMARY}: the HMR handshake reaches Vite as a plain request.`,
+    )
+  })
+})
+
+test('forged closes (the report secret is served to every page) start no pings: Vite saw no socket of that page', () => {
+  const { doctor, enabled } = doctorUnderTest()
+  const closes = [0, 1, 2].map((index) => ({
+    at: Date.now() - 9000 + index * 3000,
+    openForMs: 1100,
+    idleMs: 1000,
+    code: 1006,
+  }))
+  doctor.report({ ...report(Date.now(), [], 'http://attacker.example'), closes })
+  expect(enabled).toEqual([])
 })
 
 describe('junk cannot drown the genuine diagnosis', () => {
@@ -205,6 +234,19 @@ describe('junk cannot drown the genuine diagnosis', () => {
     expect(printed).toHaveLength(1)
     expect(printed[0]).toContain('proxy_pass http://vite:5173;')
     expect(printed[0]).not.toContain('evil')
+  })
+
+  // The token and the report secret are served to every page: anyone who loads one can forge these.
+  test('64 forged distinct findings of every kind first, then a genuine nginx failure: printed', () => {
+    const { doctor, printed } = doctorUnderTest()
+    for (let index = 0; index < 64; index += 1) {
+      doctor.observe(flattenedNow({ host: `forged-${index}.attacker.example:6666` }))
+      doctor.report(report(Date.now(), [socket({ url: `ws://forged-${index}.attacker.example:6666/` })]))
+      vi.advanceTimersByTime(timing.fallbackSettleMs)
+    }
+    doctor.observe(flattenedNow({ host: 'vite:5173' }))
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    expect(printed.at(-1)).toContain('proxy_pass http://vite:5173;')
   })
 
   test('unverified findings have a budget of their own: a flood of refused names is cut short', () => {

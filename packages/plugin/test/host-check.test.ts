@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createHostCheck, hostnameOf } from '../src/host-check.js'
+import { couldBeAllowed, createHostCheck, hostnameOf, isHostAllowedByVite } from '../src/host-check.js'
 
 test.each<[string, string]>([
   ['app.test', 'app.test'],
@@ -55,5 +55,44 @@ describe('createHostCheck', () => {
     expect(check('late.test')).toBe(true)
     allowedHosts.length = 0
     expect(check('late.test')).toBe(true)
+  })
+})
+
+// The rules of `host-validation-middleware` 0.1.4, which Vite's hostCheck.ts uses: IPs and localhost pass,
+// a bracket that holds no IPv6 address fails, names compare as listed (case and `_` included).
+describe("Vite's host check", () => {
+  test.each<[string, readonly string[], boolean]>([
+    ['web_app:5173', [], false],
+    ['web_app:5173', ['web_app'], true],
+    ['web_app', ['.web_app'], true],
+    ['api.web_app', ['.web_app'], true],
+    ['App.test', ['app.test'], false],
+    ['10.0.0.1:80', [], true],
+    ['999.0.0.1', [], false],
+    ['[::1]:5173', [], true],
+    ['[zz::1]', [], false],
+    ['[::1', [], false],
+    ['a.localhost', [], true],
+    [' localhost ', [], true],
+    ['file:whatever', [], true],
+    ['chrome-extension:abc', [], true],
+  ])('%j with %j: %j', (host, allowedHosts, allowed) => {
+    expect(isHostAllowedByVite(host, allowedHosts)).toBe(allowed)
+  })
+
+  test.each<[string, boolean]>([
+    ['web_app', true],
+    ['dev-box.internal', true],
+    ['app.test', true],
+    ['localhost', false],
+    ['app.localhost', false],
+    ['10.0.0.1', false],
+    ['1.2.3', false],
+    ['[::1]', false],
+    ["evil'.test", false],
+    ['a b', false],
+    ['', false],
+  ])('%j could be allowed by listing it: %j', (hostname, could) => {
+    expect(couldBeAllowed(hostname)).toBe(could)
   })
 })

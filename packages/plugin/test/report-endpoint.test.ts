@@ -119,6 +119,17 @@ function postChunked(vite: RunningVite, chunks: string[]): Promise<{ status: num
   })
 }
 
+/** A report whose body starts and never ends. */
+function stalledPost(vite: RunningVite) {
+  const request = httpRequest(`${vite.origin}/${REPORT_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
+  })
+  request.on('error', () => {})
+  request.write('{')
+  return request
+}
+
 /** A framework's page handler: mounted after Vite's middlewares, it answers everything that reaches it. */
 const catchAll: Plugin = {
   name: 'catch-all',
@@ -449,19 +460,39 @@ describe('the report endpoint under stalled bodies', () => {
   })
 
   test("bodies that stall cost the sender none of its 20 reports: a full window's worth still gets through", async () => {
-    const stalls = Array.from({ length: 8 }, () => {
-      const request = httpRequest(`${vite.origin}/${REPORT_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, [SECRET_HEADER]: vite.secret },
-      })
-      request.on('error', () => {})
-      request.write('{')
-      return request
-    })
+    const stalls = Array.from({ length: 8 }, () => stalledPost(vite))
     const statuses = []
     for (let index = 0; index < 20; index += 1) statuses.push((await post(vite, VALID_REPORT)).status)
     for (const request of stalls) request.destroy()
     expect(statuses).toEqual(Array.from({ length: 20 }, () => 200))
+  })
+})
+
+describe('a flood from the same address (a proxy every page shares) never holds up the real page', () => {
+  let vite: RunningVite
+
+  beforeAll(async () => {
+    vite = await startVite()
+  })
+
+  afterAll(async () => {
+    await vite?.close()
+  })
+
+  // Behind a proxy every page's POST comes from the proxy's address; the secret is served to every page.
+  test('more junk POSTs than a window allows, from another page’s origin: the real page’s report is still taken', async () => {
+    const junk = await Promise.all(
+      Array.from({ length: 25 }, () => post(vite, '{"junk":true}', { origin: 'http://attacker.example' })),
+    )
+    expect(junk.map((response) => response.status)).toContain(429)
+    expect((await post(vite, VALID_REPORT)).status).toBe(200)
+  })
+
+  test('more stalled bodies than read slots: the real report still gets one', async () => {
+    const stalls = Array.from({ length: 24 }, () => stalledPost(vite))
+    const answered = await post(vite, VALID_REPORT)
+    for (const request of stalls) request.destroy()
+    expect(answered.status).toBe(200)
   })
 })
 

@@ -805,13 +805,19 @@ describe('idle-timeout', () => {
 
 describe('made-up input stays unprinted', () => {
   // Anyone who reaches the dev server can send any Host: only a name that could be allowed as written counts.
-  test.each(["evil'.test", 'a b', 'x"y', 'under_score.test', '-lead.test'])(
+  test.each(["evil'.test", 'a b', 'x"y', '-lead.test', '999.1.1.1', '[zz::1]'])(
     'a Host of %j is no host-rejected finding',
     (host) => {
       expect(diagnose(evidence(5000, [page('host-blocked', 1000, { host })]), context)).toEqual([])
       expect(diagnose(evidence(5000, [handshake(1000, { host })]), context)).toEqual([])
     },
   )
+})
+
+// Vite's own check compares names as listed, `_` included: Docker Compose's service names hold it.
+test('a Docker-style name with `_` that Vite refuses is a host-rejected finding', () => {
+  const [finding] = diagnose(evidence(5000, [page('host-blocked', 1000, { host: 'web_app:5173' })]), context)
+  expect(finding).toMatchObject({ cause: 'host-rejected', via: 'page', hostname: 'web_app' })
 })
 
 test('with legacy.skipWebSocketTokenCheck Vite takes token-less handshakes, so a dropped query is no finding', () => {

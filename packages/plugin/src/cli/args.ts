@@ -20,7 +20,7 @@ settings Vite baked into it, and dials the socket as the browser does, then Vite
 
 Options:
   --idle <seconds>   Hold the opened socket without traffic this long: finds a proxy's idle timeout
-  --timeout <secs>   How long to wait for each answer (default 5)
+  --timeout <secs>   How long the whole check may take, every answer included (default 5)
   --origin <origin>  The page's origin (default: the URL's): the socket is dialled with it, and Vite's client
                      asked for as a page there asks for it, which Vite's CORS may refuse
   --client <url>     Where Vite's client is, when the page doesn't name it

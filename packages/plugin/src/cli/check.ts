@@ -9,6 +9,7 @@ import { checkFacts } from './facts.js'
 import { describeHops, type HopLine, socketSeen } from './hops.js'
 import { type CheckOptions, type Observations, observe } from './observe.js'
 import type { ProjectConfig } from './project-config.js'
+import { refusedFinding } from './refused.js'
 
 /** Causes whose finding rests on what the check inferred reached Vite, not on what it saw. */
 const INFERRED: ReadonlySet<Cause> = new Set([
@@ -20,7 +21,7 @@ const INFERRED: ReadonlySet<Cause> = new Set([
 
 export interface CheckFinding extends RenderedFinding {
   /** The plugin's cause, or the one only the check sees: a client the page's origin may not run. */
-  cause: Cause | 'client-cors-refused'
+  cause: Cause | 'client-cors-refused' | 'page-refused'
 }
 
 /** A whole check: what each hop answered, the findings, and what was assumed. Printed as text or JSON. */
@@ -90,6 +91,8 @@ export function runCheckOn(
         const seen = inferred ? socketSeen(observations) : null
         return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
       })
+  // A refused page is never healthy, whether or not a rule names why.
+  if (findings.length === 0 && observations.page.status === 403) findings.push(refusedFinding(observations))
   // What was assumed shapes only the fixes: a healthy check has none to qualify.
   return {
     url: observations.pageUrl.href,

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
 import { HMR_PROTOCOL } from '../client/protocol.js'
 import { cleanText, redactToken } from '../sanitize.js'
@@ -30,8 +31,21 @@ export interface OpenSocket {
   openedAt: number
 }
 
-function withToken(url: string, token: string | null): string {
-  return token === null ? url : `${url}?token=${encodeURIComponent(token)}`
+/** Vite's greeting is one short frame: nothing larger is read, however far it would inflate. */
+export const MAX_FRAME = 64 * 1024
+
+/**
+ * The URL as the browser dials it: the token appended as Vite's client appends it, and any fragment dropped
+ * (a `#` in the path takes the token with it), or null where the browser refuses the URL.
+ */
+export function dialledUrl(url: string, token: string | null): URL | null {
+  try {
+    const dialled = new URL(token === null ? url : `${url}?token=${encodeURIComponent(token)}`)
+    dialled.hash = ''
+    return dialled.protocol === 'ws:' || dialled.protocol === 'wss:' ? dialled : null
+  } catch {
+    return null
+  }
 }
 
 /**
@@ -45,40 +59,59 @@ export function dial(
 ): Promise<{ outcome: DialOutcome; open: OpenSocket | null }> {
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
+  const target = dialledUrl(url, options.token)
+  if (target === null) {
+    return Promise.resolve({
+      outcome: { kind: 'failed', afterMs: 0, error: 'the browser refuses this URL' },
+      open: null,
+    })
+  }
   return new Promise((resolve) => {
     let settled = false
-    const socket = new WebSocket(withToken(url, options.token), HMR_PROTOCOL, {
+    let answer: IncomingMessage | null = null
+    const socket = new WebSocket(target, HMR_PROTOCOL, {
       ...(options.origin === null ? {} : { origin: options.origin }),
       rejectUnauthorized: !options.insecure,
-      handshakeTimeout: options.timeoutMs,
+      handshakeTimeout: Math.max(1, options.timeoutMs),
       followRedirects: false,
+      maxPayload: MAX_FRAME,
     })
     const finish = (outcome: DialOutcome, open: OpenSocket | null = null): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      answer?.destroy()
       // A socket Vite greeted is closed as a browser closes it; anything else is cut.
       if (outcome.kind === 'opened' && !open) socket.close(1000)
       else if (!open) socket.terminate()
       resolve({ outcome, open })
     }
-    const timer = setTimeout(() => finish({ kind: 'timeout', afterMs: elapsed() }), options.timeoutMs)
+    const timer = setTimeout(() => finish({ kind: 'timeout', afterMs: elapsed() }), Math.max(1, options.timeoutMs))
     socket.once('message', () => {
       const now = performance.now()
       const open = { socket, lastFrameAt: now, openedAt: now }
       finish({ kind: 'opened', afterMs: elapsed() }, keep ? open : null)
     })
     socket.on('unexpected-response', (_request, response) => {
+      answer = response
       const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => {
-        if (chunks.length < 16) chunks.push(chunk)
-      })
+      let size = 0
       const answered = () =>
         finish({
           kind: 'answered',
           afterMs: elapsed(),
-          reply: kindOfAnswer(response.statusCode ?? 0, response.rawHeaders, Buffer.concat(chunks).toString('utf8')),
+          reply: kindOfAnswer(
+            response.statusCode ?? 0,
+            response.rawHeaders,
+            Buffer.concat(chunks).subarray(0, MAX_FRAME).toString('utf8'),
+          ),
         })
+      // Enough of the body to say whose answer it is; an endless one is cut there.
+      response.on('data', (chunk: Buffer) => {
+        chunks.push(chunk)
+        size += chunk.length
+        if (size >= MAX_FRAME) answered()
+      })
       response.on('end', answered)
       response.on('error', answered)
     })

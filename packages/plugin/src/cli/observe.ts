@@ -56,6 +56,26 @@ export interface Observations {
 }
 
 const MAX_REDIRECTS = 5
+
+/**
+ * The whole check's time (`--timeout`): every wait takes its share of what is left, so no server, however
+ * slow its headers or endless its body, stretches the run past it.
+ */
+export class Budget {
+  private readonly end: number
+  constructor(ms: number) {
+    this.end = performance.now() + ms
+  }
+  /** What is left, split evenly among the `steps` waits that may still come. */
+  share(steps = 1): number {
+    return Math.max(0, Math.floor((this.end - performance.now()) / steps))
+  }
+}
+
+interface Run extends CheckOptions {
+  budget: Budget
+}
+
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/i
 
 function reply(answer: HttpAnswer): HopReply {
@@ -77,13 +97,13 @@ function redirectTarget(answer: HttpAnswer, from: URL): URL | null {
 }
 
 /** The page as the browser loads it, following redirects, noting any that come back to a URL already asked. */
-async function loadPage(options: CheckOptions) {
+async function loadPage(options: Run) {
   const asked = new Set<string>()
   const looped: string[] = []
   let url = options.url
   for (let hop = 0; ; hop += 1) {
     asked.add(url.href)
-    const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.timeoutMs })
+    const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.budget.share() })
     const next = redirectTarget(answer, url)
     if (next === null || hop >= MAX_REDIRECTS) return { url, answer, looped }
     if (asked.has(next.href)) looped.push(url.pathname)
@@ -95,9 +115,9 @@ async function loadPage(options: CheckOptions) {
  * Vite's client where `url` points, or null when something else answers there. Asked as a page on `origin`
  * asks for a module script: with its Origin when that differs from the client's, which Vite's CORS answers.
  */
-async function loadClient(url: URL, options: CheckOptions, origin: string) {
+async function loadClient(url: URL, options: Run, origin: string) {
   const headers: Record<string, string> = url.origin === origin ? {} : { origin }
-  const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.timeoutMs, headers })
+  const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.budget.share(), headers })
   let served: ServedClient | null = null
   if (answer.status === 200) {
     try {
@@ -109,18 +129,22 @@ async function loadClient(url: URL, options: CheckOptions, origin: string) {
   return { reply: reply(answer), served, corsAllowed: corsAllows(answer, origin, url) }
 }
 
-async function probe(url: string, options: CheckOptions): Promise<HopReply | 'no-answer'> {
+async function probe(url: string, options: Run, steps: number): Promise<HopReply | 'no-answer'> {
   const target = new URL(url)
+  target.hash = ''
   target.protocol = target.protocol === 'wss:' ? 'https:' : 'http:'
   try {
-    return reply(await httpGet(target, { insecure: options.insecure, timeoutMs: options.timeoutMs }))
+    return reply(await httpGet(target, { insecure: options.insecure, timeoutMs: options.budget.share(steps) }))
   } catch {
     return 'no-answer'
   }
 }
 
-/** Dials a socket as the browser would, then asks its URL over plain HTTP when it failed. */
-async function checkSocket(url: string, page: URL, options: CheckOptions, origin: string, token: string | null) {
+/**
+ * Dials a socket as the browser would, then asks its URL over plain HTTP when it failed. `steps`: the waits
+ * still to come, this one's two included, which share what is left of the run's time.
+ */
+async function checkSocket(url: string, page: URL, options: Run, origin: string, token: string | null, steps: number) {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -131,14 +155,15 @@ async function checkSocket(url: string, page: URL, options: CheckOptions, origin
   if (page.protocol === 'https:' && parsed.protocol === 'ws:' && !LOOPBACK.test(parsed.hostname)) {
     return { url, blocked: 'Mixed Content: an https page may not dial ws://', outcome: null, probe: null }
   }
-  const { outcome } = await dial(url, { origin, token, insecure: options.insecure, timeoutMs: options.timeoutMs })
+  const timeoutMs = options.budget.share(steps)
+  const { outcome } = await dial(url, { origin, token, insecure: options.insecure, timeoutMs })
   const failed = outcome.kind !== 'opened'
-  return { url, blocked: null, outcome, probe: failed ? await probe(url, options) : null }
+  return { url, blocked: null, outcome, probe: failed ? await probe(url, options, steps - 1) : null }
 }
 
 /** Holds two quiet sockets open at once: a proxy's idle timeout closes both at the same idle time. */
-async function holdIdle(url: string, options: CheckOptions, origin: string, token: string | null) {
-  const dialOptions = { origin, token, insecure: options.insecure, timeoutMs: options.timeoutMs }
+async function holdIdle(url: string, options: Run, origin: string, token: string | null) {
+  const dialOptions = { origin, token, insecure: options.insecure, timeoutMs: options.budget.share() }
   const opened = await Promise.all([dial(url, dialOptions, true), dial(url, dialOptions, true)])
   const closes = await Promise.all(
     opened.map(({ open }) =>
@@ -173,7 +198,8 @@ function pageDirectory(url: URL): string {
 }
 
 /** What a browser opening `options.url` meets, hop by hop: page, client, socket, direct fallback. */
-export async function observe(options: CheckOptions): Promise<Observations> {
+export async function observe(checkOptions: CheckOptions): Promise<Observations> {
+  const options: Run = { ...checkOptions, budget: new Budget(checkOptions.timeoutMs) }
   const { url: pageUrl, answer, looped } = await loadPage(options)
   const origin = options.origin ?? pageUrl.origin
   const observations: Observations = {
@@ -191,7 +217,8 @@ export async function observe(options: CheckOptions): Promise<Observations> {
     withoutOrigin: null,
     idle: null,
   }
-  if (observations.blockedHost !== null) return observations
+  // A refused page never runs Vite's client: nothing further to dial.
+  if (observations.blockedHost !== null || answer.status === 403) return observations
   if (looped.length > 0) {
     // A page redirected back to itself: Vite redirecting into `base` what a proxy stripped of that prefix.
     // Then `base` is the page's directory, and the client sits at that prefix twice over (one for the
@@ -239,7 +266,8 @@ export async function observe(options: CheckOptions): Promise<Observations> {
   if (!served || !client || tagFailed || observations.corsRefused) return observations
 
   const targets = socketTargets(client, served)
-  observations.primary = await checkSocket(targets.primary, pageUrl, options, origin, served.token)
+  // The socket, its plain-HTTP probe, and the direct fallback's two: four waits at most.
+  observations.primary = await checkSocket(targets.primary, pageUrl, options, origin, served.token, 4)
   const primary = observations.primary.outcome
   if (primary?.kind === 'opened') {
     if (options.idleMs > 0) observations.idle = await holdIdle(targets.primary, options, origin, served.token)
@@ -250,12 +278,12 @@ export async function observe(options: CheckOptions): Promise<Observations> {
       origin: null,
       token: served.token,
       insecure: options.insecure,
-      timeoutMs: options.timeoutMs,
+      timeoutMs: options.budget.share(3),
     })
     observations.withoutOrigin = again.outcome
   }
   if (targets.direct !== null) {
-    observations.direct = await checkSocket(targets.direct, pageUrl, options, origin, served.token)
+    observations.direct = await checkSocket(targets.direct, pageUrl, options, origin, served.token, 2)
   }
   return observations
 }

@@ -98,16 +98,31 @@ export function socketTargets(clientUrl: URL, served: ServedClient): SocketTarge
   }
 }
 
-/** Where a page asks for Vite's client: its script tags naming `@vite/client`, resolved against the page. */
+/** A `src` attribute's value within one tag's text (which holds no `>`). */
+const SRC = /(?:^|[\s"'/])src\s*=\s*(?:"([^"]*)"|'([^']*)')/i
+
+/**
+ * Where a page asks for Vite's client: its script tags naming `@vite/client`, resolved against the page.
+ * Read in one pass: each tag runs from `<script` to the next `>`, and the next search starts after it.
+ */
 export function clientCandidates(pageUrl: URL, html: string, override: URL | null): URL[] {
   if (override) return [override]
+  const lower = html.toLowerCase()
   const found: URL[] = []
-  for (const match of html.matchAll(/<script\b[^>]*\bsrc\s*=\s*["']([^"']*@vite\/client[^"']*)["']/gi)) {
-    try {
-      if (match[1]) found.push(new URL(match[1], pageUrl))
-    } catch {
-      // A tag that doesn't resolve to a URL is not one the browser would load either.
+  for (let start = lower.indexOf('<script'); start !== -1; ) {
+    const close = lower.indexOf('>', start)
+    const end = close === -1 ? lower.length : close
+    const next = lower.charAt(start + 7)
+    const src = /[\s/>]/.test(next) ? SRC.exec(html.slice(start + 7, end)) : null
+    const value = src?.[1] ?? src?.[2]
+    if (value?.includes('@vite/client')) {
+      try {
+        found.push(new URL(value, pageUrl))
+      } catch {
+        // A tag that doesn't resolve to a URL is not one the browser would load either.
+      }
     }
+    start = close === -1 ? -1 : lower.indexOf('<script', end)
   }
   return found
 }

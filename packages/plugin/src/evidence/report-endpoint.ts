@@ -10,7 +10,10 @@ import type { ClientReport, PageReport } from './types.js'
 
 /** A browser posts a few hundred bytes at once; a body still arriving after this is someone stalling. */
 export const BODY_TIMEOUT_MS = 2000
-/** Reports being read at once: stalled bodies past this are turned away, not queued. */
+/**
+ * Reports being read at once. Past this the read that started first is cut (408) to make room: a browser's
+ * body arrives with its headers, so stalled bodies can only ever push out each other, never the real one.
+ */
 const MAX_IN_FLIGHT = 16
 
 export interface ReportEndpointOptions {
@@ -54,7 +57,8 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
 export function createReportEndpoint(options: ReportEndpointOptions) {
   const now = options.now ?? Date.now
   const allow = createRateLimits(20, 10_000)
-  let inFlight = 0
+  /** The reads under way, oldest first: each one's way to give up its slot. */
+  const reading = new Set<(status: number, body: unknown) => void>()
   const refusal = (req: IncomingMessage): [number, string] | null => {
     if (req.method !== 'POST') return [405, 'method not allowed']
     // A custom header also forces a CORS preflight, so Vite's CORS policy (the one that guards the client
@@ -62,7 +66,6 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     if (!sameSecret(req.headers[SECRET_HEADER], options.secret)) return [403, 'forbidden']
     if (!isJson(req.headers['content-type'])) return [415, 'expected application/json']
     if (Number(req.headers['content-length'] ?? 0) > MAX_REPORT_BYTES) return [413, 'report too large']
-    if (inFlight >= MAX_IN_FLIGHT) return [429, 'too many reports at once']
     return null
   }
 
@@ -78,20 +81,21 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
   }
 
   const read = (req: IncomingMessage, res: ServerResponse, kind: string | null, path: string): void => {
-    inFlight += 1
+    if (reading.size >= MAX_IN_FLIGHT) reading.values().next().value?.(408, { error: 'report too slow' })
     const chunks: Buffer[] = []
     let size = 0
     let done = false
     const finish = (status: number, body: unknown): void => {
       if (done) return
       done = true
-      inFlight -= 1
+      reading.delete(finish)
       clearTimeout(deadline)
       req.removeAllListeners('data')
       answer(res, status, body)
       // Whatever is still coming is read and dropped, so the connection can close cleanly.
       req.resume()
     }
+    reading.add(finish)
     const deadline = setTimeout(() => finish(408, { error: 'report too slow' }), BODY_TIMEOUT_MS)
     deadline.unref()
     req.on('data', (chunk: Buffer) => {
@@ -102,7 +106,9 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     req.on('error', () => finish(400, { error: 'request aborted' }))
     req.on('end', () => {
       if (done) return
-      if (!allow(req.socket.remoteAddress ?? '', now())) {
+      // Per sender and page origin: behind a proxy every page shares its address, while a browser sets the
+      // Origin itself, so a flood from another page (or from no page) can't use up this page's reports.
+      if (!allow(`${req.socket.remoteAddress ?? ''} ${req.headers.origin ?? ''}`, now())) {
         finish(429, { error: 'too many reports' })
         return
       }

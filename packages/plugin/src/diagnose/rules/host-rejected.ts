@@ -1,5 +1,5 @@
 import type { RequestSnapshot } from '../../evidence/types.js'
-import { hostnameOf, isHostAllowedByVite, isPlainHostname } from '../../host-check.js'
+import { couldBeAllowed, hostnameOf, isHostAllowedByVite } from '../../host-check.js'
 import { eventsOf } from '../queries.js'
 import type { Rule } from '../types.js'
 
@@ -44,7 +44,7 @@ export const hostRejected: Rule = (evidence, { facts }) => {
       request.vouched &&
       request.path === facts.hmrPath &&
       request.host !== null &&
-      isPlainHostname(hostnameOf(request.host)) &&
+      couldBeAllowed(hostnameOf(request.host)) &&
       !isHostAllowedByVite(hostnameOf(request.host), facts.allowedHosts),
   )
   if (handshake?.host) {
@@ -57,7 +57,7 @@ export const hostRejected: Rule = (evidence, { facts }) => {
     }
   }
   const page = mostAsked(
-    eventsOf(evidence, 'host-blocked').filter((request) => isPlainHostname(hostnameOf(request.host ?? ''))),
+    eventsOf(evidence, 'host-blocked').filter((request) => couldBeAllowed(hostnameOf(request.host ?? ''))),
   )
   if (!page?.host) return null
   return {
