@@ -34,7 +34,7 @@ module.exports = { plugins: [hmrDoctor()] }
 `
 
 /** The pages whose shell blocks a user copies: every command in them runs below, on the tarball. */
-const DOCUMENTED = ['packages/plugin/README.md']
+const DOCUMENTED = ['README.md', 'docs/guide/getting-started.md', 'packages/plugin/README.md']
 /** Put on the line before a shell block whose commands run in this repository, not in a user's project. */
 const REPO_MARK = '<!-- in this repository -->'
 
