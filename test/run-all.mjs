@@ -44,7 +44,7 @@ function unitTests() {
   pnpm(['--filter', 'vite-plugin-hmr-doctor', 'exec', 'vitest', 'run'])
 }
 
-/** The docs: the cause pages as the renderers print them today, then the VitePress build (a dead link fails it). */
+/** The docs: cause pages as the renderers print them, the READMEs' links, the build (a dead link fails it). */
 function docs() {
   pnpm(['exec', 'tsc', '-p', 'docs/tsconfig.json'])
   pnpm(['--filter', 'hmr-doctor-docs', 'run', 'generate:check'])
