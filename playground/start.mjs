@@ -1,14 +1,14 @@
 // The demo: the playground behind a real nginx configured the way most people first write it.
-// Installs what it needs, then hands over to demo.ts beside it. See the README for the flags.
+// Installs what it needs, then hands over to demo.ts beside it. See docs/docker.md for the flags.
 // `--pictures` hands over to pictures.ts instead, which redraws the README's pictures.
-import { ensureSystemPackages, ensureWorkspace, pnpm } from '../test/setup.mjs'
+import { ensureDemoWorkspace, ensureSystemPackages, pnpm } from '../test/setup.mjs'
 
 const args = process.argv.slice(2)
 
 // The README's pictures (pictures.ts) always drive Chromium, and take none of the demo's flags.
 if (args.includes('--pictures')) {
   ensureSystemPackages(['nginx', 'chromium'])
-  ensureWorkspace()
+  ensureDemoWorkspace()
   pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'pictures.ts'])
   process.exit(0)
 }
@@ -16,7 +16,7 @@ if (args.includes('--pictures')) {
 // `--docker`: the same story with Vite and nginx in containers (playground/docker/demo.ts).
 if (args.includes('--docker')) {
   ensureSystemPackages(['chromium'])
-  ensureWorkspace()
+  ensureDemoWorkspace()
   pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'docker/demo.ts'])
   process.exit(0)
 }
@@ -27,6 +27,6 @@ const headless =
   (!args.includes('--interactive') && !viteOnly && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
 
 if (!viteOnly) ensureSystemPackages(headless ? ['nginx', 'chromium'] : ['nginx'])
-ensureWorkspace()
+ensureDemoWorkspace()
 const forwarded = args.filter((arg) => arg !== '--headless' && arg !== '--interactive')
 pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'demo.ts', ...forwarded, ...(headless ? ['--headless'] : [])])

@@ -28,8 +28,11 @@ const brokenConf = new URL('../docker/nginx/broken.conf', import.meta.url)
 
 export const DIAGNOSIS = '[hmr-doctor] nginx drops the WebSocket upgrade'
 
-export const step = (text: string) => console.log(`\n${styleText(['bold', 'cyan'], '▶')} ${styleText('bold', text)}`)
-export const done = (text: string) => console.log(`\n${styleText(['bold', 'green'], '✔')} ${styleText('bold', text)}`)
+/** Bold and coloured only on a terminal without NO_COLOR: Node 20's styleText checks that for one style, not a list. */
+const mark = (color: 'cyan' | 'green' | 'red', text: string) => styleText('bold', styleText(color, text))
+
+export const step = (text: string) => console.log(`\n${mark('cyan', '▶')} ${styleText('bold', text)}`)
+export const done = (text: string) => console.log(`\n${mark('green', '✔')} ${styleText('bold', text)}`)
 
 export interface TeeLogger extends Logger {
   /** Everything printed so far, colours stripped: what the printed fix is read back from. */
@@ -79,7 +82,7 @@ export type Cleanup = Array<() => Promise<unknown> | unknown>
  */
 export async function runStory(story: (cleanup: Cleanup) => Promise<void>, cleanup: Cleanup = []): Promise<never> {
   const fail = (error: unknown) =>
-    console.error(`\n${styleText(['bold', 'red'], '✖')} ${error instanceof Error ? error.message : String(error)}`)
+    console.error(`\n${mark('red', '✖')} ${error instanceof Error ? error.message : String(error)}`)
   let stopping = false
   const stop = async (code: number): Promise<never> => {
     // A second signal while cleaning up must not start undoing the same things twice.

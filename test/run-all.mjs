@@ -1,8 +1,8 @@
 // The test suite, whole (`npm test`, what CI runs) or in the parts contributors run alone:
-//   node test/run-all.mjs            lint, types, unit tests, end-to-end tests, the Docker demo, the Vite
-//                                    matrix, then the end-to-end tests again with every CPU kept busy
-//   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests
-//                                    (no Debian packages needed)
+//   node test/run-all.mjs            lint, types, unit tests, the docs, end-to-end tests, the Docker demo, the
+//                                    Vite matrix, then the end-to-end tests again with every CPU kept busy
+//   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests,
+//                                    the docs (no Debian packages needed)
 //   node test/run-all.mjs lint       Biome only
 //   node test/run-all.mjs e2e        the end-to-end tests
 //   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
@@ -43,6 +43,13 @@ function packageLint() {
 
 function unitTests() {
   pnpm(['--filter', 'vite-plugin-hmr-doctor', 'exec', 'vitest', 'run'])
+}
+
+/** The docs: cause pages as the renderers print them, the READMEs' links, the build (a dead link fails it). */
+function docs() {
+  pnpm(['exec', 'tsc', '-p', 'docs/tsconfig.json'])
+  pnpm(['--filter', 'hmr-doctor-docs', 'run', 'generate:check'])
+  pnpm(['--filter', 'hmr-doctor-docs', 'run', 'build'])
 }
 
 function e2e() {
@@ -111,12 +118,12 @@ function e2eBusy() {
 
 const steps = {
   lint: { system: false, run: [lint] },
-  unit: { system: false, run: [lint, typeCheck, packageLint, unitTests] },
+  unit: { system: false, run: [lint, typeCheck, packageLint, unitTests, docs] },
   e2e: { system: true, run: [e2e] },
   'e2e:busy': { system: true, run: [e2eBusy] },
   matrix: { system: true, run: [viteMatrix] },
   docker: { system: true, run: [dockerDemo] },
-  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, e2e, dockerDemo, viteMatrix, e2eBusy] },
+  all: { system: true, run: [lint, typeCheck, packageLint, unitTests, docs, e2e, dockerDemo, viteMatrix, e2eBusy] },
 }
 
 const mode = process.argv[2] ?? 'all'

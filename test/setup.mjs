@@ -59,5 +59,27 @@ export function pnpm(args, options) {
 /** Installs the workspace exactly as locked and builds the plugin the playground and tests import. */
 export function ensureWorkspace() {
   pnpm(['install', '--frozen-lockfile', '--reporter=append-only'])
+  buildPlugin()
+}
+
+/**
+ * Installs, exactly as locked, only what the demo runs: the root's tools, the playground and the workspace
+ * packages it depends on (the plugin, the end-to-end harness); not the framework fixtures, the Vite matrix
+ * or the docs.
+ */
+export function ensureDemoWorkspace() {
+  pnpm([
+    'install',
+    '--frozen-lockfile',
+    '--reporter=append-only',
+    '--filter',
+    'hmr-doctor-workspace',
+    '--filter',
+    'hmr-doctor-playground...',
+  ])
+  buildPlugin()
+}
+
+function buildPlugin() {
   pnpm(['--filter', 'vite-plugin-hmr-doctor', 'run', 'build'])
 }

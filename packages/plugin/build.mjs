@@ -77,9 +77,14 @@ function buildNode(entry, format, fileName, output = {}) {
 // where one takes a few. Beside client.iife.js, so `new URL('./client.iife.js', import.meta.url)` (which the
 // bundler turns into the file's own URL for CommonJS) finds the snippet. Dependencies stay external.
 await buildNode('src/index.ts', 'es', 'index.js')
-await buildNode('src/index.ts', 'cjs', 'index.cjs', { exports: 'named' })
+// `require('vite-plugin-hmr-doctor')` is the factory itself, as `require('@vitejs/plugin-vue')` is, still
+// carrying every named export (and `default`, for bundlers' interop).
+await buildNode('src/index.ts', 'cjs', 'index.cjs', {
+  exports: 'named',
+  footer: 'module.exports = Object.assign(exports.default, exports, { __esModule: true });',
+})
 
-// The CLI as one ES module with a shebang (the package's bin): one file to load keeps a check's start quick.
+// The CLI as one ES module with a shebang (bin/hmr-doctor.js, the package's bin, imports it): one file to load keeps a check's start quick.
 // Only it imports ws; the plugin's entries never load it.
 await buildNode('src/cli/main.ts', 'es', 'cli.js')
 if (!readFileSync(new URL('cli.js', dist), 'utf8').startsWith('#!/usr/bin/env node\n')) {

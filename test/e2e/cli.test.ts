@@ -392,15 +392,18 @@ describe('hmr-doctor check, input it cannot check', () => {
     expect(notVite.code).toBe(2)
     expect(notVite.stderr.trim().split('\n')).toEqual([expect.stringContaining('no Vite client')])
     const json = cliJson(await runCli(['check', `http://127.0.0.1:${port}/`, '--json']))
-    expect(json).toMatchObject({ result: 'error', exitCode: 2, findings: [] })
+    // The error still names the URL it was asked to check, as the URL parsed.
+    expect(json).toMatchObject({ url: `http://127.0.0.1:${port}/`, result: 'error', exitCode: 2, findings: [] })
   })
 
-  test('help at both levels, exit 0', async () => {
+  test('help at both levels and the version, exit 0', async () => {
     const top = await runCli(['--help'])
-    expect(top.stdout).toContain('Usage: hmr-doctor <command>')
+    expect(top.stdout).toMatch(/^Usage: vite-plugin-hmr-doctor <command> \[options\]\n {7}hmr-doctor <command>/)
     const sub = await runCli(['check', '--help'])
-    expect(sub.stdout).toContain('Usage: hmr-doctor check <url>')
-    expect([top.code, sub.code]).toEqual([0, 0])
+    expect(sub.stdout).toContain('Usage: vite-plugin-hmr-doctor check <url>')
+    const version = await runCli(['--version'])
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+    expect([top.code, sub.code, version.code]).toEqual([0, 0, 0])
   })
 })
 

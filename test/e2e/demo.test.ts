@@ -17,9 +17,9 @@ test('the README demo command reaches "HMR works" headless, on real nginx and Ch
   expect(text).toContain('✔ HMR works through nginx: the edit reached the page without a reload.')
   expect(code).toBe(0)
 
-  // The README shows this same message from a real run: only its ports may differ from today's output.
-  const readme = readFileSync(new URL('README.md', `file://${root}`), 'utf8')
-  const documented = /## What it prints[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+  // The docs show this same message from a real run: only its ports may differ from today's output.
+  const page = readFileSync(new URL('docs/guide/what-it-prints.md', `file://${root}`), 'utf8')
+  const documented = /# What it prints[\s\S]*?```\n([\s\S]*?)```/.exec(page)?.[1] ?? ''
   const printed = /\[hmr-doctor\] nginx drops[\s\S]*?Then reload nginx: nginx -s reload\n/.exec(text)?.[0] ?? ''
   const ports = (message: string) => message.replace(/(:|port )\d{2,5}/g, '$1<port>')
   expect(ports(documented)).toBe(ports(printed))

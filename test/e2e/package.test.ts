@@ -27,6 +27,41 @@ export default defineConfig({
 })
 `
 const SUMMARY = '[hmr-doctor] nginx drops the WebSocket upgrade'
+/** A CommonJS config as a project without "type": "module" may write it: the package's export is the factory. */
+const CJS_CONFIG = `const hmrDoctor = require('vite-plugin-hmr-doctor')
+
+module.exports = { plugins: [hmrDoctor()] }
+`
+
+/** The pages whose shell blocks a user copies: every command in them runs below, on the tarball. */
+const DOCUMENTED = ['README.md', 'docs/guide/getting-started.md', 'packages/plugin/README.md']
+/** Put on the line before a shell block whose commands run in this repository, not in a user's project. */
+const REPO_MARK = '<!-- in this repository -->'
+
+interface DocumentedCommand {
+  file: string
+  command: string
+  inRepo: boolean
+}
+
+/** Each line of each sh/bash/shell block of `file`, without comments, and whether it is marked for the repo. */
+function shellCommands(file: string): DocumentedCommand[] {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n')
+  const commands: DocumentedCommand[] = []
+  let block: { inRepo: boolean } | null = null
+  let previous = ''
+  for (const line of lines) {
+    if (block === null && /^```(sh|bash|shell)\b/.test(line)) block = { inRepo: previous.trim() === REPO_MARK }
+    else if (block !== null && line.startsWith('```')) block = null
+    else if (block !== null) {
+      const command = line.replace(/(^|\s)#.*$/, '').trim()
+      if (command) commands.push({ file, command, inRepo: block.inRepo })
+    }
+    if (line.trim()) previous = line
+  }
+  return commands
+}
+const documented = DOCUMENTED.flatMap(shellCommands)
 
 /** A user's project: ES modules ("type": "module") or CommonJS (no "type"), with both config files. */
 const PROJECTS = { esm: { type: 'module' }, cjs: {} } as const
@@ -65,6 +100,7 @@ beforeAll(async () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `user-${kind}`, private: true, ...fields }))
     writeFileSync(join(project, 'vite.config.ts'), CONFIG)
     writeFileSync(join(project, 'vite.config.js'), CONFIG)
+    writeFileSync(join(project, 'vite.config.cjs'), CJS_CONFIG)
     writeFileSync(join(project, 'index.html'), '<!doctype html>\n<script type="module" src="/main.js"></script>\n')
     writeFileSync(join(project, 'main.js'), 'document.body.append("hello")\n')
     for (const resolution of ['bundler', 'nodenext'] as const) {
@@ -103,6 +139,7 @@ test('the tarball holds the built client, both entries with their types, the CLI
     'package/dist/index.cjs',
     'package/dist/index.d.cts',
     'package/dist/cli.js',
+    'package/bin/hmr-doctor.js',
   ]) {
     expect(tarballFiles).toContain(file)
   }
@@ -164,9 +201,11 @@ describe.each(Object.keys(PROJECTS) as ProjectKind[])('a user project of kind %s
         },
       )
     },
+    // tsc reads all of Vite's types, bound by CPU: a busy machine stretches it past the default timeout.
+    180_000,
   )
 
-  test.each(['vite.config.ts', 'vite.config.js'])(
+  test.each(['vite.config.ts', 'vite.config.js', 'vite.config.cjs'])(
     'with %s, behind a bare nginx proxy_pass, prints the diagnosis',
     async (config) => {
       const vite = await viteCli(join(dir, kind), config)
@@ -180,7 +219,7 @@ describe.each(Object.keys(PROJECTS) as ProjectKind[])('a user project of kind %s
   )
 })
 
-test('the hmr-doctor bin, run with npx in a user project, diagnoses Vite behind nginx; the plugin entry never loads ws', async () => {
+test('both bins (hmr-doctor, vite-plugin-hmr-doctor), run with npx in a user project, diagnoses Vite behind nginx; the plugin entry never loads ws', async () => {
   const project = join(dir, 'esm')
   const vite = await viteCli(project, 'vite.config.ts')
   const { origin } = await scenario.nginx({ upstream: `127.0.0.1:${vite.port}` })
@@ -193,7 +232,7 @@ test('the hmr-doctor bin, run with npx in a user project, diagnoses Vite behind 
   // --project: the same fix, now from the project's own vite.config as its own Vite resolves it. The project
   // holds both configs; like a bare `vite`, it reads the one Vite looks for first.
   const read = await runCli(['check', `${origin}/`, '--project'], {
-    command: ['npx', '--no', 'hmr-doctor'],
+    command: ['npx', '--no', 'vite-plugin-hmr-doctor'],
     cwd: project,
   })
   expect(read.stdout).toContain(`Vite's settings come from ${join(project, 'vite.config.js')} (Vite `)
@@ -206,4 +245,67 @@ test('the hmr-doctor bin, run with npx in a user project, diagnoses Vite behind 
       /\.c?js$/.test(file) && /from ['"]ws['"]|require\(['"]ws['"]\)/.test(readFileSync(join(installed, file), 'utf8')),
   )
   expect(importers).toEqual(['cli.js'])
+})
+
+test("require('vite-plugin-hmr-doctor') is the plugin's factory, with its named export and default beside it", async () => {
+  const script = `
+const hmrDoctor = require('vite-plugin-hmr-doctor')
+const plugin = hmrDoctor()
+console.log(JSON.stringify([plugin.name, hmrDoctor.hmrDoctor === hmrDoctor, hmrDoctor.default === hmrDoctor]))
+`
+  const { stdout } = await exec(process.execPath, ['-e', script], { cwd: join(dir, 'cjs') })
+  expect(JSON.parse(stdout)).toEqual(['vite-plugin-hmr-doctor', true, true])
+})
+
+test('npx vite-plugin-hmr-doctor --version prints the packed version, alone', async () => {
+  // As the README writes it: `npx --no <bin> --version` would print npm's own version instead.
+  const run = await runCli(['--version'], { command: ['npx', 'vite-plugin-hmr-doctor'], cwd: join(dir, 'esm') })
+  expect(run).toMatchObject({ code: 0, stdout: `${readJson(join(pluginDir, 'package.json')).version}\n` })
+})
+
+test('the shell blocks of the README and the docs are found, and the repository ones name its own scripts', () => {
+  expect(documented.map(({ command }) => command)).toEqual(
+    expect.arrayContaining(['npm install -D vite-plugin-hmr-doctor', 'npx vite-plugin-hmr-doctor --help']),
+  )
+  const scripts = readJson(join(root, 'package.json')).scripts as Record<string, string>
+  for (const { command } of documented.filter(({ inRepo }) => inRepo)) {
+    const script = /^npm (?:run (\S+)|(test))$/.exec(command)
+    expect(script, `${command}: a repository command the docs show is one of its npm scripts`).not.toBeNull()
+    expect(Object.keys(scripts)).toContain(script?.[1] ?? script?.[2])
+  }
+})
+
+describe.each(DOCUMENTED)('each command %s shows, run in a user project on the tarball', (file) => {
+  const commands = documented.filter((entry) => entry.file === file && !entry.inRepo).map(({ command }) => command)
+  test.each(commands)('%s', async (command) => {
+    const words = command.split(/\s+/)
+    const install = /^npm (?:install|i) (-D|--save-dev) vite-plugin-hmr-doctor$/.test(command)
+    if (install) {
+      // The package by its name is the registry's copy: the tarball stands in for it, on the same command.
+      const args = [...words.slice(1, -1), `file:${tarball}`, '--prefer-offline', '--no-audit', '--no-fund']
+      await exec('npm', args, { cwd: dir })
+      expect(readJson(join(dir, 'node_modules/vite-plugin-hmr-doctor/package.json')).version).toBe(
+        readJson(join(pluginDir, 'package.json')).version,
+      )
+      return
+    }
+    expect(words.slice(0, 2), `${command}: a command this test knows how to run`).toEqual([
+      'npx',
+      'vite-plugin-hmr-doctor',
+    ])
+    const project = join(dir, 'esm')
+    const args = words.slice(2)
+    const url = args.find((arg) => /^https?:\/\//.test(arg))
+    // A URL in the docs stands for the user's dev server: a real Vite, started here, takes its place.
+    const vite = url === undefined ? null : await viteCli(project, 'vite.config.ts')
+    const target = vite === null ? null : `http://127.0.0.1:${vite.port}${new URL(url ?? '/', 'http://x').pathname}`
+    const run = await runCli(
+      args.map((arg) => (arg === url && target !== null ? target : arg)),
+      { command: ['npx', 'vite-plugin-hmr-doctor'], cwd: project },
+    )
+    expect(run.stderr).not.toContain('[hmr-doctor]')
+    expect(run.code, run.stdout).toBe(0)
+    if (target !== null) expect(run.stdout).toContain(`[hmr-doctor] checked ${target}`)
+    else expect(run.stdout).toMatch(/^(Usage: vite-plugin-hmr-doctor |\d+\.\d+\.\d+\n$)/)
+  })
 })

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
 import { stripVTControlCharacters } from 'node:util'
 import colors from 'picocolors'
 import { PREFIX } from '../render/terminal.js'
@@ -13,8 +14,10 @@ import { findViteConfig, readProjectConfig } from './project-config.js'
 async function main(argv: readonly string[]): Promise<number> {
   const useColor = process.stdout.isTTY === true && !('NO_COLOR' in process.env)
   const json = argv.includes('--json')
+  // The URL once it parsed, so an error result still says what it was asked to check.
+  let url: string | null = null
   const fail = (message: string): number => {
-    if (json) process.stdout.write(`${JSON.stringify(errorJson(null, message), null, 2)}\n`)
+    if (json) process.stdout.write(`${JSON.stringify(errorJson(url, message), null, 2)}\n`)
     else {
       const line = `${colors.red(PREFIX)} could not check: ${message}\n`
       process.stderr.write(process.stderr.isTTY && !('NO_COLOR' in process.env) ? line : stripVTControlCharacters(line))
@@ -27,6 +30,12 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(command.text)
       return 0
     }
+    if (command.kind === 'version') {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+      process.stdout.write(`${pkg.version}\n`)
+      return 0
+    }
+    url = command.options.url.href
     const folder = process.cwd()
     if (command.project && findViteConfig(folder) === null)
       throw new CheckError(`--project: no vite.config in ${folder}`)

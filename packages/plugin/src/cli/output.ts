@@ -3,7 +3,7 @@ import colors from 'picocolors'
 import { PREFIX, renderTerminal } from '../render/terminal.js'
 import type { CheckResult } from './check.js'
 
-/** The JSON a check prints with `--json` (schema documented in the README; `schemaVersion` bumps on a change). */
+/** The JSON a check prints with `--json` (schema documented in docs/cli-json.md; `schemaVersion` bumps on a change). */
 export interface CheckJson {
   schemaVersion: 1
   url: string | null
