@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { RequestScope } from '../src/evidence/server-observer.js'
-import { classifyRequest, observeServer } from '../src/evidence/server-observer.js'
+import { classifyRequest, classifyUpgrade, observeServer, sentByNode } from '../src/evidence/server-observer.js'
 import type { ServerEvent } from '../src/evidence/types.js'
 import { createHostCheck } from '../src/host-check.js'
 
@@ -353,5 +353,34 @@ describe.each([
     const response = await fetch(`${origin}/`, { headers: flattened })
     expect(response.status).not.toBe(500)
     expect(errors).toEqual(['the request observer: observer bug'])
+  })
+})
+
+describe('upgrades as Vite’s listener treats them', () => {
+  test.each<[string, Record<string, string>, ReturnType<typeof classifyUpgrade>]>([
+    [
+      'an HMR handshake: Vite answers it',
+      { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-hmr' },
+      'handshake',
+    ],
+    ["Vite's ping: neither", { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-ping' }, null],
+    ['no subprotocol: Vite leaves it', { 'sec-websocket-key': 'k' }, 'upgrade-ignored'],
+    [
+      'a foreign subprotocol: Vite leaves it',
+      { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'graphql-ws' },
+      'upgrade-ignored',
+    ],
+    ['no WebSocket key: no WebSocket handshake', { upgrade: 'h2c' }, null],
+  ])('%s', (_name, headers, expected) => {
+    expect(classifyUpgrade({ headers })).toBe(expected)
+  })
+
+  test.each<[string, string[], boolean]>([
+    ["Node's client, a copied req.headers", ['host', 'a', 'connection', 'Upgrade', 'sec-websocket-key', 'k'], true],
+    ['a browser', ['Host', 'a', 'Connection', 'Upgrade', 'Sec-WebSocket-Key', 'k'], false],
+    ['nginx, its own headers first', ['Host', 'a', 'connection', 'upgrade'], false],
+    ['no headers at all', [], false],
+  ])('sent by Node: %s', (_name, rawHeaders, expected) => {
+    expect(sentByNode({ rawHeaders })).toBe(expected)
   })
 })

@@ -7,6 +7,7 @@ import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
 import { socketPortUnproxied } from './rules/socket-port-unproxied.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
+import { upgradeUnrelayed } from './rules/upgrade-unrelayed.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
 import type { DiagnoseContext, Finding, Rule } from './types.js'
 
@@ -17,6 +18,7 @@ const SPECIFIC: Rule[] = [
   hostRejected,
   uriRewritten,
   upgradeStripped,
+  upgradeUnrelayed,
   socketMisdirected,
   socketPortUnproxied,
   proxyError,
@@ -47,6 +49,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.socketUrl}`
     case 'client-unreached':
       return `${finding.cause} ${finding.pageUrl} ${finding.strippedPrefix} ${finding.upstream}`
+    case 'upgrade-unrelayed':
+      return `${finding.cause} ${finding.socketUrl} ${finding.nodeClient}`
     case 'proxy-error':
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':

@@ -77,6 +77,24 @@ type FindingBody =
       proxy?: ProxyKind
     }
 
+  /**
+   * The page's socket hangs while Vite answered its handshake 101 and the connection was cut right after:
+   * the hop in front forwarded the upgrade as a plain request and never relayed the answer.
+   */
+  | {
+      cause: 'upgrade-unrelayed'
+      pageOrigin: string
+      socketUrl: string
+      /** How long the page's socket had been connecting when the page called it hanging. */
+      hangingAfterMs: number
+      /** The handshake as it reached Vite, which answered it. */
+      handshake: RequestSnapshot
+      /** How soon after Vite's 101 the hop cut the connection. */
+      cutAfterMs: number
+      /** Its header names were all lowercase, as Node's HTTP client sends them: a Node proxy forwarded it. */
+      nodeClient: boolean
+    }
+
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */
   | {
       cause: 'idle-timeout'

@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
-import { HMR_PROTOCOL } from '../client/protocol.js'
+import { HMR_PROTOCOL, PING_PROTOCOL } from '../client/protocol.js'
 import { type ErrorSink, guard } from '../errors.js'
 import { snapshotRequest } from './request-snapshot.js'
 import type { ServerEvent } from './types.js'
@@ -63,6 +63,24 @@ export function classifyRequest(req: IncomingMessage, scope: RequestScope, clock
 }
 
 /**
+ * An upgrade on Vite's server as Vite's listener treats it: an HMR handshake it answers, or a WebSocket
+ * handshake without Vite's subprotocols, which it leaves alone (a hop that removed the header leaves it
+ * hanging). Vite's ping is neither.
+ */
+export function classifyUpgrade(req: Pick<IncomingMessage, 'headers'>): 'handshake' | 'upgrade-ignored' | null {
+  const protocol = req.headers['sec-websocket-protocol']
+  if (protocol === HMR_PROTOCOL) return 'handshake'
+  if (protocol === PING_PROTOCOL || req.headers['sec-websocket-key'] === undefined) return null
+  return 'upgrade-ignored'
+}
+
+/** Browsers capitalise header names; Node's HTTP client sends a copied `req.headers` as it is, lowercase. */
+export function sentByNode(req: Pick<IncomingMessage, 'rawHeaders'>): boolean {
+  const names = req.rawHeaders.filter((_, index) => index % 2 === 0)
+  return names.length > 0 && names.every((name) => name === name.toLowerCase())
+}
+
+/**
  * Watches what reaches Vite without changing how Vite routes it: every request as it enters Vite's app,
  * before any middleware (in middleware mode, where Vite's own early middlewares let it through); an
  * `upgrade` listener only beside Vite's own (where there is none, adding one would make Node hold plain
@@ -107,9 +125,8 @@ export function observeServer(
       httpServer.prependListener(
         'upgrade',
         guard(errors, 'the upgrade observer', (req: IncomingMessage) => {
-          if (req.headers['sec-websocket-protocol'] === HMR_PROTOCOL) {
-            onEvent({ kind: 'handshake', request: snapshotRequest(req, Date.now(), scope.token) })
-          }
+          const event = classifyUpgrade(req)
+          if (event) onEvent({ kind: event, request: snapshotRequest(req, Date.now(), scope.token) })
         }),
       )
     }
@@ -131,7 +148,7 @@ export function observeServer(
     'connection',
     guard(errors, 'the socket observer', (socket, req: IncomingMessage) => {
       const request = snapshotRequest(req, Date.now(), scope.token)
-      onEvent({ kind: 'hmr-socket', request })
+      onEvent({ kind: 'hmr-socket', request, ...(sentByNode(req) && { nodeClient: true as const }) })
       socket.once(
         'close',
         guard(errors, 'the socket observer', (code: number) => {

@@ -8,6 +8,7 @@ import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
 import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
+import { renderUpgradeUnrelayed } from './causes/upgrade-unrelayed.js'
 import { renderUriRewritten } from './causes/uri-rewritten.js'
 import { inConfigOwnersFile } from './config-owner.js'
 import type { RenderedFinding, RenderState } from './types.js'
@@ -29,6 +30,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'socket-port-unproxied': renderSocketPortUnproxied,
   'proxy-error': renderProxyError,
   'client-unreached': renderClientUnreached,
+  'upgrade-unrelayed': renderUpgradeUnrelayed,
 }
 
 export function renderFinding(
