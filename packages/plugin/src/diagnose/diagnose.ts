@@ -6,6 +6,7 @@ import { proxyError } from './rules/proxy-error.js'
 import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
 import { socketPortUnproxied } from './rules/socket-port-unproxied.js'
+import { subprotocolStripped } from './rules/subprotocol-stripped.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
 import { upgradeUnrelayed } from './rules/upgrade-unrelayed.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
@@ -19,6 +20,7 @@ const SPECIFIC: Rule[] = [
   uriRewritten,
   upgradeStripped,
   upgradeUnrelayed,
+  subprotocolStripped,
   socketMisdirected,
   socketPortUnproxied,
   proxyError,
@@ -51,6 +53,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.pageUrl} ${finding.strippedPrefix} ${finding.upstream}`
     case 'upgrade-unrelayed':
       return `${finding.cause} ${finding.socketUrl} ${finding.nodeClient}`
+    case 'subprotocol-stripped':
+      return `${finding.cause} ${finding.socketUrl} ${finding.handshake.wsProtocol ?? ''}`
     case 'proxy-error':
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':

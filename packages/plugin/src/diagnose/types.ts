@@ -95,6 +95,20 @@ type FindingBody =
       nodeClient: boolean
     }
 
+  /**
+   * The page's socket hangs while its handshake reached Vite without `vite-hmr` in
+   * `Sec-WebSocket-Protocol`: a hop removed or replaced the header, and Vite's listener leaves it unanswered.
+   */
+  | {
+      cause: 'subprotocol-stripped'
+      proxy: ProxyKind
+      pageOrigin: string
+      socketUrl: string
+      hangingAfterMs: number
+      /** The handshake as it reached Vite: its `wsProtocol` is what the hop left of the header. */
+      handshake: RequestSnapshot
+    }
+
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */
   | {
       cause: 'idle-timeout'

@@ -7,6 +7,7 @@ import { renderProxyError } from './causes/proxy-error.js'
 import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
 import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
+import { renderSubprotocolStripped } from './causes/subprotocol-stripped.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
 import { renderUpgradeUnrelayed } from './causes/upgrade-unrelayed.js'
 import { renderUriRewritten } from './causes/uri-rewritten.js'
@@ -31,6 +32,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'proxy-error': renderProxyError,
   'client-unreached': renderClientUnreached,
   'upgrade-unrelayed': renderUpgradeUnrelayed,
+  'subprotocol-stripped': renderSubprotocolStripped,
 }
 
 export function renderFinding(

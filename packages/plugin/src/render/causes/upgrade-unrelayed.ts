@@ -1,7 +1,7 @@
 import type { Finding } from '../../diagnose/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { afterwards } from '../afterwards.js'
-import { upstreamFor } from '../common.js'
+import { HANGING_NOTE, upstreamFor } from '../common.js'
 import { relayUpgradeBlocks, UPGRADE_SUBSCRIPTION_NOTE } from '../node-proxies.js'
 import type { RenderedFinding } from '../types.js'
 
@@ -17,7 +17,7 @@ export function renderUpgradeUnrelayed(finding: UpgradeUnrelayed, facts: ViteFac
     summary: `${hop} forwards the HMR handshake as a plain request and never relays Vite's answer: the page's socket hangs.`,
     evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}, still connecting ${finding.hangingAfterMs} ms after it was created; Vite answered its handshake (${handshake.method} ${handshake.path}${how}) with 101, and the connection was cut ${finding.cutAfterMs} ms later`,
     notes: [
-      "Vite's client dials no fallback while its socket hangs: this page gets no updates.",
+      HANGING_NOTE,
       ...(blocks.length > 0
         ? [
             "That is what http-proxy's web pass does with an upgrade: http-proxy-middleware without ws: true, or http-proxy / http-proxy-3 with proxy.web(…) alone. Paste the lines for the library your server uses.",
