@@ -72,7 +72,7 @@ const LAYOUTS = [
 const scenario = useScenario()
 
 async function front(source: string, vite: RunningVite, port?: number) {
-  const running = await startNodeFront(source, `http://${vite.host}:${vite.port}`, port)
+  const running = await startNodeFront(source, { TARGET: `http://${vite.host}:${vite.port}` }, port)
   scenario.defer(() => running.stop())
   return running
 }

@@ -13,21 +13,27 @@ const FIXTURE = dirname(createRequire(import.meta.url).resolve('hmr-doctor-fixtu
 export interface RunningNodeFront {
   origin: string
   port: number
+  /** Everything the script printed so far (a Vite it runs logs there, the doctor included). */
+  output(): string
   /** Stops the server (and with it every socket it holds). */
   stop(): Promise<void>
 }
 
 /**
- * Runs `source`, a user's server script in front of Vite, as a child process on PROXY_HOST. It reads
- * `PORT`, `HOST` and `TARGET` (Vite's URL) from its environment and logs `listening` once it does.
+ * Runs `source`, a user's server script (in front of Vite, or running it), as a child process on
+ * PROXY_HOST. It reads `PORT`, `HOST` and `env` from its environment and logs `listening` once it does.
  */
-export async function startNodeFront(source: string, target: string, port?: number): Promise<RunningNodeFront> {
+export async function startNodeFront(
+  source: string,
+  env: Record<string, string>,
+  port?: number,
+): Promise<RunningNodeFront> {
   const listenPort = port ?? (await freePort(PROXY_HOST))
   const file = join(FIXTURE, `.server-${randomUUID()}.mjs`)
   writeFileSync(file, source)
   const child: ChildProcess = spawn(process.execPath, [file], {
     cwd: FIXTURE,
-    env: { ...process.env, PORT: String(listenPort), HOST: PROXY_HOST, TARGET: target },
+    env: { ...process.env, ...env, PORT: String(listenPort), HOST: PROXY_HOST },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -56,5 +62,5 @@ export async function startNodeFront(source: string, target: string, port?: numb
     await stop()
     throw new Error(`${String(error)}\n${output}`)
   }
-  return { origin: `http://${PROXY_HOST}:${listenPort}`, port: listenPort, stop }
+  return { origin: `http://${PROXY_HOST}:${listenPort}`, port: listenPort, output: () => output, stop }
 }

@@ -6,7 +6,13 @@ import { join } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { RequestScope } from '../src/evidence/server-observer.js'
-import { classifyRequest, classifyUpgrade, observeServer, sentByNode } from '../src/evidence/server-observer.js'
+import {
+  classifyRequest,
+  classifyUpgrade,
+  observeServer,
+  otherUpgradeListeners,
+  sentByNode,
+} from '../src/evidence/server-observer.js'
 import type { ServerEvent } from '../src/evidence/types.js'
 import { createHostCheck } from '../src/host-check.js'
 
@@ -383,4 +389,29 @@ describe('upgrades as Vite’s listener treats them', () => {
   ])('sent by Node: %s', (_name, rawHeaders, expected) => {
     expect(sentByNode({ rawHeaders })).toBe(expected)
   })
+})
+
+test("the upgrade listeners beside Vite's and the doctor's, and whether one is ws's WebSocketServer({ server })", () => {
+  const server = http.createServer()
+  const own = () => {}
+  server.on('upgrade', () => {})
+  server.on('upgrade', own)
+  const req = { socket: { server } } as unknown as IncomingMessage
+  expect(otherUpgradeListeners(req, own)).toEqual({ count: 0, ws: false })
+  // As ws 8 writes it in addListeners(): an arrow function under the key `upgrade`.
+  const emitConnection = () => {}
+  const wsServer = {
+    handleUpgrade(..._args: unknown[]) {},
+    listeners() {
+      return {
+        upgrade: (req: unknown, socket: unknown, head: unknown) => {
+          this.handleUpgrade(req, socket, head, emitConnection)
+        },
+      }
+    },
+  }
+  server.on('upgrade', wsServer.listeners().upgrade)
+  expect(otherUpgradeListeners(req, own)).toEqual({ count: 1, ws: true })
+  server.on('upgrade', function upgrade() {})
+  expect(otherUpgradeListeners(req, own)).toEqual({ count: 2, ws: true })
 })

@@ -7,6 +7,7 @@ import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
 import { socketPortUnproxied } from './rules/socket-port-unproxied.js'
 import { subprotocolStripped } from './rules/subprotocol-stripped.js'
+import { upgradeContested } from './rules/upgrade-contested.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
 import { upgradeUnrelayed } from './rules/upgrade-unrelayed.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
@@ -21,6 +22,7 @@ const SPECIFIC: Rule[] = [
   upgradeStripped,
   upgradeUnrelayed,
   subprotocolStripped,
+  upgradeContested,
   socketMisdirected,
   socketPortUnproxied,
   proxyError,
@@ -55,6 +57,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.socketUrl} ${finding.nodeClient}`
     case 'subprotocol-stripped':
       return `${finding.cause} ${finding.socketUrl} ${finding.handshake.wsProtocol ?? ''}`
+    case 'upgrade-contested':
+      return `${finding.cause} ${finding.handshake.path} ${finding.wsServer}`
     case 'proxy-error':
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':

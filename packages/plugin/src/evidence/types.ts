@@ -47,8 +47,16 @@ export type ServerEvent =
   /**
    * An HMR socket Vite accepted. `nodeClient`: its handshake's header names were all lowercase, as Node's
    * HTTP client sends a copied `req.headers` (a Node proxy such as http-proxy forwarded it).
+   * `otherUpgradeListeners`: `upgrade` listeners on its server besides Vite's and the doctor's;
+   * `appWebSocketServer`: one is the `ws` package's `new WebSocketServer({ server })`.
    */
-  | { kind: 'hmr-socket'; request: RequestSnapshot; nodeClient?: true }
+  | {
+      kind: 'hmr-socket'
+      request: RequestSnapshot
+      nodeClient?: true
+      otherUpgradeListeners?: number
+      appWebSocketServer?: true
+    }
   /** An accepted HMR socket that closed (`request.at` is when); 1006 means the connection was cut. */
   | { kind: 'hmr-socket-closed'; request: RequestSnapshot; openForMs: number; code: number }
   /** A browser loaded `/@vite/client` as a script. */

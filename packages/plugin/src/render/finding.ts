@@ -8,6 +8,7 @@ import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
 import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
 import { renderSubprotocolStripped } from './causes/subprotocol-stripped.js'
+import { renderUpgradeContested } from './causes/upgrade-contested.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
 import { renderUpgradeUnrelayed } from './causes/upgrade-unrelayed.js'
 import { renderUriRewritten } from './causes/uri-rewritten.js'
@@ -33,6 +34,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'client-unreached': renderClientUnreached,
   'upgrade-unrelayed': renderUpgradeUnrelayed,
   'subprotocol-stripped': renderSubprotocolStripped,
+  'upgrade-contested': renderUpgradeContested,
 }
 
 export function renderFinding(

@@ -1,3 +1,4 @@
+import { VITE_PROTOCOLS } from './proxies/types.js'
 import type { ConfigBlock } from './types.js'
 
 /**
@@ -30,3 +31,21 @@ export function relayUpgradeBlocks(target: string): ConfigBlock[] {
 /** Why the `upgrade` subscription goes beside `ws: true`. */
 export const UPGRADE_SUBSCRIPTION_NOTE =
   "http-proxy-middleware subscribes to the server's upgrade event on the first HTTP request through it; the server.on line carries a socket that comes first."
+
+/**
+ * An app's `ws` server on the HTTP server Vite's socket shares, routed by subprotocol so that Vite's
+ * handshake and ping are left to Vite's own listener, and every other upgrade goes to the app as before.
+ */
+export function routeAppSocketsBlock(configKey: string): ConfigBlock {
+  return {
+    where: `your server script, in place of new WebSocketServer({ server }), with server the HTTP server you give Vite as server.${configKey}.server`,
+    text: [
+      'const wss = new WebSocketServer({ noServer: true })',
+      "server.on('upgrade', (req, socket, head) => {",
+      "  const protocol = req.headers['sec-websocket-protocol']",
+      `  if (${VITE_PROTOCOLS.map((name) => `protocol === '${name}'`).join(' || ')}) return`,
+      "  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))",
+      '})',
+    ].join('\n'),
+  }
+}

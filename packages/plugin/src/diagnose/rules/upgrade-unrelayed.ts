@@ -1,13 +1,7 @@
 import type { ServerEvent } from '../../evidence/types.js'
-import { timing } from '../../timing.js'
+import { cutSockets } from '../cut-sockets.js'
 import { failedSocketReports } from '../queries.js'
 import type { Rule } from '../types.js'
-
-type Accepted = Extract<ServerEvent, { kind: 'hmr-socket' }>
-type Closed = Extract<ServerEvent, { kind: 'hmr-socket-closed' }>
-
-/** How a connection that never carried the 101 to the browser ends: cut, without a close frame. */
-const CUT = 1006
 
 /**
  * The page reports its socket still connecting, while Vite answered a handshake from that page 101 and the
@@ -25,26 +19,15 @@ export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
     event.request.origin === report.pageOrigin &&
     (!facts.issuesToken || event.request.vouched) &&
     event.request.at <= report.at
-  const cut = evidence.events.findLast(
-    (event): event is Closed =>
-      event.kind === 'hmr-socket-closed' &&
-      counts(event) &&
-      event.code === CUT &&
-      event.openForMs < timing.pendingSocketMs,
-  )
+  const [cut] = cutSockets(evidence, counts)
   if (!cut) return null
-  // The acceptance of the same connection: the close event carries its request, at the time it closed.
-  const accepted = evidence.events.findLast(
-    (event): event is Accepted =>
-      event.kind === 'hmr-socket' && counts(event) && event.request.at === cut.request.at - cut.openForMs,
-  )
   return {
     cause: 'upgrade-unrelayed',
     pageOrigin: report.pageOrigin,
     socketUrl: hanging.url,
     hangingAfterMs: hanging.hangingAfterMs,
-    handshake: accepted?.request ?? cut.request,
-    cutAfterMs: cut.openForMs,
-    nodeClient: accepted?.nodeClient === true,
+    handshake: cut.accepted?.request ?? cut.closed.request,
+    cutAfterMs: cut.closed.openForMs,
+    nodeClient: cut.accepted?.nodeClient === true,
   }
 }
