@@ -254,7 +254,8 @@ export async function observe(options: CheckOptions): Promise<Observations> {
     })
     observations.withoutOrigin = again.outcome
   }
-  if (targets.direct !== null) {
+  // A handshake left unanswered hangs in a browser, whose client then dials no fallback: none to claim.
+  if (targets.direct !== null && primary?.kind !== 'timeout') {
     observations.direct = await checkSocket(targets.direct, pageUrl, options, origin, served.token)
   }
   return observations
