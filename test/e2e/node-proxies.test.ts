@@ -43,6 +43,23 @@ server.listen(Number(process.env.PORT), process.env.HOST, () => console.log('lis
 // after listen
 `
 
+/** Fastify with @fastify/http-proxy as its README registers it, `websocket: true` left out. */
+const FASTIFY_PROXY = `import Fastify from 'fastify'
+import proxy from '@fastify/http-proxy'
+
+const app = Fastify()
+await app.register(proxy, {
+  upstream: process.env.TARGET,
+  // options
+})
+await app.listen({ port: Number(process.env.PORT), host: process.env.HOST })
+console.log('listening')
+`
+const FASTIFY_SUMMARY =
+  '[hmr-doctor] The Node proxy drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.'
+const FASTIFY_OPTIONS =
+  '@fastify/http-proxy, in the options you register it with (another Node proxy: its own WebSocket option)'
+
 /** Both http-proxy-middleware blocks, each where its heading says. */
 function pasteHpmFix(source: string, output: string): string {
   const withOption = replaceLine(source, /\/\/ options/, printedBlock(output, HPM_OPTIONS))
@@ -98,6 +115,21 @@ describe.each(BROWSER_MODES)('Node proxies in front of Vite, %s browser', (mode)
 
     await broken.stop()
     const fixed = await front(layout.paste(layout.source, output), vite, broken.port)
+    await expectHmrApplies(await openPage(context, `${fixed.origin}/`), vite)
+  })
+
+  test('Fastify + @fastify/http-proxy without websocket: true: named as a Node proxy, not HAProxy; its fix makes HMR work', async () => {
+    const vite = await scenario.vite()
+    const broken = await front(FASTIFY_PROXY, vite)
+    const context = await scenario.context(mode)
+    await openPage(context, `${broken.origin}/`)
+
+    const output = await scenario.diagnosis(vite, FASTIFY_SUMMARY)
+    expect(output).not.toContain('HAProxy')
+
+    await broken.stop()
+    const source = replaceLine(FASTIFY_PROXY, /\/\/ options/, printedBlock(output, FASTIFY_OPTIONS))
+    const fixed = await front(source, vite, broken.port)
     await expectHmrApplies(await openPage(context, `${fixed.origin}/`), vite)
   })
 

@@ -14,6 +14,8 @@ export type ProxyKind =
   | 'aws-alb'
   | 'google-lb'
   | 'azure-front-door'
+  /** A Node server proxying with undici (lowercase names, its own `connection: keep-alive`). */
+  | 'node'
   | 'unknown'
 
 /** One request as Vite received it, with every header value cleaned for printing. */

@@ -49,3 +49,22 @@ export function routeAppSocketsBlock(configKey: string): ConfigBlock {
     ].join('\n'),
   }
 }
+
+/**
+ * For a handshake a Node proxy on undici flattened: what undici's marks say, and the option of the proxy
+ * that sends through it that carries WebSockets. Which proxy it is, only the server's source says.
+ */
+export function undiciUpgradeFix(): { notes: string[]; blocks: ConfigBlock[] } {
+  return {
+    notes: [
+      'A Node proxy forwarded it: its header names in lowercase and its Connection: keep-alive are how undici writes a request. @fastify/http-proxy sends through undici, and carries WebSockets only with websocket: true.',
+    ],
+    blocks: [
+      {
+        where:
+          '@fastify/http-proxy, in the options you register it with (another Node proxy: its own WebSocket option)',
+        text: 'websocket: true,',
+      },
+    ],
+  }
+}
