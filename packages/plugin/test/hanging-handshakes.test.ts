@@ -86,38 +86,33 @@ describe('subprotocol-stripped', () => {
 })
 
 describe('upgrade-contested', () => {
-  const onShared = (overrides: Record<string, unknown>, cutAfterMs: number | null, vouched = true): ServerEvent[] => {
-    const accepted = { ...hmrSocket(1000, { vouched }), ...overrides } as ServerEvent
-    if (cutAfterMs === null) return [accepted]
-    const closed: ServerEvent = {
-      kind: 'hmr-socket-closed',
-      request: { ...accepted.request, at: 1000 + cutAfterMs },
-      openForMs: cutAfterMs,
-      code: 1006,
-    }
-    return [accepted, closed]
-  }
+  const accepted = (overrides: Record<string, unknown>, vouched = true): ServerEvent =>
+    ({ ...hmrSocket(1000, { vouched }), ...overrides }) as ServerEvent
 
   test('a ws server on the same server: named at once, with the routing in ws syntax', () => {
-    const events = onShared({ otherUpgradeListeners: 1, appWebSocketServer: true }, null)
+    const events = [accepted({ otherUpgradeListeners: 1, appWebSocketServer: true })]
     const [finding] = diagnose(evidence(1000, events), context)
-    expect(finding).toMatchObject({ cause: 'upgrade-contested', wsServer: true, cutAfterMs: null })
+    expect(finding).toMatchObject({ cause: 'upgrade-contested', otherListeners: 1 })
     expect(terminal(finding as never)).toContain("if (protocol === 'vite-hmr' || protocol === 'vite-ping') return")
   })
 
-  test('another listener, and the connection cut right after the 101: described, no library lines', () => {
-    const [finding] = diagnose(evidence(2000, onShared({ otherUpgradeListeners: 1 }, 2)), context)
-    expect(finding).toMatchObject({ cause: 'upgrade-contested', wsServer: false, cutAfterMs: 2 })
-    expect(terminal(finding as never)).not.toContain('WebSocketServer({ noServer')
-  })
-
   test.each<[string, ServerEvent[]]>([
-    ['another listener, the socket alive', onShared({ otherUpgradeListeners: 1 }, null)],
-    ['another listener, the socket closed late', onShared({ otherUpgradeListeners: 1 }, 5000)],
-    ['no other listener, cut right away', onShared({}, 2)],
+    // Vite's own server has listeners of its own beside its socket's; a quick close proves nothing.
+    [
+      'other listeners, none of them ws, the connection cut right away',
+      [
+        accepted({ otherUpgradeListeners: 1 }),
+        {
+          kind: 'hmr-socket-closed',
+          request: { ...accepted({}).request, at: 1002 },
+          openForMs: 2,
+          code: 1006,
+        },
+      ],
+    ],
     [
       'a ws server, but the handshake had no token',
-      onShared({ otherUpgradeListeners: 1, appWebSocketServer: true }, null, false),
+      [accepted({ otherUpgradeListeners: 1, appWebSocketServer: true }, false)],
     ],
   ])('not named: %s', (_name, events) => {
     const findings = diagnose(evidence(9000, events), context)

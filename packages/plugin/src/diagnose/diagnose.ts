@@ -58,7 +58,7 @@ export function findingKey(finding: Finding): string {
     case 'subprotocol-stripped':
       return `${finding.cause} ${finding.socketUrl} ${finding.handshake.wsProtocol ?? ''}`
     case 'upgrade-contested':
-      return `${finding.cause} ${finding.handshake.path} ${finding.wsServer}`
+      return `${finding.cause} ${finding.handshake.path}`
     case 'proxy-error':
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':

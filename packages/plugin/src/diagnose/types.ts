@@ -110,17 +110,14 @@ type FindingBody =
     }
 
   /**
-   * Vite answered the page's handshake 101 and the connection was cut right after, on a server where
-   * another `upgrade` listener (an app's WebSocket server) answers the same handshake too.
+   * Vite answered the page's handshake 101 on a server where the `ws` package's `new WebSocketServer({
+   * server })` (an app's own) answers the same handshake too.
    */
   | {
       cause: 'upgrade-contested'
       handshake: RequestSnapshot
-      /** How soon after Vite's 101 the connection was cut, or null when a ws server named the cause first. */
-      cutAfterMs: number | null
+      /** The `upgrade` listeners on that server besides Vite's and the doctor's. */
       otherListeners: number
-      /** One of them is the `ws` package's `new WebSocketServer({ server })`. */
-      wsServer: boolean
     }
 
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */

@@ -10,25 +10,17 @@ export function renderUpgradeContested(finding: UpgradeContested, facts: ViteFac
   const { handshake } = finding
   const listeners =
     finding.otherListeners === 1 ? 'another upgrade listener' : `${finding.otherListeners} other upgrade listeners`
-  const who = finding.wsServer
-    ? "Your app's WebSocket server (new WebSocketServer({ server }) from ws)"
-    : "Another upgrade listener on the server Vite's socket shares"
-  const block = finding.wsServer ? routeAppSocketsBlock(facts.hmrConfigKey) : null
+  const page = handshake.origin ? ` from the page at ${handshake.origin}` : ''
   return {
-    summary: `${who} answers Vite's HMR handshake too: the connection breaks right after Vite's 101.`,
-    evidence: `Vite answered the handshake ${handshake.method} ${handshake.path}${handshake.origin ? ` from the page at ${handshake.origin}` : ''} with 101 on a server with ${listeners} besides Vite's${finding.cutAfterMs === null ? '' : `, and the connection was cut ${finding.cutAfterMs} ms later`}`,
+    summary:
+      "Your app's WebSocket server (new WebSocketServer({ server }) from ws) answers Vite's HMR handshake too: the connection breaks right after Vite's 101.",
+    evidence: `Vite answered the handshake ${handshake.method} ${handshake.path}${page} with 101 on a server with ${listeners} besides Vite's, one of them ws's WebSocketServer`,
     notes: [
-      ...(finding.wsServer
-        ? [
-            'A WebSocketServer given { server } answers every upgrade on that server, or refuses it with 400 (a path it does not serve), on the connection Vite already answered.',
-          ]
-        : []),
-      block
-        ? "Route the upgrades yourself: the app takes every upgrade but Vite's (its handshake and its ping, told by the Sec-WebSocket-Protocol only Vite's client sends). Keep any path check your server had in that listener."
-        : `Make that listener leave upgrades whose Sec-WebSocket-Protocol is vite-hmr or vite-ping to Vite, or give Vite's socket a port of its own (server.${facts.hmrConfigKey}.port instead of server.${facts.hmrConfigKey}.server).`,
+      'A WebSocketServer given { server } answers every upgrade on that server, or refuses it with 400 (a path it does not serve), on the connection Vite already answered.',
+      "Route the upgrades yourself: the app takes every upgrade but Vite's (its handshake and its ping, told by the Sec-WebSocket-Protocol only Vite's client sends). Keep any path check your server had in that listener.",
     ],
-    proxy: block ? [block] : [],
+    proxy: [routeAppSocketsBlock(facts.hmrConfigKey)],
     vite: null,
-    afterwards: block ? afterwards({ script: true }, facts) : null,
+    afterwards: afterwards({ script: true }, facts),
   }
 }
