@@ -20,6 +20,12 @@ export const timing = Object.freeze({
    * reports what it has. It reports as soon as the fallback settles; this caps a fallback that hangs.
    */
   reportCapMs: 1000,
+  /**
+   * How long a `vite-hmr` socket may stay connecting before the page reports it as hanging: a hop that holds
+   * the handshake gives no error until the browser's own timeout, minutes later. A timer runs only while a
+   * socket connects; an opened or failed socket clears it.
+   */
+  pendingSocketMs: 1000,
 })
 
 /**

@@ -364,3 +364,23 @@ describe('a page whose client never ran', () => {
     expect(parsePageReport(body, 0, request)).toEqual({ ok: false, error })
   })
 })
+
+describe('a socket the page called hanging', () => {
+  const hanging = { ...failed, closeCode: null, closedAfterMs: null, hangingAfterMs: 1000.4 }
+
+  test('kept, rounded, on a socket still connecting', () => {
+    const result = parse(body({ sockets: [hanging] }), 0)
+    expect(result.ok && result.report.sockets[0]?.hangingAfterMs).toBe(1000)
+  })
+
+  test.each([
+    ['an opened socket', { opened: true, openedAfterMs: 5 }],
+    ['a closed socket', { closeCode: 1006, closedAfterMs: 20 }],
+    ['a refused socket', { error: 'SyntaxError: invalid URL' }],
+    ['a negative age', { hangingAfterMs: -1 }],
+    ['a string', { hangingAfterMs: '1000' }],
+    ['null', { hangingAfterMs: null }],
+  ])('refused on %s', (_name, overrides) => {
+    expect(parse(body({ sockets: [{ ...hanging, ...overrides }] }), 0).ok).toBe(false)
+  })
+})

@@ -252,6 +252,23 @@ describe('a watched socket, as the report says it', () => {
       },
     },
     {
+      name: 'still connecting past the pending time: hanging, with its age then',
+      socket: { ...seen, hangingAt: 2000.4 },
+      expected: {
+        opened: false,
+        closeCode: null,
+        openedAfterMs: null,
+        closedAfterMs: null,
+        error: null,
+        hangingAfterMs: 1000,
+      },
+    },
+    {
+      name: 'called hanging, then opened after all: no longer hanging',
+      socket: { ...seen, hangingAt: 2000, openedAt: 2500 },
+      expected: { opened: true, closeCode: null, openedAfterMs: 1500, closedAfterMs: null, error: null },
+    },
+    {
       name: 'refused with something that is no Error',
       socket: { ...seen, thrown: { error: 'nope' } },
       expected: {

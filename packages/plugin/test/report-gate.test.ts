@@ -123,3 +123,20 @@ describe('one report per page', () => {
     expect(send).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('a handshake held past the pending time', () => {
+  const hanging = (): SeenSocket => ({ ...dialled(), hangingAt: 1000 })
+
+  test('is reported at once: Vite dials no fallback for a socket that never closed', () => {
+    const { gate, send } = gateOver([hanging()])
+    gate.check()
+    expect(send).toHaveBeenCalledTimes(1)
+  })
+
+  test('a socket merely dialling is no failure: nothing sent, no timer', () => {
+    const { gate, send } = gateOver([dialled()])
+    gate.check()
+    expect(vi.getTimerCount()).toBe(0)
+    expect(send).not.toHaveBeenCalled()
+  })
+})

@@ -62,6 +62,26 @@ test.each<{ name: string; request: RequestLike; proxy: ProxyKind }>([
     proxy: 'haproxy',
   },
   {
+    name: 'HAProxy deleting Connection: lowercase, and no Connection at all',
+    request: incoming('1.1', [
+      ['host', 'localhost:8080'],
+      ['sec-websocket-key', KEY],
+      ['sec-websocket-protocol', 'vite-hmr'],
+    ]),
+    proxy: 'haproxy',
+  },
+  {
+    name: "undici (@fastify/http-proxy): lowercase, the handshake's Connection turned keep-alive",
+    request: incoming('1.1', [
+      ['host', '127.0.0.1:5173'],
+      ['connection', 'keep-alive'],
+      ['origin', 'http://127.0.0.2:8080'],
+      ['sec-websocket-key', KEY],
+      ['sec-websocket-protocol', 'vite-hmr'],
+    ]),
+    proxy: 'node',
+  },
+  {
     name: "HAProxy: a browser's request (its report), every name lowercase, with sec-fetch-site",
     request: incoming('1.1', [
       ['host', 'localhost:8080'],

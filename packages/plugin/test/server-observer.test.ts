@@ -6,7 +6,13 @@ import { join } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { RequestScope } from '../src/evidence/server-observer.js'
-import { classifyRequest, observeServer } from '../src/evidence/server-observer.js'
+import {
+  classifyRequest,
+  classifyUpgrade,
+  observeServer,
+  otherUpgradeListeners,
+  sentByNode,
+} from '../src/evidence/server-observer.js'
 import type { ServerEvent } from '../src/evidence/types.js'
 import { createHostCheck } from '../src/host-check.js'
 
@@ -354,4 +360,58 @@ describe.each([
     expect(response.status).not.toBe(500)
     expect(errors).toEqual(['the request observer: observer bug'])
   })
+})
+
+describe('upgrades as Vite’s listener treats them', () => {
+  test.each<[string, Record<string, string>, ReturnType<typeof classifyUpgrade>]>([
+    [
+      'an HMR handshake: Vite answers it',
+      { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-hmr' },
+      'handshake',
+    ],
+    ["Vite's ping: neither", { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-ping' }, null],
+    ['no subprotocol: Vite leaves it', { 'sec-websocket-key': 'k' }, 'upgrade-ignored'],
+    [
+      'a foreign subprotocol: Vite leaves it',
+      { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'graphql-ws' },
+      'upgrade-ignored',
+    ],
+    ['no WebSocket key: no WebSocket handshake', { upgrade: 'h2c' }, null],
+  ])('%s', (_name, headers, expected) => {
+    expect(classifyUpgrade({ headers })).toBe(expected)
+  })
+
+  test.each<[string, string[], boolean]>([
+    ["Node's client, a copied req.headers", ['host', 'a', 'connection', 'Upgrade', 'sec-websocket-key', 'k'], true],
+    ['a browser', ['Host', 'a', 'Connection', 'Upgrade', 'Sec-WebSocket-Key', 'k'], false],
+    ['nginx, its own headers first', ['Host', 'a', 'connection', 'upgrade'], false],
+    ['no headers at all', [], false],
+  ])('sent by Node: %s', (_name, rawHeaders, expected) => {
+    expect(sentByNode({ rawHeaders })).toBe(expected)
+  })
+})
+
+test("the upgrade listeners beside Vite's and the doctor's, and whether one is ws's WebSocketServer({ server })", () => {
+  const server = http.createServer()
+  const own = () => {}
+  server.on('upgrade', () => {})
+  server.on('upgrade', own)
+  const req = { socket: { server } } as unknown as IncomingMessage
+  expect(otherUpgradeListeners(req, own)).toEqual({ count: 0, ws: false })
+  // As ws 8 writes it in addListeners(): an arrow function under the key `upgrade`.
+  const emitConnection = () => {}
+  const wsServer = {
+    handleUpgrade(..._args: unknown[]) {},
+    listeners() {
+      return {
+        upgrade: (req: unknown, socket: unknown, head: unknown) => {
+          this.handleUpgrade(req, socket, head, emitConnection)
+        },
+      }
+    },
+  }
+  server.on('upgrade', wsServer.listeners().upgrade)
+  expect(otherUpgradeListeners(req, own)).toEqual({ count: 1, ws: true })
+  server.on('upgrade', function upgrade() {})
+  expect(otherUpgradeListeners(req, own)).toEqual({ count: 2, ws: true })
 })

@@ -282,7 +282,8 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
     })
     observations.withoutOrigin = again.outcome
   }
-  if (targets.direct !== null) {
+  // A handshake left unanswered hangs in a browser, whose client then dials no fallback: none to claim.
+  if (targets.direct !== null && primary?.kind !== 'timeout') {
     observations.direct = await checkSocket(targets.direct, pageUrl, options, origin, served.token, 2)
   }
   return observations

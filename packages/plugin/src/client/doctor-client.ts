@@ -17,6 +17,11 @@ function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, MAX_ERROR_LENGTH) : 'constructor threw'
 }
 
+/** Connecting past `timing.pendingSocketMs`, and still connecting. */
+function isHanging(seen: SeenSocket): boolean {
+  return seen.hangingAt !== undefined && seen.openedAt === undefined && seen.closedAt === undefined
+}
+
 /** A socket as the report says it: times relative to its creation, token removed. */
 export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): ReportedSocket {
   const after = (at: number | undefined) => (at === undefined ? null : Math.round(at - seen.at))
@@ -28,6 +33,7 @@ export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): 
     closedAfterMs: after(seen.closedAt),
     error: seen.thrown ? describeThrown(seen.thrown.error) : null,
     ...(hop && { hop }),
+    ...(isHanging(seen) && { hangingAfterMs: after(seen.hangingAt) ?? 0 }),
   }
 }
 
@@ -93,10 +99,14 @@ export function start(watched: Watched): void {
     send: () => void report(),
   })
 
-  /** Each socket that failed after dialling is asked about once; one the browser refused never dialled. */
+  /**
+   * Each socket that failed or hangs after dialling is asked about once; one the browser refused never
+   * dialled.
+   */
   const probeFailures = (): void => {
     for (const socket of watched.sockets) {
-      if (socket.openedAt !== undefined || socket.closedAt === undefined || probes.has(socket)) continue
+      const failed = socket.closedAt !== undefined || isHanging(socket)
+      if (socket.openedAt !== undefined || !failed || probes.has(socket)) continue
       probes.set(
         socket,
         probeHop(socket.url, timing.reportCapMs).then((hop) => {

@@ -105,6 +105,8 @@ export interface SeenSocket {
   closeCode?: number
   /** Set when the constructor threw (mixed content, invalid URL): the browser never dialled. */
   thrown?: { error: unknown }
+  /** `performance.now()` when it had been connecting for `timing.pendingSocketMs`: a held handshake. */
+  hangingAt?: number
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
@@ -122,6 +124,11 @@ export interface ReportedSocket {
   error: string | null
   /** For a socket that failed: what answered its URL over plain HTTP. */
   hop?: HopAnswer
+  /**
+   * Set on a socket still connecting when the report left, that had been connecting this many milliseconds
+   * when the page called it hanging: something on the way holds the handshake unanswered.
+   */
+  hangingAfterMs?: number
 }
 
 /** One finding, as the browser shows it. */

@@ -1,7 +1,13 @@
 import type { SeenSocket } from './protocol.js'
 
+/** A socket still connecting past `timing.pendingSocketMs` counts as failed: its handshake is held. */
 function isSettled(socket: SeenSocket): boolean {
-  return socket.openedAt !== undefined || socket.closedAt !== undefined || socket.thrown !== undefined
+  return (
+    socket.openedAt !== undefined ||
+    socket.closedAt !== undefined ||
+    socket.thrown !== undefined ||
+    socket.hangingAt !== undefined
+  )
 }
 
 function hasFailed(socket: SeenSocket): boolean {
@@ -41,9 +47,13 @@ export function createReportGate(options: {
       // Vite's client dials its fallback from its own close listener, which runs after the watcher's.
       recheck = setTimeout(check, 0)
     }
-    // A constructor that threw (mixed content) gets no fallback from Vite's client.
+    // Vite's client dials its fallback only after a socket closes: not for a constructor that threw (mixed
+    // content), nor for a handshake still held.
     const fallbackDue =
-      options.directFallback && sockets.length < 2 && !sockets.some((socket) => socket.thrown !== undefined)
+      options.directFallback &&
+      sockets.length < 2 &&
+      !sockets.some((socket) => socket.thrown !== undefined) &&
+      sockets.some((socket) => socket.closedAt !== undefined && socket.openedAt === undefined)
     if (!fallbackDue && sockets.every(isSettled)) fire()
   }
 

@@ -1,3 +1,4 @@
+import { timing } from '../timing.js'
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
 import type { ClientConfig, SeenSocket } from './protocol.js'
 import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
@@ -28,8 +29,9 @@ function saveHistory(history: unknown[]): void {
  * Watches the `vite-hmr` sockets Vite's client opens: the part every page carries, kept small. It must run
  * before Vite's client creates its first socket, so the server prepends it to `/@vite/client`. Only when a
  * socket fails, or this load is one more turn of a close-and-reload loop under the same server, does it
- * load the rest of the doctor (probing, reporting, showing). A healthy page loads nothing, sends nothing
- * and starts no timer.
+ * load the rest of the doctor (probing, reporting, showing). A socket still connecting after
+ * `timing.pendingSocketMs` is a failure too: a held handshake gives no error for minutes. A healthy page
+ * loads nothing and sends nothing; its only timer is cleared as its socket opens.
  */
 export default function install(config: ClientConfig): void {
   ;(globalThis as Record<string, unknown>)[RAN_FLAG] = true
@@ -78,7 +80,13 @@ export default function install(config: ClientConfig): void {
       }
       if (!observe) return
       if (watched.sockets.push(seen) > MAX_RECORDS) watched.sockets.shift()
+      const hanging = setTimeout(() => {
+        if (this.readyState !== NativeWebSocket.CONNECTING) return
+        seen.hangingAt = performance.now()
+        changed()
+      }, timing.pendingSocketMs)
       this.addEventListener('open', () => {
+        clearTimeout(hanging)
         seen.openedAt = this.#lastFrameAt = performance.now()
         watched.onChange?.()
       })
@@ -86,6 +94,7 @@ export default function install(config: ClientConfig): void {
         this.#lastFrameAt = performance.now()
       })
       this.addEventListener('close', (event) => {
+        clearTimeout(hanging)
         const now = performance.now()
         seen.closeCode = event.code
         seen.closedAt = now

@@ -6,7 +6,10 @@ import { proxyError } from './rules/proxy-error.js'
 import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
 import { socketPortUnproxied } from './rules/socket-port-unproxied.js'
+import { subprotocolStripped } from './rules/subprotocol-stripped.js'
+import { upgradeContested } from './rules/upgrade-contested.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
+import { upgradeUnrelayed } from './rules/upgrade-unrelayed.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
 import type { DiagnoseContext, Finding, Rule } from './types.js'
 
@@ -17,6 +20,9 @@ const SPECIFIC: Rule[] = [
   hostRejected,
   uriRewritten,
   upgradeStripped,
+  upgradeUnrelayed,
+  subprotocolStripped,
+  upgradeContested,
   socketMisdirected,
   socketPortUnproxied,
   proxyError,
@@ -47,6 +53,12 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.socketUrl}`
     case 'client-unreached':
       return `${finding.cause} ${finding.pageUrl} ${finding.strippedPrefix} ${finding.upstream}`
+    case 'upgrade-unrelayed':
+      return `${finding.cause} ${finding.socketUrl} ${finding.nodeClient}`
+    case 'subprotocol-stripped':
+      return `${finding.cause} ${finding.socketUrl} ${finding.handshake.wsProtocol ?? ''}`
+    case 'upgrade-contested':
+      return `${finding.cause} ${finding.handshake.path}`
     case 'proxy-error':
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':

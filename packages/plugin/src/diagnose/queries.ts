@@ -36,13 +36,20 @@ export function proxyOf(request: RequestSnapshot, evidence: Evidence): ProxyKind
   return proxyFromServerHeader(servers.findLast((server) => server !== null) ?? null)
 }
 
+const ARRIVALS: ReadonlySet<ServerEvent['kind']> = new Set([
+  'hmr-socket',
+  'stripped-handshake',
+  'handshake',
+  'upgrade-ignored',
+])
+
 /**
  * Every sign that a handshake from a page of this server reached Vite, in any shape. With a Vite that
  * issues tokens, only handshakes that carried it: anyone can send one that looks like a page's.
  */
 export function handshakesSeen(evidence: Evidence, facts: ViteFacts): RequestSnapshot[] {
   return evidence.events
-    .filter((event) => event.kind === 'hmr-socket' || event.kind === 'stripped-handshake' || event.kind === 'handshake')
+    .filter((event) => ARRIVALS.has(event.kind))
     .map((event) => event.request)
     .filter((request) => !facts.issuesToken || request.vouched)
 }

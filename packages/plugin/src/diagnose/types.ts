@@ -77,6 +77,49 @@ type FindingBody =
       proxy?: ProxyKind
     }
 
+  /**
+   * The page's socket hangs while Vite answered its handshake 101 and the connection was cut right after:
+   * the hop in front forwarded the upgrade as a plain request and never relayed the answer.
+   */
+  | {
+      cause: 'upgrade-unrelayed'
+      pageOrigin: string
+      socketUrl: string
+      /** How long the page's socket had been connecting when the page called it hanging. */
+      hangingAfterMs: number
+      /** The handshake as it reached Vite, which answered it. */
+      handshake: RequestSnapshot
+      /** How soon after Vite's 101 the hop cut the connection. */
+      cutAfterMs: number
+      /** Its header names were all lowercase, as Node's HTTP client sends them: a Node proxy forwarded it. */
+      nodeClient: boolean
+    }
+
+  /**
+   * The page's socket hangs while its handshake reached Vite without `vite-hmr` in
+   * `Sec-WebSocket-Protocol`: a hop removed or replaced the header, and Vite's listener leaves it unanswered.
+   */
+  | {
+      cause: 'subprotocol-stripped'
+      proxy: ProxyKind
+      pageOrigin: string
+      socketUrl: string
+      hangingAfterMs: number
+      /** The handshake as it reached Vite: its `wsProtocol` is what the hop left of the header. */
+      handshake: RequestSnapshot
+    }
+
+  /**
+   * Vite answered the page's handshake 101 on a server where the `ws` package's `new WebSocketServer({
+   * server })` (an app's own) answers the same handshake too.
+   */
+  | {
+      cause: 'upgrade-contested'
+      handshake: RequestSnapshot
+      /** The `upgrade` listeners on that server besides Vite's and the doctor's. */
+      otherListeners: number
+    }
+
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */
   | {
       cause: 'idle-timeout'

@@ -47,6 +47,17 @@ function hopAnswer(value: unknown): HopAnswer | null {
   }
 }
 
+/**
+ * A hanging socket's age when the page called it so: only on a socket still connecting (not opened, not
+ * closed, not refused). Absent is fine; anything else refuses the record.
+ */
+function hangingAfter(value: Record<string, unknown>): { hangingAfterMs?: number } | null {
+  if (value.hangingAfterMs === undefined) return {}
+  const ms = milliseconds(value.hangingAfterMs)
+  const connecting = value.opened === false && value.closeCode === null && value.closedAfterMs === null
+  return typeof ms === 'number' && connecting && value.error === null ? { hangingAfterMs: ms } : null
+}
+
 function socketRecord(value: unknown): SocketRecord | null {
   if (!isRecord(value) || typeof value.opened !== 'boolean') return null
   // A URL the constructor refused (Vite 8 builds `ws://::1:5173/` for an IPv6 host) is kept as text: it is
@@ -65,7 +76,8 @@ function socketRecord(value: unknown): SocketRecord | null {
   if (socketUrl === null || openedAfterMs === undefined || closedAfterMs === undefined || !validCode) return null
   if (error !== null && typeof error !== 'string') return null
   const hop = value.hop === undefined ? undefined : hopAnswer(value.hop)
-  if (hop === null) return null
+  const hanging = hangingAfter(value)
+  if (hop === null || hanging === null) return null
   return {
     url: socketUrl,
     opened: value.opened,
@@ -74,6 +86,7 @@ function socketRecord(value: unknown): SocketRecord | null {
     closedAfterMs,
     error: error === null ? null : cleanText(error, 200),
     ...(hop ? { hop } : {}),
+    ...hanging,
   }
 }
 

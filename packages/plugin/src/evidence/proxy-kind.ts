@@ -63,6 +63,11 @@ function nginxMarks(request: HeadersLike, names: readonly string[]): boolean {
   return host > 0 && names.slice(0, host).some((name) => name !== name.toLowerCase())
 }
 
+/** A handshake whose `Connection: Upgrade` became `keep-alive`: no browser and no HAProxy rule sends that. */
+function handshakeKeptAlive(request: HeadersLike): boolean {
+  return header(request, 'sec-websocket-key') !== null && header(request, 'connection')?.toLowerCase() === 'keep-alive'
+}
+
 /**
  * Guesses which proxy forwarded a request from the marks each leaves on it (measured, see FIELD-NOTES):
  * HAProxy lowercases every header name; Traefik (Go) adds `X-Real-Ip` and `X-Forwarded-Server`; Apache adds
@@ -79,7 +84,8 @@ export function fingerprintProxy(request: HeadersLike): ProxyKind {
   // browser sends capitalised over HTTP/1.1) lowercased on the way are HAProxy's doing.
   const browserOrHandshake = names.includes('sec-websocket-key') || names.includes('sec-fetch-site')
   if (names.length > 0 && names.every((name) => name === name.toLowerCase()) && browserOrHandshake) {
-    return 'haproxy'
+    // undici (a Node proxy such as @fastify/http-proxy) writes its own keep-alive over the handshake's.
+    return handshakeKeptAlive(request) ? 'node' : 'haproxy'
   }
   if (names.includes('X-Real-Ip') && has('x-forwarded-server')) return 'traefik'
   if (has('x-forwarded-server')) return 'apache'

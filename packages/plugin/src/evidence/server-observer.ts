@@ -1,8 +1,9 @@
 import diagnostics from 'node:diagnostics_channel'
+import type { EventEmitter } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
-import { HMR_PROTOCOL } from '../client/protocol.js'
+import { HMR_PROTOCOL, PING_PROTOCOL } from '../client/protocol.js'
 import { type ErrorSink, guard } from '../errors.js'
 import { snapshotRequest } from './request-snapshot.js'
 import type { ServerEvent } from './types.js'
@@ -63,6 +64,50 @@ export function classifyRequest(req: IncomingMessage, scope: RequestScope, clock
 }
 
 /**
+ * An upgrade on Vite's server as Vite's listener treats it: an HMR handshake it answers, or a WebSocket
+ * handshake without Vite's subprotocols, which it leaves alone (a hop that removed the header leaves it
+ * hanging). Vite's ping is neither.
+ */
+export function classifyUpgrade(req: Pick<IncomingMessage, 'headers'>): 'handshake' | 'upgrade-ignored' | null {
+  const protocol = req.headers['sec-websocket-protocol']
+  if (protocol === HMR_PROTOCOL) return 'handshake'
+  if (protocol === PING_PROTOCOL || req.headers['sec-websocket-key'] === undefined) return null
+  return 'upgrade-ignored'
+}
+
+/** Browsers capitalise header names; Node's HTTP client sends a copied `req.headers` as it is, lowercase. */
+export function sentByNode(req: Pick<IncomingMessage, 'rawHeaders'>): boolean {
+  const names = req.rawHeaders.filter((_, index) => index % 2 === 0)
+  return names.length > 0 && names.every((name) => name === name.toLowerCase())
+}
+
+/**
+ * The `upgrade` listeners on the server a socket came in on besides Vite's own and the doctor's: an app's
+ * `new WebSocketServer({ server })` answers Vite's handshake too, on the same connection.
+ */
+export function otherUpgradeListeners(req: Pick<IncomingMessage, 'socket'>, own: unknown): OtherListeners {
+  const server = (req.socket as Socket & { server?: EventEmitter }).server
+  if (!server || typeof server.listeners !== 'function') return { count: 0, ws: false }
+  const listeners = server.listeners('upgrade').filter((listener) => listener !== own)
+  return { count: listeners.length - 1, ws: listeners.some(isWsServerListener) }
+}
+
+export interface OtherListeners {
+  count: number
+  /** One of them is the `ws` package's `new WebSocketServer({ server })`, by its listener's own code. */
+  ws: boolean
+}
+
+/** ws attaches `upgrade: (req, socket, head) => { this.handleUpgrade(req, socket, head, emitConnection) }`. */
+function isWsServerListener(listener: unknown): boolean {
+  return (
+    typeof listener === 'function' &&
+    listener.name === 'upgrade' &&
+    /this\.handleUpgrade\(req, socket, head, emitConnection\)/.test(Function.prototype.toString.call(listener))
+  )
+}
+
+/**
  * Watches what reaches Vite without changing how Vite routes it: every request as it enters Vite's app,
  * before any middleware (in middleware mode, where Vite's own early middlewares let it through); an
  * `upgrade` listener only beside Vite's own (where there is none, adding one would make Node hold plain
@@ -86,6 +131,10 @@ export function observeServer(
   }
   let observing = true
   let unobserve = () => {}
+  const upgradeObserver = guard(errors, 'the upgrade observer', (req: IncomingMessage) => {
+    const event = classifyUpgrade(req)
+    if (event) onEvent({ kind: event, request: snapshotRequest(req, Date.now(), scope.token) })
+  })
   const httpServer = server.httpServer
   if (httpServer) {
     // Around the entry of the app Vite's server calls, not as a second `request` listener or a first
@@ -104,14 +153,7 @@ export function observeServer(
       if (app.handle === observed) app.handle = handle
     }
     if (httpServer.listenerCount('upgrade') > 0) {
-      httpServer.prependListener(
-        'upgrade',
-        guard(errors, 'the upgrade observer', (req: IncomingMessage) => {
-          if (req.headers['sec-websocket-protocol'] === HMR_PROTOCOL) {
-            onEvent({ kind: 'handshake', request: snapshotRequest(req, Date.now(), scope.token) })
-          }
-        }),
-      )
+      httpServer.prependListener('upgrade', upgradeObserver)
     }
   } else {
     // Middleware mode: the framework's server holds Vite's first app, and a restart hands that app the new
@@ -131,7 +173,14 @@ export function observeServer(
     'connection',
     guard(errors, 'the socket observer', (socket, req: IncomingMessage) => {
       const request = snapshotRequest(req, Date.now(), scope.token)
-      onEvent({ kind: 'hmr-socket', request })
+      const others = otherUpgradeListeners(req, upgradeObserver)
+      onEvent({
+        kind: 'hmr-socket',
+        request,
+        ...(sentByNode(req) && { nodeClient: true as const }),
+        ...(others.count > 0 && { otherUpgradeListeners: others.count }),
+        ...(others.ws && { appWebSocketServer: true as const }),
+      })
       socket.once(
         'close',
         guard(errors, 'the socket observer', (code: number) => {

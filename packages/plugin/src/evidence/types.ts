@@ -14,6 +14,8 @@ export type ProxyKind =
   | 'aws-alb'
   | 'google-lb'
   | 'azure-front-door'
+  /** A Node server proxying with undici (lowercase names, its own `connection: keep-alive`). */
+  | 'node'
   | 'unknown'
 
 /** One request as Vite received it, with every header value cleaned for printing. */
@@ -44,14 +46,30 @@ export interface RequestSnapshot {
 export type ServerEvent =
   /** A WebSocket handshake (it carries `Sec-WebSocket-Key`) that reached Vite as a plain HTTP request. */
   | { kind: 'stripped-handshake'; request: RequestSnapshot }
-  /** An HMR socket Vite accepted. */
-  | { kind: 'hmr-socket'; request: RequestSnapshot }
+  /**
+   * An HMR socket Vite accepted. `nodeClient`: its handshake's header names were all lowercase, as Node's
+   * HTTP client sends a copied `req.headers` (a Node proxy such as http-proxy forwarded it).
+   * `otherUpgradeListeners`: `upgrade` listeners on its server besides Vite's and the doctor's;
+   * `appWebSocketServer`: one is the `ws` package's `new WebSocketServer({ server })`.
+   */
+  | {
+      kind: 'hmr-socket'
+      request: RequestSnapshot
+      nodeClient?: true
+      otherUpgradeListeners?: number
+      appWebSocketServer?: true
+    }
   /** An accepted HMR socket that closed (`request.at` is when); 1006 means the connection was cut. */
   | { kind: 'hmr-socket-closed'; request: RequestSnapshot; openForMs: number; code: number }
   /** A browser loaded `/@vite/client` as a script. */
   | { kind: 'client-served'; request: RequestSnapshot }
   /** An HMR handshake that reached Vite as an upgrade (accepted or not: `hmr-socket` follows when accepted). */
   | { kind: 'handshake'; request: RequestSnapshot }
+  /**
+   * An upgrade that reached Vite's server without `vite-hmr`/`vite-ping` in `Sec-WebSocket-Protocol`: Vite's
+   * listener leaves it alone, and unless another listener takes it, nobody answers.
+   */
+  | { kind: 'upgrade-ignored'; request: RequestSnapshot }
   /** A page request whose Host Vite's host check refuses (it answers 403 and logs nothing). */
   | { kind: 'host-blocked'; request: RequestSnapshot }
   /** A page request for `/` under a non-root `base`, which Vite redirects into it: a stripping proxy loops. */

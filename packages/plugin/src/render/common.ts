@@ -48,3 +48,6 @@ export function upstreamFor(vouched: string | null, facts: ViteFacts, localPort:
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
+
+/** For a socket still connecting: Vite's client starts its fallback only after a socket closes. */
+export const HANGING_NOTE = "Vite's client dials no fallback while its socket hangs: this page gets no updates."

@@ -7,7 +7,10 @@ import { renderProxyError } from './causes/proxy-error.js'
 import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
 import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
+import { renderSubprotocolStripped } from './causes/subprotocol-stripped.js'
+import { renderUpgradeContested } from './causes/upgrade-contested.js'
 import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
+import { renderUpgradeUnrelayed } from './causes/upgrade-unrelayed.js'
 import { renderUriRewritten } from './causes/uri-rewritten.js'
 import { inConfigOwnersFile } from './config-owner.js'
 import type { RenderedFinding, RenderState } from './types.js'
@@ -29,6 +32,9 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'socket-port-unproxied': renderSocketPortUnproxied,
   'proxy-error': renderProxyError,
   'client-unreached': renderClientUnreached,
+  'upgrade-unrelayed': renderUpgradeUnrelayed,
+  'subprotocol-stripped': renderSubprotocolStripped,
+  'upgrade-contested': renderUpgradeContested,
 }
 
 export function renderFinding(

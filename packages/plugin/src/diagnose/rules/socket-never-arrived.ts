@@ -1,5 +1,6 @@
 import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../../evidence/types.js'
 import { parseUrl } from '../../parse-url.js'
+import { timing } from '../../timing.js'
 import { eventsOf, failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
 import type { Rule } from '../types.js'
 
@@ -36,16 +37,22 @@ export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => 
   const report = failedSocketReports(evidence).at(-1)
   if (report) {
     const failed = report.sockets.find((socket) => !socket.opened)
-    const viteSawIt = reached.some((request) => request.origin === report.pageOrigin && !(request.at > report.at))
+    // A held handshake may still arrive on a busy machine: any arrival counts, and the verdict waits a little.
+    const hanging = failed?.hangingAfterMs !== undefined
+    const viteSawIt = reached.some(
+      (request) => request.origin === report.pageOrigin && (hanging || !(request.at > report.at)),
+    )
     const fallback = fallbackFromReports([report])
     if (!viteSawIt || fallback === 'works') {
       const proxy = holdingProxy(report, failed)
+      const settleUntil = report.at + timing.reportCapMs
       return {
         cause: 'socket-never-arrived',
         pageOrigin: report.pageOrigin,
         socketUrl: failed?.url ?? null,
         fallback,
         ...(proxy && { proxy }),
+        ...(hanging && evidence.now < settleUntil && { pendingUntil: settleUntil }),
       }
     }
   }

@@ -3,6 +3,7 @@ import type { RequestSnapshot } from '../../evidence/types.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { afterwards } from '../afterwards.js'
 import { fallbackNote, upstreamFor } from '../common.js'
+import { undiciUpgradeFix } from '../node-proxies.js'
 import { hostedNote, proxyName, proxyNameInline, syntaxFor } from '../proxies/index.js'
 import type { RenderedFinding } from '../types.js'
 import { allowedHostsFix } from '../vite-config.js'
@@ -32,6 +33,7 @@ export function renderUpgradeStripped(finding: UpgradeStripped, facts: ViteFacts
     upstream === null || syntax === null
       ? null
       : syntax.passUpgrade({ facts, upstream, lost: finding.lost, socketServer: finding.hmrServer })
+  const node = finding.proxy === 'node' ? undiciUpgradeFix() : null
   // Only a fix that makes the proxy send the browser's Host needs Vite's host check to allow it.
   const vite = fix?.forwardsHost && finding.pageHostname ? allowedHostsFix(finding.pageHostname, facts) : null
   return {
@@ -48,9 +50,12 @@ export function renderUpgradeStripped(finding: UpgradeStripped, facts: ViteFacts
             `Make ${proxyNameInline(finding.proxy)} pass the Upgrade and Connection headers on to Vite for ${facts.hmrPath} (HTTP/1.1 to Vite), and nothing in vite.config needs to change.`,
           ]),
       ...hostedNote(finding.proxy),
+      ...(node?.notes ?? []),
     ],
-    proxy: fix?.blocks ?? [],
+    proxy: fix?.blocks ?? node?.blocks ?? [],
     vite,
-    afterwards: afterwards({ proxy: fix ? syntax : null, vite: vite !== null }, facts),
+    afterwards: node
+      ? afterwards({ script: true }, facts)
+      : afterwards({ proxy: fix ? syntax : null, vite: vite !== null }, facts),
   }
 }

@@ -24,6 +24,7 @@ const HOSTED: Partial<Record<ProxyKind, { name: string; marks: string }>> = {
 
 /** The proxy's name at the start of a sentence. */
 export function proxyName(kind: ProxyKind): string {
+  if (kind === 'node') return 'The Node proxy'
   return syntaxFor(kind)?.name ?? HOSTED[kind]?.name ?? 'The proxy'
 }
 

@@ -1,0 +1,33 @@
+import type { ServerEvent } from '../../evidence/types.js'
+import { cutSockets } from '../cut-sockets.js'
+import { failedSocketReports } from '../queries.js'
+import type { Rule } from '../types.js'
+
+/**
+ * The page reports its socket still connecting, while Vite answered a handshake from that page 101 and the
+ * connection was cut before the page could have called the socket hanging: a hop forwarded the upgrade as
+ * a plain request and dropped the answer. Only handshakes that carried this server's token count, where
+ * Vite issues one: anyone can send one that looks like a page's.
+ */
+export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
+  const report = failedSocketReports(evidence).findLast((candidate) =>
+    candidate.sockets.some((socket) => socket.hangingAfterMs !== undefined),
+  )
+  const hanging = report?.sockets.find((socket) => socket.hangingAfterMs !== undefined)
+  if (!report || hanging?.hangingAfterMs === undefined) return null
+  const counts = (event: ServerEvent) =>
+    event.request.origin === report.pageOrigin &&
+    (!facts.issuesToken || event.request.vouched) &&
+    event.request.at <= report.at
+  const [cut] = cutSockets(evidence, counts)
+  if (!cut) return null
+  return {
+    cause: 'upgrade-unrelayed',
+    pageOrigin: report.pageOrigin,
+    socketUrl: hanging.url,
+    hangingAfterMs: hanging.hangingAfterMs,
+    handshake: cut.accepted?.request ?? cut.closed.request,
+    cutAfterMs: cut.closed.openForMs,
+    nodeClient: cut.accepted?.nodeClient === true,
+  }
+}

@@ -1,0 +1,70 @@
+import { VITE_PROTOCOLS } from './proxies/types.js'
+import type { ConfigBlock } from './types.js'
+
+/**
+ * The Node proxy libraries' own syntax for carrying Vite's socket, in one place: each block is pasted as
+ * printed into a real server in the end-to-end tests, and HMR then works through it.
+ */
+
+/**
+ * http-proxy's web pass forwards an upgrade as a plain request and drops Vite's 101; its `ws` pass carries
+ * it. The blocks for each library built on it: which one a server uses, only its source says.
+ */
+export function relayUpgradeBlocks(target: string): ConfigBlock[] {
+  return [
+    {
+      where: 'http-proxy-middleware, in the options you pass to createProxyMiddleware({ … })',
+      text: 'ws: true,',
+    },
+    {
+      where:
+        'http-proxy-middleware, after your server is created (const server = app.listen(…)), with proxy the middleware createProxyMiddleware returned',
+      text: "server.on('upgrade', proxy.upgrade)",
+    },
+    {
+      where: 'or http-proxy / http-proxy-3 with only proxy.web(…), after your server is created (const server = …)',
+      text: `server.on('upgrade', (req, socket, head) => {\n  proxy.ws(req, socket, head, { target: '${target}' })\n})`,
+    },
+  ]
+}
+
+/** Why the `upgrade` subscription goes beside `ws: true`. */
+export const UPGRADE_SUBSCRIPTION_NOTE =
+  "http-proxy-middleware subscribes to the server's upgrade event on the first HTTP request through it; the server.on line carries a socket that comes first."
+
+/**
+ * An app's `ws` server on the HTTP server Vite's socket shares, routed by subprotocol so that Vite's
+ * handshake and ping are left to Vite's own listener, and every other upgrade goes to the app as before.
+ */
+export function routeAppSocketsBlock(configKey: string): ConfigBlock {
+  return {
+    where: `your server script, in place of new WebSocketServer({ server }), with server the HTTP server you give Vite as server.${configKey}.server`,
+    text: [
+      'const wss = new WebSocketServer({ noServer: true })',
+      "server.on('upgrade', (req, socket, head) => {",
+      "  const protocol = req.headers['sec-websocket-protocol']",
+      `  if (${VITE_PROTOCOLS.map((name) => `protocol === '${name}'`).join(' || ')}) return`,
+      "  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))",
+      '})',
+    ].join('\n'),
+  }
+}
+
+/**
+ * For a handshake a Node proxy on undici flattened: what undici's marks say, and the option of the proxy
+ * that sends through it that carries WebSockets. Which proxy it is, only the server's source says.
+ */
+export function undiciUpgradeFix(): { notes: string[]; blocks: ConfigBlock[] } {
+  return {
+    notes: [
+      'A Node proxy forwarded it: its header names in lowercase and its Connection: keep-alive are how undici writes a request. @fastify/http-proxy sends through undici, and carries WebSockets only with websocket: true.',
+    ],
+    blocks: [
+      {
+        where:
+          '@fastify/http-proxy, in the options you register it with (another Node proxy: its own WebSocket option)',
+        text: 'websocket: true,',
+      },
+    ],
+  }
+}
