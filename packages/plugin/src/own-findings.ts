@@ -25,7 +25,11 @@ export function isPagesOwn(finding: Finding, page: ReportingPage): boolean {
     case 'proxy-error':
     case 'socket-never-arrived':
     case 'idle-timeout':
+    case 'upgrade-unrelayed':
+    case 'subprotocol-stripped':
       return finding.pageOrigin === page.origin
+    case 'upgrade-contested':
+      return finding.handshake.origin === page.origin
     case 'socket-misdirected':
     case 'socket-port-unproxied':
       return finding.clientOrigin === (page.clientOrigin ?? page.origin)
