@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { lostHopHeaders, vouchedUpstream } from '../../packages/plugin/src/diagnose/queries.js'
 import type { Cause, Finding } from '../../packages/plugin/src/diagnose/types.js'
 import type { ProxyKind } from '../../packages/plugin/src/evidence/types.js'
+import { RENDERED_CAUSES } from '../../packages/plugin/src/render/finding.js'
 import type { ViteFacts } from '../../packages/plugin/src/vite-facts.js'
 import { request, terminal, viteFacts } from '../../packages/plugin/test/fixtures.js'
 
@@ -217,6 +218,24 @@ const PAGES: CausePage[] = [
         },
       },
       {
+        heading: 'nginx names Vite by its Docker Compose service (`proxy_pass http://vite:5173`)',
+        finding: {
+          cause: 'host-rejected',
+          via: 'upstream',
+          request: request({
+            path: '/',
+            host: 'vite:5173',
+            localPort: 5173,
+            origin: null,
+            wsProtocol: null,
+            hasToken: false,
+            vouched: false,
+          }),
+          hostname: 'vite',
+          verified: false,
+        },
+      },
+      {
         heading: 'The handshake refused (a silent 400)',
         finding: {
           cause: 'host-rejected',
@@ -282,6 +301,65 @@ const PAGES: CausePage[] = [
       },
     ],
   },
+  {
+    cause: 'upgrade-unrelayed',
+    title: 'A Node proxy forwards the handshake and never relays the answer',
+    about:
+      'A Node server in front of Vite (Express with http-proxy-middleware without `ws: true`, http-proxy with `proxy.web` alone) forwards the HMR handshake as a plain request: Vite answers 101, the proxy drops it, and the page’s socket hangs.',
+    perProxy: false,
+    examples: () => [
+      {
+        heading: '',
+        finding: {
+          cause: 'upgrade-unrelayed',
+          pageOrigin: 'http://localhost:8080',
+          socketUrl: 'ws://localhost:8080/?token=…',
+          hangingAfterMs: 1000,
+          handshake: request({ proxy: 'node', httpVersion: '1.1', upgrade: 'websocket', connection: 'upgrade' }),
+          cutAfterMs: 3,
+          nodeClient: true,
+        },
+      },
+    ],
+  },
+  {
+    cause: 'subprotocol-stripped',
+    title: 'A hop removes `Sec-WebSocket-Protocol`',
+    about:
+      'A hop forwards the HMR handshake without Vite’s subprotocol (`vite-hmr`): Vite’s listener leaves it alone, nobody answers, and the page’s socket hangs.',
+    perProxy: false,
+    examples: () => [
+      {
+        heading: '',
+        finding: {
+          cause: 'subprotocol-stripped',
+          proxy: 'nginx',
+          pageOrigin: 'http://localhost:8080',
+          socketUrl: 'ws://localhost:8080/?token=…',
+          hangingAfterMs: 1000,
+          handshake: request({ proxy: 'nginx', httpVersion: '1.1', upgrade: 'websocket', wsProtocol: null }),
+        },
+      },
+    ],
+  },
+  {
+    cause: 'upgrade-contested',
+    title: 'An app’s WebSocket server answers Vite’s handshake',
+    about:
+      'The app attaches its own `WebSocketServer({ server })` to the server Vite’s socket shares (`hmr.server`): both answer the HMR handshake, and the browser’s socket fails.',
+    perProxy: false,
+    examples: () => [
+      {
+        heading: '',
+        finding: {
+          cause: 'upgrade-contested',
+          handshake: request({ proxy: 'unknown', httpVersion: '1.1', upgrade: 'websocket' }),
+          otherListeners: 1,
+        },
+        facts: viteFacts({ middlewareMode: true }),
+      },
+    ],
+  },
 ]
 
 function render(page: CausePage): string {
@@ -318,6 +396,13 @@ function index(): string {
     '',
   ]
   return lines.join('\n')
+}
+
+// A cause the plugin can print with no page here is a cause users can't look up.
+const pageless = RENDERED_CAUSES.filter((cause) => !PAGES.some((page) => page.cause === cause))
+if (pageless.length > 0) {
+  console.error(`docs/scripts/generate-causes.ts has no page for: ${pageless.join(', ')}`)
+  process.exit(1)
 }
 
 const pages = new Map<string, string>([

@@ -37,6 +37,9 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'upgrade-contested': renderUpgradeContested,
 }
 
+/** Every cause the plugin renders, for what lists them all (the docs' cause pages). */
+export const RENDERED_CAUSES = Object.keys(RENDERERS) as Cause[]
+
 export function renderFinding(
   finding: Finding,
   facts: ViteFacts,
