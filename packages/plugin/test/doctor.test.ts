@@ -165,6 +165,26 @@ describe('de-duplication', () => {
   })
 })
 
+describe('evidence lives as long as the finding it explains', () => {
+  test('a diagnosed nginx, then fixed: no event in the minute after ever draws a second finding', () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(200)
+    doctor.report(report(Date.now(), [socket(), socket({ url: 'ws://localhost:5173/?token=…' })]))
+    expect(printed).toHaveLength(1)
+    expect(printed[0]).toContain(NGINX_SUMMARY)
+    // The fixed page's sockets open, anyone asks for Vite's client: through and past the moment the
+    // handshake would have been forgotten before its report.
+    for (let elapsed = 0; elapsed < 125_000; elapsed += 100) {
+      vi.advanceTimersByTime(100)
+      doctor.observe(
+        elapsed % 1000 === 0 ? hmrSocket(Date.now()) : clientServed(Date.now(), { fetchSite: 'cross-site' }),
+      )
+    }
+    expect(printed).toHaveLength(1)
+  })
+})
+
 describe('junk cannot drown the genuine diagnosis', () => {
   test('32 made-up Hosts first, then a genuine nginx failure: printed, with its own values', () => {
     const { doctor, printed } = doctorUnderTest()

@@ -6,7 +6,7 @@ import type { Cause, Finding } from '../src/diagnose/types.js'
 import type { ClientReport, CloseRecord, PageReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
 import { timing } from '../src/timing.js'
 import type { ViteFacts } from '../src/vite-facts.js'
-import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
+import { clientServed, evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0 }
 
@@ -292,6 +292,17 @@ describe('uri-rewritten', () => {
     {
       name: 'two pages outside base: a typo, not a loop',
       events: [page('outside-base', NOW - 2000), page('outside-base', NOW - 1000)],
+    },
+    {
+      // Three loads of `/` outside base, each redirected and followed: the pages loaded Vite's client under base.
+      name: 'three redirects into base, a page loading the client after them: page loads, no loop',
+      events: [
+        page('outside-base', NOW - 3000),
+        clientServed(NOW - 2900),
+        hmrSocket(NOW - 2800),
+        page('outside-base', NOW - 2000),
+        page('outside-base', NOW - 1000),
+      ],
     },
     {
       name: 'three pages outside base, one of them 10.001 s ago',

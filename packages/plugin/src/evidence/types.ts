@@ -54,7 +54,7 @@ export type ServerEvent =
   | { kind: 'handshake'; request: RequestSnapshot }
   /** A page request whose Host Vite's host check refuses (it answers 403 and logs nothing). */
   | { kind: 'host-blocked'; request: RequestSnapshot }
-  /** A page request for `/` under a non-root `base`, which Vite redirects into it: a stripping proxy loops. */
+  /** A page request for `/` under a non-root `base` that Vite answered with a redirect into it: a stripping proxy loops. */
   | { kind: 'outside-base'; request: RequestSnapshot }
 
 /** A socket record from the browser, once validated: the same shape the snippet sends. */
