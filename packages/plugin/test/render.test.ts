@@ -230,6 +230,10 @@ test('Apache gets its ProxyPass with upgrade=websocket, under base', () => {
 
     ProxyPass http://127.0.0.1:5173/app/ upgrade=websocket
 
+  Apache, or where it is inside a regex <Location ~ …> or <LocationMatch>, replacing it there (no path, no trailing slash):
+
+    ProxyPass http://127.0.0.1:5173 upgrade=websocket
+
   vite.config: nothing to change.
   Then reload Apache: apachectl graceful`)
 })
