@@ -3,7 +3,14 @@ import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
 import { strippedPrefix } from '../src/diagnose/rules/client-unreached.js'
 import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
 import type { Cause, Finding } from '../src/diagnose/types.js'
-import type { ClientReport, CloseRecord, PageReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import type {
+  ClientReport,
+  CloseRecord,
+  PageReport,
+  ProxyKind,
+  RequestSnapshot,
+  ServerEvent,
+} from '../src/evidence/types.js'
 import { timing } from '../src/timing.js'
 import type { ViteFacts } from '../src/vite-facts.js'
 import { clientServed, evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
@@ -674,6 +681,7 @@ describe('idle-timeout', () => {
     closes: CloseRecord[]
     events?: ServerEvent[]
     context?: Partial<DiagnoseContext>
+    announced?: ProxyKind
     expected: Partial<Extract<Finding, { cause: 'idle-timeout' }>>
   }>([
     {
@@ -686,6 +694,20 @@ describe('idle-timeout', () => {
       closes: steady,
       events: [hmrSocket(1000, { proxy: 'apache' }), hmrSocket(126_000, { proxy: 'haproxy' })],
       expected: { proxy: 'haproxy' },
+    },
+    {
+      // nginx setting Host itself leaves no mark on the socket, but names itself on every answer it proxies.
+      name: "a socket without marks: the proxy the page's route announced in Server",
+      closes: steady,
+      events: [hmrSocket(126_000)],
+      announced: 'nginx',
+      expected: { proxy: 'nginx' },
+    },
+    {
+      name: "no socket of the page's within the evidence: still the proxy the route announced",
+      closes: steady,
+      announced: 'nginx',
+      expected: { proxy: 'nginx' },
     },
     {
       name: "another page's socket says nothing about this page's proxy",
@@ -726,8 +748,9 @@ describe('idle-timeout', () => {
       closes: [close(1000, 2000), close(2000, 2250)],
       expected: { idleMs: 2250 },
     },
-  ])('$name', ({ closes, events = [], context: overrides = {}, expected }) => {
-    const findings = diagnose(evidence(200_000, events, [closesReport(closes)]), { ...context, ...overrides })
+  ])('$name', ({ closes, events = [], context: overrides = {}, announced, expected }) => {
+    const report = { ...closesReport(closes), ...(announced && { announced }) }
+    const findings = diagnose(evidence(200_000, events, [report]), { ...context, ...overrides })
     expect(findings).toEqual([
       expect.objectContaining({ cause: 'idle-timeout', pageOrigin: 'http://localhost:8080', ...expected }),
     ])

@@ -1,4 +1,4 @@
-import type { Evidence, ProxyKind, RequestSnapshot } from '../evidence/types.js'
+import type { Evidence, ProxyKind, RequestSnapshot, SocketRecord } from '../evidence/types.js'
 import type { ViteFacts } from '../vite-facts.js'
 
 /** Whether Vite's direct fallback socket (browser straight to Vite's port) saved HMR. */
@@ -75,6 +75,8 @@ type FindingBody =
       fallback: FallbackState
       /** The proxy that held the socket without an answer, when it is the one that carried the report. */
       proxy?: ProxyKind
+      /** The failed socket as the page reported it: what the browser was told, and what answered its URL. */
+      failed?: SocketRecord
     }
 
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */

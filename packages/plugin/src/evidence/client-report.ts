@@ -1,6 +1,7 @@
 import { HOP_ANSWER_KINDS, type HopAnswer } from '../client/protocol.js'
 import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
+import { proxyFromServerHeader } from './proxy-kind.js'
 import type { ClientReport, CloseRecord, PageReport, ProxyKind, SocketRecord } from './types.js'
 
 export const MAX_REPORT_BYTES = 4096
@@ -153,9 +154,22 @@ export function parseClientReport(
   if (closes === null) return { ok: false, error: `closes must be a list of at most ${MAX_CLOSES} close records` }
   if (!inOrder(closes)) return { ok: false, error: 'closes must be oldest first' }
   if (sockets.length === 0 && closes.length === 0) return { ok: false, error: 'nothing to report' }
+  if (data.server !== undefined && (typeof data.server !== 'string' || data.server.length > 200)) {
+    return { ok: false, error: 'server must be a short string' }
+  }
+  // Only which syntax to print comes from it, never a printed value.
+  const announced = proxyFromServerHeader(typeof data.server === 'string' ? data.server : null)
   return {
     ok: true,
-    report: { at, pageOrigin, clientOrigin, sockets, closes, ...(proxy !== 'unknown' && { proxy }) },
+    report: {
+      at,
+      pageOrigin,
+      clientOrigin,
+      sockets,
+      closes,
+      ...(proxy !== 'unknown' && { proxy }),
+      ...(announced !== 'unknown' && { announced }),
+    },
   }
 }
 

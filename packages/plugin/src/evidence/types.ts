@@ -88,6 +88,11 @@ export interface ClientReport {
    * secret vouches for the request); absent when none could be told.
    */
   proxy?: ProxyKind
+  /**
+   * The proxy the `Server` header of the page's route names (what answered the client's own URL), when it
+   * names one: a proxy announces itself there even when its marks on the request are gone.
+   */
+  announced?: ProxyKind
 }
 
 /** A page Vite served whose client never ran, as the page itself reported it (with the snippet's secret). */

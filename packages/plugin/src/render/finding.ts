@@ -31,10 +31,16 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'client-unreached': renderClientUnreached,
 }
 
+/** Said with every finding while the config turns HMR off, often because it failed behind this very proxy. */
+export const HMR_DISABLED_NOTE =
+  "server.hmr is false in this config: Vite's client still dials this socket (full reloads come over it), so it is diagnosed all the same; with the socket fixed, removing hmr: false brings hot updates back."
+
 export function renderFinding(
   finding: Finding,
   facts: ViteFacts,
   state: RenderState = { keepaliveMs: null },
 ): RenderedFinding {
-  return inConfigOwnersFile((RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state), facts)
+  const rendered = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  const acknowledged = facts.hmrDisabled ? { ...rendered, notes: [...rendered.notes, HMR_DISABLED_NOTE] } : rendered
+  return inConfigOwnersFile(acknowledged, facts)
 }

@@ -46,6 +46,7 @@ export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => 
         socketUrl: failed?.url ?? null,
         fallback,
         ...(proxy && { proxy }),
+        ...(failed && { failed }),
       }
     }
   }
