@@ -1,12 +1,14 @@
 import type { Logger } from 'vite'
 import type { ReportResponse } from './client/protocol.js'
 import { type DiagnoseContext, diagnose, findingKey, isUnverified } from './diagnose/diagnose.js'
+import { type FailedRoute, failedRoute, recoveredBy } from './diagnose/recovered.js'
 import type { Finding } from './diagnose/types.js'
 import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
-import type { ClientReport, PageReport, ServerEvent } from './evidence/types.js'
+import type { ClientReport, Evidence, PageReport, ServerEvent } from './evidence/types.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
+import { renderRecovered } from './render/recovered.js'
 import { renderTerminal } from './render/terminal.js'
 import type { RenderedFinding } from './render/types.js'
 
@@ -17,7 +19,7 @@ const MAX_SAID_UNVERIFIED = 8
 const UNVERIFIED_MEMORY_MS = 10 * 60_000
 
 export interface DoctorOptions {
-  logger: Pick<Logger, 'warn'>
+  logger: Pick<Logger, 'warn'> & Partial<Pick<Logger, 'info'>>
   errors: ErrorSink
   context: () => DiagnoseContext
   /** The keepalive in force (rendered into the idle-timeout message), and what may start it on a finding. */
@@ -82,10 +84,23 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     }
   }
 
+  /** The routes of the socket failures said, each confirmed once when a socket works through it again. */
+  const failedRoutes: FailedRoute[] = []
+  const confirmRecovered = (evidence: Evidence): void => {
+    for (const route of [...failedRoutes]) {
+      const socket = recoveredBy(route, evidence)
+      if (!socket) continue
+      failedRoutes.splice(failedRoutes.indexOf(route), 1)
+      ;(logger.info ?? logger.warn)(renderRecovered(route))
+    }
+  }
+
   const diagnoseAndPrint = (): RenderedFinding[] => {
     const at = now()
     const current = context()
-    const findings = diagnose(store.snapshot(at), current)
+    const evidence = store.snapshot(at)
+    confirmRecovered(evidence)
+    const findings = diagnose(evidence, current)
     const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
     wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
     const settled = findings.filter((finding) => (finding.pendingUntil ?? 0) <= at)
@@ -93,7 +108,11 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     const state = { keepaliveMs: keepalive.intervalMs }
     return settled.map((finding) => {
       const rendered = renderFinding(finding, current.facts, state)
-      if (isNew(finding, at)) logger.warn(renderTerminal(rendered))
+      if (isNew(finding, at)) {
+        logger.warn(renderTerminal(rendered))
+        const route = failedRoute(finding, at)
+        if (route && failedRoutes.length < MAX_SAID) failedRoutes.push(route)
+      }
       return rendered
     })
   }

@@ -185,6 +185,54 @@ describe('evidence lives as long as the finding it explains', () => {
   })
 })
 
+describe('a failure fixed is confirmed once', () => {
+  const CONFIRMED =
+    '[hmr-doctor] HMR works now: the page at http://localhost:8080 opened its socket for / through the route that was failing.'
+
+  test('nginx diagnosed, then fixed: its first socket through nginx gets one line, later ones none', () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    expect(printed).toHaveLength(1)
+    vi.advanceTimersByTime(30_000)
+    // Through nginx now: its marks, HTTP/1.1 with the upgrade, and the Host the fix has it send.
+    const throughNginx = { host: 'localhost', proxy: 'nginx' as const }
+    doctor.observe(hmrSocket(Date.now(), throughNginx))
+    vi.advanceTimersByTime(5000)
+    doctor.observe(hmrSocket(Date.now(), throughNginx))
+    expect(printed).toEqual([printed[0], CONFIRMED])
+  })
+
+  test("Vite's direct fallback from a page still failing is no recovery", () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    vi.advanceTimersByTime(10_000)
+    // The page reloads: the proxy flattens its handshake again, and the fallback opens straight at Vite.
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(30)
+    doctor.observe(hmrSocket(Date.now(), { host: 'localhost:5173', proxy: 'unknown' }))
+    expect(printed.filter((text) => text.includes('HMR works now'))).toEqual([])
+  })
+
+  test('through a proxy that left no marks: the same Host, and no flattened handshake just before it', () => {
+    const { doctor, printed } = doctorUnderTest()
+    const unmarked = { proxy: 'unknown' as const, host: 'vite:5173' }
+    doctor.observe(flattenedNow(unmarked))
+    doctor.report(report(Date.now(), [socket(), socket({ url: 'ws://localhost:5173/?token=…' })]))
+    expect(printed).toHaveLength(1)
+    vi.advanceTimersByTime(10_000)
+    doctor.observe(flattenedNow(unmarked))
+    doctor.observe(hmrSocket(Date.now(), { host: 'vite:5173' }))
+    expect(printed).toHaveLength(1)
+    vi.advanceTimersByTime(timing.fallbackSettleMs + 1)
+    doctor.observe(hmrSocket(Date.now(), { host: 'localhost:5173' }))
+    expect(printed).toHaveLength(1)
+    doctor.observe(hmrSocket(Date.now(), { host: 'vite:5173' }))
+    expect(printed.at(-1)).toContain('HMR works now')
+  })
+})
+
 describe('junk cannot drown the genuine diagnosis', () => {
   test('32 made-up Hosts first, then a genuine nginx failure: printed, with its own values', () => {
     const { doctor, printed } = doctorUnderTest()

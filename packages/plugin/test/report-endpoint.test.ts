@@ -10,7 +10,6 @@ import { hmrDoctor } from '../dist/index.js'
 import { PAGE_QUERY, REPORT_QUERY, SECRET_HEADER } from '../src/client/protocol.js'
 import { recordingLogger } from './recording-logger.js'
 
-
 /** Where the snippet posts: the client's own URL, with the report query. */
 const REPORT_PATH = `@vite/client?${REPORT_QUERY}`
 
