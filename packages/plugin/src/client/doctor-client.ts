@@ -26,7 +26,11 @@ export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): 
     closeCode: seen.closeCode ?? null,
     openedAfterMs: after(seen.openedAt),
     closedAfterMs: after(seen.closedAt),
-    error: seen.thrown ? describeThrown(seen.thrown.error) : null,
+    error: seen.thrown
+      ? describeThrown(seen.thrown.error)
+      : seen.refused
+        ? "refused by the page's Content-Security-Policy"
+        : null,
     ...(hop && { hop }),
   }
 }
@@ -74,6 +78,7 @@ export function start(watched: Watched): void {
           clientOrigin: endpoint.origin,
           sockets: watched.sockets.map((socket) => toReportedSocket(socket, hops.get(socket))),
           closes: toReported(watched.history, Date.now(), config.serverId),
+          ...(watched.refusals.length > 0 && { refusals: watched.refusals }),
         }),
       })
       if (!response.ok) return
@@ -97,6 +102,8 @@ export function start(watched: Watched): void {
   const probeFailures = (): void => {
     for (const socket of watched.sockets) {
       if (socket.openedAt !== undefined || socket.closedAt === undefined || probes.has(socket)) continue
+      // A URL the page's policy refused would be refused again, with an error of the doctor's in the console.
+      if (watched.refusals.length > 0) continue
       probes.set(
         socket,
         probeHop(socket.url, timing.reportCapMs).then((hop) => {

@@ -105,6 +105,8 @@ export interface SeenSocket {
   closeCode?: number
   /** Set when the constructor threw (mixed content, invalid URL): the browser never dialled. */
   thrown?: { error: unknown }
+  /** Set when the page's Content-Security-Policy refused its URL: it never dials, and may never close. */
+  refused?: true
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
@@ -132,4 +134,14 @@ export interface BrowserMessage {
 
 export interface ReportResponse {
   messages: BrowserMessage[]
+}
+
+/** A socket the browser refused under the page's Content-Security-Policy, as its event says. */
+export interface PolicyRefusal {
+  /** The directive that refused it (`connect-src`, also when `default-src` stood in for it). */
+  directive: string
+  /** The URL refused (a cross-origin one may be cut to its origin). */
+  blockedUri: string
+  /** The policy that refused it, as the browser holds it (cut short). */
+  policy: string
 }

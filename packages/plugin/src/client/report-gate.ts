@@ -1,7 +1,12 @@
 import type { SeenSocket } from './protocol.js'
 
 function isSettled(socket: SeenSocket): boolean {
-  return socket.openedAt !== undefined || socket.closedAt !== undefined || socket.thrown !== undefined
+  return (
+    socket.openedAt !== undefined ||
+    socket.closedAt !== undefined ||
+    socket.thrown !== undefined ||
+    socket.refused === true
+  )
 }
 
 function hasFailed(socket: SeenSocket): boolean {
@@ -43,7 +48,9 @@ export function createReportGate(options: {
     }
     // A constructor that threw (mixed content) gets no fallback from Vite's client.
     const fallbackDue =
-      options.directFallback && sockets.length < 2 && !sockets.some((socket) => socket.thrown !== undefined)
+      options.directFallback &&
+      sockets.length < 2 &&
+      !sockets.some((socket) => socket.thrown !== undefined || socket.refused === true)
     if (!fallbackDue && sockets.every(isSettled)) fire()
   }
 

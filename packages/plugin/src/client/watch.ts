@@ -1,5 +1,6 @@
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
-import type { ClientConfig, SeenSocket } from './protocol.js'
+import { watchPolicyRefusals } from './policy.js'
+import type { ClientConfig, PolicyRefusal, SeenSocket } from './protocol.js'
 import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
 const MAX_RECORDS = 8
@@ -10,6 +11,8 @@ export interface Watched {
   sockets: SeenSocket[]
   /** The stored close history, unchecked (see close-history.ts). */
   history: unknown[]
+  /** Socket URLs the page's Content-Security-Policy refused. */
+  refusals: PolicyRefusal[]
   /** This load is one more turn of a close-and-reload loop: report at once. */
   loop?: true
   /** Set by the doctor part: told of every change to a socket from then on. */
@@ -39,6 +42,7 @@ export default function install(config: ClientConfig): void {
     config,
     sockets: [],
     history: readStoredHistory(() => sessionStorage.getItem(HISTORY_KEY)),
+    refusals: [],
   }
   let loading = false
 
@@ -54,6 +58,8 @@ export default function install(config: ClientConfig): void {
       )
     }
   }
+
+  watchPolicyRefusals(watched.refusals, watched.sockets, changed)
 
   if (isReloadLoop(watched.history, Date.now(), config.serverId)) {
     watched.loop = true

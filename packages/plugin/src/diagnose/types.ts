@@ -79,6 +79,20 @@ type FindingBody =
       failed?: SocketRecord
     }
 
+  /** The page's Content-Security-Policy refused the socket: the browser never dialled it. */
+  | {
+      cause: 'policy-refused'
+      pageOrigin: string
+      socketUrl: string
+      /** The directive that refused it, and the policy it belongs to, as the browser's event said. */
+      directive: string
+      policy: string
+      /** The source that lets the socket through: `'self'` for the page's own host and port, else its origin. */
+      source: string
+      /** The directive's sources in that policy (connect-src, else default-src), or null when it has neither. */
+      sources: string[] | null
+    }
+
   /** The proxy closes the opened socket after a steady idle time; Vite's client reloads the page each time. */
   | {
       cause: 'idle-timeout'

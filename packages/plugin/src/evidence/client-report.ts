@@ -1,4 +1,4 @@
-import { HOP_ANSWER_KINDS, type HopAnswer } from '../client/protocol.js'
+import { HOP_ANSWER_KINDS, type HopAnswer, type PolicyRefusal } from '../client/protocol.js'
 import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
 import { proxyFromServerHeader } from './proxy-kind.js'
@@ -76,6 +76,15 @@ function socketRecord(value: unknown): SocketRecord | null {
     error: error === null ? null : cleanText(error, 200),
     ...(hop ? { hop } : {}),
   }
+}
+
+function policyRefusal(value: unknown): PolicyRefusal | null {
+  if (!isRecord(value)) return null
+  const { directive, blockedUri, policy } = value
+  if (typeof directive !== 'string' || !/^[a-z-]{1,40}$/.test(directive)) return null
+  const blocked = url(blockedUri, ['ws:', 'wss:'])
+  if (blocked === null || typeof policy !== 'string' || policy.length > 600) return null
+  return { directive, blockedUri: blocked, policy: cleanText(policy, 600) }
 }
 
 function closeRecord(value: unknown, at: number): CloseRecord | null {
@@ -157,6 +166,8 @@ export function parseClientReport(
   if (data.server !== undefined && (typeof data.server !== 'string' || data.server.length > 200)) {
     return { ok: false, error: 'server must be a short string' }
   }
+  const refusals = list(data.refusals, 4, policyRefusal)
+  if (refusals === null) return { ok: false, error: 'refusals must be a list of at most 4 policy refusals' }
   // Only which syntax to print comes from it, never a printed value.
   const announced = proxyFromServerHeader(typeof data.server === 'string' ? data.server : null)
   return {
@@ -169,6 +180,7 @@ export function parseClientReport(
       closes,
       ...(proxy !== 'unknown' && { proxy }),
       ...(announced !== 'unknown' && { announced }),
+      ...(refusals.length > 0 && { refusals }),
     },
   }
 }

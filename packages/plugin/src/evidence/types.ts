@@ -1,4 +1,4 @@
-import type { ReportedSocket } from '../client/protocol.js'
+import type { PolicyRefusal, ReportedSocket } from '../client/protocol.js'
 
 /**
  * A reverse proxy recognised by how it rewrites a request on its way to Vite: the four whose settings the
@@ -93,6 +93,8 @@ export interface ClientReport {
    * names one: a proxy announces itself there even when its marks on the request are gone.
    */
   announced?: ProxyKind
+  /** Socket URLs the page's Content-Security-Policy refused, as the browser's event said. */
+  refusals?: PolicyRefusal[]
 }
 
 /** A page Vite served whose client never ran, as the page itself reported it (with the snippet's secret). */

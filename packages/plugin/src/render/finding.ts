@@ -3,6 +3,7 @@ import type { ViteFacts } from '../vite-facts.js'
 import { renderClientUnreached } from './causes/client-unreached.js'
 import { renderHostRejected } from './causes/host-rejected.js'
 import { renderIdleTimeout } from './causes/idle-timeout.js'
+import { renderPolicyRefused } from './causes/policy-refused.js'
 import { renderProxyError } from './causes/proxy-error.js'
 import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
@@ -29,6 +30,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'socket-port-unproxied': renderSocketPortUnproxied,
   'proxy-error': renderProxyError,
   'client-unreached': renderClientUnreached,
+  'policy-refused': renderPolicyRefused,
 }
 
 /** Said with every finding while the config turns HMR off, often because it failed behind this very proxy. */
