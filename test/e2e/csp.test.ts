@@ -14,9 +14,6 @@ import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario
 const SUMMARY = "[hmr-doctor] The page's Content-Security-Policy refuses the HMR socket"
 const CSP_FIX =
   'The Content-Security-Policy that refuses it (a header from your app, a plugin or the proxy, or a <meta> tag), replacing its connect-src'
-/** Within this of the page's load the browser's refusal is named: the report goes out as the socket fails. */
-const NAMED_WITHIN_MS = 2000
-
 const scenario = useScenario()
 
 /** A policy the way many guides write one: the page's origin as an http: source, which never matches ws:. */
@@ -55,7 +52,7 @@ describe.each(BROWSER_MODES)('a CSP whose connect-src refuses the HMR socket, %s
       const context = await scenario.context(mode)
 
       await openPage(context, `${origin}/`)
-      const output = await scenario.diagnosis(vite, SUMMARY, NAMED_WITHIN_MS)
+      const output = await scenario.diagnosis(vite, SUMMARY)
       expect(output).toContain(`the browser refused ws://${PROXY_HOST}:${port}/`)
       expect(output).not.toMatch(/nginx, inside|proxy_pass/)
       const fixed = printedBlock(output, CSP_FIX)

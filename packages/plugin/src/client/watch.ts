@@ -1,5 +1,5 @@
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
-import { watchPolicyRefusals } from './policy.js'
+import { markRefused, watchPolicyRefusals } from './policy.js'
 import type { ClientConfig, PolicyRefusal, SeenSocket } from './protocol.js'
 import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
@@ -84,6 +84,7 @@ export default function install(config: ClientConfig): void {
       }
       if (!observe) return
       if (watched.sockets.push(seen) > MAX_RECORDS) watched.sockets.shift()
+      if (markRefused(watched.refusals, seen)) changed()
       this.addEventListener('open', () => {
         seen.openedAt = this.#lastFrameAt = performance.now()
         watched.onChange?.()
