@@ -360,6 +360,27 @@ const PAGES: CausePage[] = [
       },
     ],
   },
+  {
+    cause: 'policy-refused',
+    title: 'The page’s Content-Security-Policy refuses the socket',
+    about:
+      'The page’s `connect-src` (or `default-src`) has no source for the HMR socket’s `ws:` URL, so the browser never dials it. The fix is the policy’s, wherever it is set (the proxy’s headers, the backend, a meta tag).',
+    perProxy: false,
+    examples: () => [
+      {
+        heading: '',
+        finding: {
+          cause: 'policy-refused',
+          pageOrigin: 'http://localhost:8080',
+          socketUrl: 'ws://localhost:8080/?token=…',
+          directive: 'connect-src',
+          policy: "default-src 'self'; connect-src http://localhost:8080",
+          source: "'self'",
+          sources: ['http://localhost:8080'],
+        },
+      },
+    ],
+  },
 ]
 
 function render(page: CausePage): string {

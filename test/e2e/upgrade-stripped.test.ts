@@ -54,6 +54,10 @@ describe.each(BROWSER_MODES)('nginx with a bare proxy_pass, %s browser', (mode) 
       /WebSocket connection to .* failed|Direct websocket connection fallback/,
     )
     expect(await noticeText(fixed.page)).toBeNull()
+    // The terminal closes the loop: one line that the route works, and nothing else after the diagnosis.
+    const confirmed = `[hmr-doctor] HMR works now: the page at http://${PROXY_HOST}:${port} opened its socket for / through the route that was failing`
+    await expect.poll(() => vite.logger.text()).toContain(confirmed)
+    expect(vite.logger.text().split('[hmr-doctor]').length - 1).toBe(2)
   })
 })
 

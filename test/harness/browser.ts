@@ -59,13 +59,31 @@ export interface WatchedPage {
   loadedAt(): number | null
 }
 
+/** What the console shows when the doctor's own code errs: its fetches refused by the browser, its modules. */
+const DOCTOR_ERROR = /Fetch API cannot load|Access to fetch at|hmr-doctor|__hmr_doctor/i
+
+const doctorErrors: string[] = []
+
+/** The console errors of the doctor's own making on every page opened since the last call, and forgets them. */
+export function takeDoctorErrors(): string[] {
+  return doctorErrors.splice(0)
+}
+
 export async function openPage(context: BrowserContext, url: string): Promise<WatchedPage> {
   const page = await context.newPage()
   const console: string[] = []
   const doctorRequests: string[] = []
   let loads = 0
   let loadedAt: number | null = null
-  page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`))
+  page.on('console', (message) => {
+    const line = `${message.type()}: ${message.text()}`
+    console.push(line)
+    if (message.type() === 'error' && DOCTOR_ERROR.test(line)) doctorErrors.push(`${page.url()}: ${line}`)
+  })
+  page.on('pageerror', (error) => {
+    if (DOCTOR_ERROR.test(`${error.message}\n${error.stack ?? ''}`))
+      doctorErrors.push(`${page.url()}: ${error.message}`)
+  })
   page.on('request', (request) => {
     if (request.url().includes('__hmr_doctor')) doctorRequests.push(request.url())
   })

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { type ApacheSite, type RunningApache, startApache } from './apache.js'
-import { type BrowserMode, launchBrowser, newContext, PROXY_HOST } from './browser.js'
+import { type BrowserMode, launchBrowser, newContext, PROXY_HOST, takeDoctorErrors } from './browser.js'
 import { caddyConfig, type RunningCaddy, startCaddy } from './caddy.js'
 import { type HaproxySite, haproxyConfig, type RunningHaproxy, startHaproxy } from './haproxy.js'
 import { type NginxSite, nginxConfig, type RunningNginx, startNginx } from './nginx.js'
@@ -62,6 +62,8 @@ export function useScenario(options: { names?: boolean } = {}): Scenario {
   })
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step()
+    // Healthy or failing, the doctor never adds an error of its own to a page's console.
+    expect(takeDoctorErrors()).toEqual([])
   })
   afterAll(async () => {
     await browser?.close()

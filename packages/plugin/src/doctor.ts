@@ -1,6 +1,7 @@
 import type { Logger } from 'vite'
 import type { ReportResponse } from './client/protocol.js'
 import { type DiagnoseContext, diagnose, findingKey, isUnverified } from './diagnose/diagnose.js'
+import { type FailedRoute, failedRoute, recoveredBy } from './diagnose/recovered.js'
 import type { Finding } from './diagnose/types.js'
 import type { ErrorSink } from './errors.js'
 import { EvidenceStore } from './evidence/store.js'
@@ -8,6 +9,7 @@ import type { ClientReport, Evidence, PageReport, ServerEvent } from './evidence
 import { isPagesOwn, originOf, type ReportingPage } from './own-findings.js'
 import { renderBrowser } from './render/browser.js'
 import { renderFinding } from './render/finding.js'
+import { renderRecovered } from './render/recovered.js'
 import { renderTerminal } from './render/terminal.js'
 import type { RenderedFinding } from './render/types.js'
 
@@ -17,6 +19,8 @@ import type { RenderedFinding } from './render/types.js'
  */
 const MAX_SAID_PER_CAUSE = 16
 const MAX_SAID_UNVERIFIED = 8
+/** Failing routes remembered for their confirmation line once HMR works through them again. */
+const MAX_FAILED_ROUTES = 16
 /** An unverified finding said this long ago may be said again, so made-up ones can't crowd out a real one for good. */
 const UNVERIFIED_MEMORY_MS = 10 * 60_000
 
@@ -28,7 +32,7 @@ function hadSocket(evidence: Evidence, origin: string): boolean {
 }
 
 export interface DoctorOptions {
-  logger: Pick<Logger, 'warn'>
+  logger: Pick<Logger, 'warn'> & Partial<Pick<Logger, 'info'>>
   errors: ErrorSink
   context: () => DiagnoseContext
   /** The keepalive in force (rendered into the idle-timeout message), and what may start it on a finding. */
@@ -96,10 +100,22 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     }
   }
 
+  /** The routes of the socket failures said, each confirmed once when a socket works through it again. */
+  const failedRoutes: FailedRoute[] = []
+  const confirmRecovered = (evidence: Evidence): void => {
+    for (const route of [...failedRoutes]) {
+      const socket = recoveredBy(route, evidence)
+      if (!socket) continue
+      failedRoutes.splice(failedRoutes.indexOf(route), 1)
+      ;(logger.info ?? logger.warn)(renderRecovered(route))
+    }
+  }
+
   const diagnoseAndPrint = (): Array<{ finding: Finding; rendered: RenderedFinding }> => {
     const at = now()
     const current = context()
     const evidence = store.snapshot(at)
+    confirmRecovered(evidence)
     const findings = diagnose(evidence, current)
     const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
     wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
@@ -113,7 +129,12 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     const state = { keepaliveMs: keepalive.intervalMs }
     return settled.map((finding) => {
       const rendered = renderFinding(finding, current.facts, state)
-      if (isNew(finding, at)) logger.warn(renderTerminal(rendered))
+      if (isNew(finding, at)) {
+        logger.warn(renderTerminal(rendered))
+        const route = failedRoute(finding, at)
+        // The oldest route goes first, so made-up failures can't keep a genuine one from its confirmation.
+        if (route && failedRoutes.push(route) > MAX_FAILED_ROUTES) failedRoutes.shift()
+      }
       return { finding, rendered }
     })
   }

@@ -47,6 +47,8 @@ export interface ViteFacts {
    * 24678), which answers any plain request `426 Upgrade Required`; null when the socket shares a server.
    */
   hmrServerPort: number | null
+  /** `server.hmr: false`: no hot updates, though Vite's client still dials the socket (full reloads use it). */
+  hmrDisabled?: boolean
 }
 
 export function hmrConfigKeyFor(viteVersion: string): 'hmr' | 'ws' {
@@ -122,5 +124,6 @@ export function readViteFacts(
     configOwner: configOwner(config.plugins ?? []),
     middlewareMode: Boolean(config.server.middlewareMode),
     hmrServerPort: hmrServerPort(config, hmr),
+    ...((config.server as { hmr?: unknown }).hmr === false && { hmrDisabled: true }),
   }
 }

@@ -284,6 +284,18 @@ test('the proxy the report came through is kept beside it; none told, none kept'
   expect(unknown.ok && 'proxy' in unknown.report).toBe(false)
 })
 
+test("the page route's Server header keeps only the proxy it names; anything else is refused or dropped", () => {
+  const named = parseClientReport(body({ server: 'nginx/1.22.1' }), 0, 'http://localhost:8080')
+  expect(named.ok && named.report.announced).toBe('nginx')
+  const unnamed = parseClientReport(body({ server: 'gunicorn' }), 0, 'http://localhost:8080')
+  expect(unnamed.ok && 'announced' in unnamed.report).toBe(false)
+  expect(parseClientReport(body({ server: 42 }), 0, 'http://localhost:8080')).toEqual({
+    ok: false,
+    error: 'server must be a short string',
+  })
+  expect(parseClientReport(body({ server: 'x'.repeat(201) }), 0, 'http://localhost:8080').ok).toBe(false)
+})
+
 test('a URL the WebSocket constructor refused is kept as text, since that is why the page never dialled', () => {
   const refused = {
     ...failed,

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import {
   appendClose,
   type CloseEntry,
@@ -8,7 +8,7 @@ import {
   toReported,
 } from '../src/client/close-history.js'
 import { readMessages, toReportedSocket } from '../src/client/doctor-client.js'
-import { answerKind, probeUrl } from '../src/client/probe.js'
+import { answerKind, probeHop, probeUrl } from '../src/client/probe.js'
 import { errorPageOf, isHmrProtocol } from '../src/client/protocol.js'
 
 test.each<[string | string[] | undefined, boolean]>([
@@ -286,5 +286,37 @@ describe('a watched socket, as the report says it', () => {
   test('what answered its URL goes with it', () => {
     const hop = { kind: 'other' as const, status: 502, server: 'nginx' }
     expect(toReportedSocket({ ...seen, closedAt: 1001, closeCode: 1006 }, hop).hop).toEqual(hop)
+  })
+})
+
+describe('probeHop against a cross-origin hop that sends no CORS headers', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  /** A browser's fetch: a CORS request to such a hop fails; no-cors with a redirect mode but follow is refused. */
+  function browserFetch(calls: RequestInit[]) {
+    return async (_url: URL, init: RequestInit = {}): Promise<Response> => {
+      calls.push(init)
+      if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+      if (init.redirect !== undefined && init.redirect !== 'follow') {
+        throw new TypeError('Request mode is "no-cors" but the redirect mode is not "follow"')
+      }
+      return new Response(null, { status: 200 })
+    }
+  }
+
+  test('something answered that the page may not read: unreadable, with no request the browser refuses', async () => {
+    const calls: RequestInit[] = []
+    vi.stubGlobal('fetch', browserFetch(calls))
+    expect(await probeHop('ws://localhost:5173/?token=abc', 1000)).toEqual({
+      kind: 'unreadable',
+      status: null,
+      server: null,
+    })
+    expect(calls.map((init) => [init.mode ?? 'cors', init.redirect])).toEqual([
+      ['cors', 'manual'],
+      ['no-cors', 'follow'],
+    ])
   })
 })

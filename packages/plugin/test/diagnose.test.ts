@@ -213,6 +213,7 @@ describe('socket-never-arrived', () => {
         pageOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:8080/?token=…',
         fallback: 'unknown',
+        failed: failedProxied,
       },
     },
     {
@@ -224,6 +225,7 @@ describe('socket-never-arrived', () => {
         pageOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:8080/?token=…',
         fallback: 'fails',
+        failed: failedProxied,
       },
     },
     {
@@ -235,6 +237,7 @@ describe('socket-never-arrived', () => {
         pageOrigin: 'http://localhost:8080',
         socketUrl: 'ws://localhost:8080/?token=…',
         fallback: 'works',
+        failed: failedProxied,
       },
     },
   ])('$name', ({ events, reports = [], now = 10_000, expected }) => {

@@ -166,6 +166,74 @@ describe('de-duplication', () => {
   })
 })
 
+describe('evidence lives as long as the finding it explains', () => {
+  test('a diagnosed nginx, then fixed: no event in the minute after ever draws a second finding', () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(200)
+    doctor.report(report(Date.now(), [socket(), socket({ url: 'ws://localhost:5173/?token=…' })]))
+    expect(printed).toHaveLength(1)
+    expect(printed[0]).toContain(NGINX_SUMMARY)
+    // The fixed page's sockets open, anyone asks for Vite's client: through and past the moment the
+    // handshake would have been forgotten before its report.
+    for (let elapsed = 0; elapsed < 125_000; elapsed += 100) {
+      vi.advanceTimersByTime(100)
+      doctor.observe(
+        elapsed % 1000 === 0 ? hmrSocket(Date.now()) : clientServed(Date.now(), { fetchSite: 'cross-site' }),
+      )
+    }
+    expect(printed).toHaveLength(1)
+  })
+})
+
+describe('a failure fixed is confirmed once', () => {
+  const CONFIRMED =
+    '[hmr-doctor] HMR works now: the page at http://localhost:8080 opened its socket for / through the route that was failing.'
+
+  test('nginx diagnosed, then fixed: its first socket through nginx gets one line, later ones none', () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    expect(printed).toHaveLength(1)
+    vi.advanceTimersByTime(30_000)
+    // Through nginx now: its marks, HTTP/1.1 with the upgrade, and the Host the fix has it send.
+    const throughNginx = { host: 'localhost', proxy: 'nginx' as const }
+    doctor.observe(hmrSocket(Date.now(), throughNginx))
+    vi.advanceTimersByTime(5000)
+    doctor.observe(hmrSocket(Date.now(), throughNginx))
+    expect(printed).toEqual([printed[0], CONFIRMED])
+  })
+
+  test("Vite's direct fallback from a page still failing is no recovery", () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(timing.fallbackSettleMs)
+    vi.advanceTimersByTime(10_000)
+    // The page reloads: the proxy flattens its handshake again, and the fallback opens straight at Vite.
+    doctor.observe(flattenedNow())
+    vi.advanceTimersByTime(30)
+    doctor.observe(hmrSocket(Date.now(), { host: 'localhost:5173', proxy: 'unknown' }))
+    expect(printed.filter((text) => text.includes('HMR works now'))).toEqual([])
+  })
+
+  test('through a proxy that left no marks: the same Host, and no flattened handshake just before it', () => {
+    const { doctor, printed } = doctorUnderTest()
+    const unmarked = { proxy: 'unknown' as const, host: 'vite:5173' }
+    doctor.observe(flattenedNow(unmarked))
+    doctor.report(report(Date.now(), [socket(), socket({ url: 'ws://localhost:5173/?token=…' })]))
+    expect(printed).toHaveLength(1)
+    vi.advanceTimersByTime(10_000)
+    doctor.observe(flattenedNow(unmarked))
+    doctor.observe(hmrSocket(Date.now(), { host: 'vite:5173' }))
+    expect(printed).toHaveLength(1)
+    vi.advanceTimersByTime(timing.fallbackSettleMs + 1)
+    doctor.observe(hmrSocket(Date.now(), { host: 'localhost:5173' }))
+    expect(printed).toHaveLength(1)
+    doctor.observe(hmrSocket(Date.now(), { host: 'vite:5173' }))
+    expect(printed.at(-1)).toContain('HMR works now')
+  })
+})
+
 describe('a report’s answer says nothing about anyone else', () => {
   test('another page’s report gets nothing of this page’s finding; this page’s report gets it', () => {
     const { doctor } = doctorUnderTest()

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { lostHopHeaders, vouchedUpstream } from '../src/diagnose/queries.js'
 import type { FallbackState, Finding } from '../src/diagnose/types.js'
-import type { ProxyKind, RequestSnapshot } from '../src/evidence/types.js'
+import type { ProxyKind, RequestSnapshot, SocketRecord } from '../src/evidence/types.js'
 import { isHostAllowedByVite } from '../src/host-check.js'
 import { renderBrowser } from '../src/render/browser.js'
 import { upstreamFor } from '../src/render/common.js'
@@ -230,6 +230,10 @@ test('Apache gets its ProxyPass with upgrade=websocket, under base', () => {
 
     ProxyPass http://127.0.0.1:5173/app/ upgrade=websocket
 
+  Apache, or where it is inside a regex <Location ~ …> or <LocationMatch>, replacing it there (no path, no trailing slash):
+
+    ProxyPass http://127.0.0.1:5173 upgrade=websocket
+
   vite.config: nothing to change.
   Then reload Apache: apachectl graceful`)
 })
@@ -252,12 +256,70 @@ const NEVER_ARRIVED: Finding = {
   fallback: 'fails',
 }
 
-test('socket-never-arrived names the socket the browser dialled and the clientPort option of this Vite', () => {
+test('socket-never-arrived, which no rule explains: what was seen and no fix', () => {
   expect(terminal(NEVER_ARRIVED, viteFacts({ hmrConfigKey: 'hmr' }))).toBe(`\
 [hmr-doctor] The browser's HMR socket never reached Vite.
-  seen: The page at https://app.test dialled wss://app.test/?token=…; no handshake for / arrived at Vite.
+  seen: The page at https://app.test dialled wss://app.test/?token=…; no handshake of any kind for / arrived at Vite.
   Vite's direct fallback to port 5173 failed too: this page gets no updates.
-  Make the proxy forward / to Vite (port 5173) as a WebSocket, or point the browser at a port it can reach with server.hmr.clientPort.`)
+  No rule of the doctor explains this failure, so it prints what it saw and no fix.`)
+})
+
+/** Every value a sentence of the generic finding prints: URLs, and numbers (ports, codes, statuses, times). */
+function printedValues(text: string): string[] {
+  return text.match(/[a-z]+:\/\/[^\s;,)]+|\b\d+(?:\.\d+)?\b/g) ?? []
+}
+
+test.each<{ name: string; failed?: SocketRecord }>([
+  { name: 'no socket record' },
+  {
+    name: 'closed 1006 after 12 ms, a proxy answered 502',
+    failed: {
+      url: 'wss://app.test/?token=…',
+      opened: false,
+      closeCode: 1006,
+      openedAfterMs: null,
+      closedAfterMs: 12,
+      error: null,
+      hop: { kind: 'other', status: 502, server: 'Gateway/2' },
+    },
+  },
+  {
+    name: 'the constructor threw',
+    failed: {
+      url: 'ws://app.test/',
+      opened: false,
+      closeCode: null,
+      openedAfterMs: null,
+      closedAfterMs: null,
+      error: 'SecurityError: insecure',
+    },
+  },
+  {
+    name: 'no answer within the cap',
+    failed: {
+      url: 'wss://app.test/',
+      opened: false,
+      closeCode: 1006,
+      openedAfterMs: null,
+      closedAfterMs: 900,
+      error: null,
+      hop: { kind: 'timeout', status: null, server: null },
+    },
+  },
+])('the generic finding ($name): every value it prints comes from its evidence, and it prints no fix', ({ failed }) => {
+  const finding: Finding = { ...NEVER_ARRIVED, ...(failed && { failed }) }
+  const facts = viteFacts()
+  const rendered = renderFinding(finding, facts)
+  expect(rendered.proxy).toEqual([])
+  expect(rendered.vite).toBeNull()
+  expect(rendered.afterwards).toBeNull()
+  // The facts the doctor read from Vite (its port, its path) and the report's own fields are the evidence.
+  const evidence = `${JSON.stringify(finding)} ${JSON.stringify(facts)} 1.0`
+  const text = [rendered.summary, rendered.evidence, ...rendered.notes].join('\n')
+  expect(text).not.toMatch(/\b(Make|Set|Add|Route|Point|Raise|Remove|Replace)\b/)
+  for (const value of printedValues(text)) {
+    expect(evidence, `"${value}" in: ${text}`).toContain(value)
+  }
 })
 
 test("a socket held by the proxy its report came through gets that proxy's route to where Vite listens", () => {
@@ -394,4 +456,12 @@ describe('renderBrowser', () => {
       'Make the proxy pass the Upgrade and Connection headers on to Vite for / (HTTP/1.1 to Vite), and nothing in vite.config needs to change.',
     ])
   })
+})
+
+test('with server.hmr: false every finding says HMR is off on purpose, and why it is diagnosed anyway', () => {
+  const text = terminal(NEVER_ARRIVED, viteFacts({ hmrDisabled: true }))
+  expect(text).toContain(
+    "server.hmr is false in this config: Vite's client still dials this socket (full reloads come over it), so it is diagnosed all the same; with the socket fixed, removing hmr: false brings hot updates back.",
+  )
+  expect(terminal(NEVER_ARRIVED, viteFacts())).not.toContain('server.hmr is false')
 })

@@ -89,6 +89,13 @@ describe('no fallback to wait for', () => {
     gate.check()
     expect(send).toHaveBeenCalledTimes(1)
   })
+
+  test("the page's CSP refused the URL (the socket stays connecting): reported at once, no fallback follows", () => {
+    const { gate, send } = gateOver([{ ...dialled(), refused: true }])
+    gate.check()
+    expect(send).toHaveBeenCalledTimes(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })
 
 describe('one report per page', () => {

@@ -3,10 +3,17 @@ import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
 import { strippedPrefix } from '../src/diagnose/rules/client-unreached.js'
 import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
 import type { Cause, Finding } from '../src/diagnose/types.js'
-import type { ClientReport, CloseRecord, PageReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
+import type {
+  ClientReport,
+  CloseRecord,
+  PageReport,
+  ProxyKind,
+  RequestSnapshot,
+  ServerEvent,
+} from '../src/evidence/types.js'
 import { timing } from '../src/timing.js'
 import type { ViteFacts } from '../src/vite-facts.js'
-import { evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
+import { clientServed, evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0 }
 
@@ -320,6 +327,17 @@ describe('uri-rewritten', () => {
     {
       name: 'two pages outside base: a typo, not a loop',
       events: [page('outside-base', NOW - 2000), page('outside-base', NOW - 1000)],
+    },
+    {
+      // Three loads of `/` outside base, each redirected and followed: the pages loaded Vite's client under base.
+      name: 'three redirects into base, a page loading the client after them: page loads, no loop',
+      events: [
+        page('outside-base', NOW - 3000),
+        clientServed(NOW - 2900),
+        hmrSocket(NOW - 2800),
+        page('outside-base', NOW - 2000),
+        page('outside-base', NOW - 1000),
+      ],
     },
     {
       name: 'three pages outside base, one of them 10.001 s ago',
@@ -691,6 +709,7 @@ describe('idle-timeout', () => {
     closes: CloseRecord[]
     events?: ServerEvent[]
     context?: Partial<DiagnoseContext>
+    announced?: ProxyKind
     expected: Partial<Extract<Finding, { cause: 'idle-timeout' }>>
   }>([
     {
@@ -703,6 +722,20 @@ describe('idle-timeout', () => {
       closes: steady,
       events: [hmrSocket(1000, { proxy: 'apache' }), hmrSocket(126_000, { proxy: 'haproxy' })],
       expected: { proxy: 'haproxy' },
+    },
+    {
+      // nginx setting Host itself leaves no mark on the socket, but names itself on every answer it proxies.
+      name: "a socket without marks: the proxy the page's route announced in Server",
+      closes: steady,
+      events: [hmrSocket(126_000)],
+      announced: 'nginx',
+      expected: { proxy: 'nginx' },
+    },
+    {
+      name: "no socket of the page's within the evidence: still the proxy the route announced",
+      closes: steady,
+      announced: 'nginx',
+      expected: { proxy: 'nginx' },
     },
     {
       name: "another page's socket says nothing about this page's proxy",
@@ -743,8 +776,9 @@ describe('idle-timeout', () => {
       closes: [close(1000, 2000), close(2000, 2250)],
       expected: { idleMs: 2250 },
     },
-  ])('$name', ({ closes, events = [], context: overrides = {}, expected }) => {
-    const findings = diagnose(evidence(200_000, events, [closesReport(closes)]), { ...context, ...overrides })
+  ])('$name', ({ closes, events = [], context: overrides = {}, announced, expected }) => {
+    const report = { ...closesReport(closes), ...(announced && { announced }) }
+    const findings = diagnose(evidence(200_000, events, [report]), { ...context, ...overrides })
     expect(findings).toEqual([
       expect.objectContaining({ cause: 'idle-timeout', pageOrigin: 'http://localhost:8080', ...expected }),
     ])

@@ -88,6 +88,14 @@ describe('readViteFacts', () => {
   })
 
   test.each([
+    { server: { hmr: false }, hmrDisabled: true },
+    { server: { hmr: {} }, hmrDisabled: undefined },
+    { server: {}, hmrDisabled: undefined },
+  ])('server.hmr $server.hmr: HMR turned off is $hmrDisabled', ({ server, hmrDisabled }) => {
+    expect(readViteFacts(resolvedConfig('/', server), '8.3.8', null).hmrDisabled).toBe(hmrDisabled)
+  })
+
+  test.each([
     { name: 'plain Vite', server: {}, plugins: ['vite:css'], middlewareMode: false, configOwner: null },
     { name: 'an Express app', server: { middlewareMode: true }, plugins: [], middlewareMode: true, configOwner: null },
     {

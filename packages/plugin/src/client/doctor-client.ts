@@ -31,7 +31,11 @@ export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): 
     closeCode: seen.closeCode ?? null,
     openedAfterMs: after(seen.openedAt),
     closedAfterMs: after(seen.closedAt),
-    error: seen.thrown ? describeThrown(seen.thrown.error) : null,
+    error: seen.thrown
+      ? describeThrown(seen.thrown.error)
+      : seen.refused
+        ? "refused by the page's Content-Security-Policy"
+        : null,
     ...(hop && { hop }),
     ...(isHanging(seen) && { hangingAfterMs: after(seen.hangingAt) ?? 0 }),
   }
@@ -80,6 +84,7 @@ export function start(watched: Watched): void {
           clientOrigin: endpoint.origin,
           sockets: watched.sockets.map((socket) => toReportedSocket(socket, hops.get(socket))),
           closes: toReported(watched.history, Date.now(), config.serverId),
+          ...(watched.refusals.length > 0 && { refusals: watched.refusals }),
         }),
       })
       if (!response.ok) return
@@ -107,6 +112,8 @@ export function start(watched: Watched): void {
     for (const socket of watched.sockets) {
       const failed = socket.closedAt !== undefined || isHanging(socket)
       if (socket.openedAt !== undefined || !failed || probes.has(socket)) continue
+      // A URL the page's policy refused would be refused again, with an error of the doctor's in the console.
+      if (watched.refusals.length > 0) continue
       probes.set(
         socket,
         probeHop(socket.url, timing.reportCapMs).then((hop) => {

@@ -33,7 +33,8 @@ export async function probeHop(socketUrl: string | URL, timeoutMs: number): Prom
   } catch {
     if (abort.signal.aborted) return none('timeout')
     try {
-      await fetch(url, { ...init, mode: 'no-cors' })
+      // An opaque answer follows redirects: fetch refuses no-cors with any other redirect mode.
+      await fetch(url, { ...init, mode: 'no-cors', redirect: 'follow' })
       return none('unreadable')
     } catch {
       return none(abort.signal.aborted ? 'timeout' : 'no-answer')

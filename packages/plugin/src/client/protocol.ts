@@ -107,6 +107,8 @@ export interface SeenSocket {
   thrown?: { error: unknown }
   /** `performance.now()` when it had been connecting for `timing.pendingSocketMs`: a held handshake. */
   hangingAt?: number
+  /** Set when the page's Content-Security-Policy refused its URL: it never dials, and may never close. */
+  refused?: true
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
@@ -139,4 +141,14 @@ export interface BrowserMessage {
 
 export interface ReportResponse {
   messages: BrowserMessage[]
+}
+
+/** A socket the browser refused under the page's Content-Security-Policy, as its event says. */
+export interface PolicyRefusal {
+  /** The directive that refused it (`connect-src`, also when `default-src` stood in for it). */
+  directive: string
+  /** The URL refused (a cross-origin one may be cut to its origin). */
+  blockedUri: string
+  /** The policy that refused it, as the browser holds it (cut short). */
+  policy: string
 }

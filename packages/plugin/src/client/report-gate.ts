@@ -6,7 +6,8 @@ function isSettled(socket: SeenSocket): boolean {
     socket.openedAt !== undefined ||
     socket.closedAt !== undefined ||
     socket.thrown !== undefined ||
-    socket.hangingAt !== undefined
+    socket.hangingAt !== undefined ||
+    socket.refused === true
   )
 }
 
@@ -52,7 +53,7 @@ export function createReportGate(options: {
     const fallbackDue =
       options.directFallback &&
       sockets.length < 2 &&
-      !sockets.some((socket) => socket.thrown !== undefined) &&
+      !sockets.some((socket) => socket.thrown !== undefined || socket.refused === true) &&
       sockets.some((socket) => socket.closedAt !== undefined && socket.openedAt === undefined)
     if (!fallbackDue && sockets.every(isSettled)) fire()
   }

@@ -1,6 +1,7 @@
 import { timing } from '../timing.js'
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
-import type { ClientConfig, SeenSocket } from './protocol.js'
+import { markRefused, watchPolicyRefusals } from './policy.js'
+import type { ClientConfig, PolicyRefusal, SeenSocket } from './protocol.js'
 import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
 const MAX_RECORDS = 8
@@ -11,6 +12,8 @@ export interface Watched {
   sockets: SeenSocket[]
   /** The stored close history, unchecked (see close-history.ts). */
   history: unknown[]
+  /** Socket URLs the page's Content-Security-Policy refused. */
+  refusals: PolicyRefusal[]
   /** This load is one more turn of a close-and-reload loop: report at once. */
   loop?: true
   /** Set by the doctor part: told of every change to a socket from then on. */
@@ -41,6 +44,7 @@ export default function install(config: ClientConfig): void {
     config,
     sockets: [],
     history: readStoredHistory(() => sessionStorage.getItem(HISTORY_KEY)),
+    refusals: [],
   }
   let loading = false
 
@@ -56,6 +60,8 @@ export default function install(config: ClientConfig): void {
       )
     }
   }
+
+  watchPolicyRefusals(watched.refusals, watched.sockets, changed)
 
   if (isReloadLoop(watched.history, Date.now(), config.serverId)) {
     watched.loop = true
@@ -80,8 +86,9 @@ export default function install(config: ClientConfig): void {
       }
       if (!observe) return
       if (watched.sockets.push(seen) > MAX_RECORDS) watched.sockets.shift()
+      if (markRefused(watched.refusals, seen)) changed()
       const hanging = setTimeout(() => {
-        if (this.readyState !== NativeWebSocket.CONNECTING) return
+        if (this.readyState !== NativeWebSocket.CONNECTING || seen.refused) return
         seen.hangingAt = performance.now()
         changed()
       }, timing.pendingSocketMs)

@@ -2,6 +2,7 @@ import type { Evidence } from '../evidence/types.js'
 import { clientUnreached } from './rules/client-unreached.js'
 import { hostRejected } from './rules/host-rejected.js'
 import { idleTimeout } from './rules/idle-timeout.js'
+import { policyRefused } from './rules/policy-refused.js'
 import { proxyError } from './rules/proxy-error.js'
 import { socketMisdirected } from './rules/socket-misdirected.js'
 import { socketNeverArrived } from './rules/socket-never-arrived.js'
@@ -17,6 +18,7 @@ export type { DiagnoseContext } from './types.js'
 
 /** Specific causes first: a generic finding is dropped when a specific one explains the same failure. */
 const SPECIFIC: Rule[] = [
+  policyRefused,
   hostRejected,
   uriRewritten,
   upgradeStripped,
@@ -63,6 +65,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.status} ${finding.path}`
     case 'socket-never-arrived':
       return `${finding.cause} ${finding.socketUrl ?? finding.pageOrigin ?? ''}`
+    case 'policy-refused':
+      return `${finding.cause} ${finding.socketUrl} ${finding.policy}`
   }
 }
 

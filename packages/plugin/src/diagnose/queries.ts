@@ -25,15 +25,16 @@ export function fallbackFromReports(reports: readonly ClientReport[]): FallbackS
 
 /**
  * The proxy a request came through: its own marks, else what the page's failed socket URL answered with
- * (`Server: nginx/…` on a proxied 200), for a proxy whose marks on the request were wiped by its settings.
+ * (`Server: nginx/…` on a proxied 200) or what the page's own route announced, for a proxy whose marks on
+ * the request were wiped by its settings.
  * Only the proxy's kind (which syntax to print) comes from the report, never a value in a fix.
  */
 export function proxyOf(request: RequestSnapshot, evidence: Evidence): ProxyKind {
   if (request.proxy !== 'unknown') return request.proxy
-  const servers = evidence.reports
-    .filter((report) => report.pageOrigin === request.origin)
-    .flatMap((report) => report.sockets.map((socket) => socket.hop?.server ?? null))
-  return proxyFromServerHeader(servers.findLast((server) => server !== null) ?? null)
+  const reports = evidence.reports.filter((report) => report.pageOrigin === request.origin)
+  const servers = reports.flatMap((report) => report.sockets.map((socket) => socket.hop?.server ?? null))
+  const answered = proxyFromServerHeader(servers.findLast((server) => server !== null) ?? null)
+  return answered !== 'unknown' ? answered : (reports.findLast((report) => report.announced)?.announced ?? 'unknown')
 }
 
 const ARRIVALS: ReadonlySet<ServerEvent['kind']> = new Set([

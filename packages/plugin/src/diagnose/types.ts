@@ -1,4 +1,4 @@
-import type { Evidence, ProxyKind, RequestSnapshot } from '../evidence/types.js'
+import type { Evidence, ProxyKind, RequestSnapshot, SocketRecord } from '../evidence/types.js'
 import type { ViteFacts } from '../vite-facts.js'
 
 /** Whether Vite's direct fallback socket (browser straight to Vite's port) saved HMR. */
@@ -75,6 +75,22 @@ type FindingBody =
       fallback: FallbackState
       /** The proxy that held the socket without an answer, when it is the one that carried the report. */
       proxy?: ProxyKind
+      /** The failed socket as the page reported it: what the browser was told, and what answered its URL. */
+      failed?: SocketRecord
+    }
+
+  /** The page's Content-Security-Policy refused the socket: the browser never dialled it. */
+  | {
+      cause: 'policy-refused'
+      pageOrigin: string
+      socketUrl: string
+      /** The directive that refused it, and the policy it belongs to, as the browser's event said. */
+      directive: string
+      policy: string
+      /** The source that lets the socket through: `'self'` for the page's own host and port, else its origin. */
+      source: string
+      /** The directive's sources in that policy (connect-src, else default-src), or null when it has neither. */
+      sources: string[] | null
     }
 
   /**

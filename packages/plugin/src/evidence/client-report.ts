@@ -1,6 +1,7 @@
-import { HOP_ANSWER_KINDS, type HopAnswer } from '../client/protocol.js'
+import { HOP_ANSWER_KINDS, type HopAnswer, type PolicyRefusal } from '../client/protocol.js'
 import { parseUrl } from '../parse-url.js'
 import { cleanText, redactToken } from '../sanitize.js'
+import { proxyFromServerHeader } from './proxy-kind.js'
 import type { ClientReport, CloseRecord, PageReport, ProxyKind, SocketRecord } from './types.js'
 
 export const MAX_REPORT_BYTES = 4096
@@ -90,6 +91,15 @@ function socketRecord(value: unknown): SocketRecord | null {
   }
 }
 
+function policyRefusal(value: unknown): PolicyRefusal | null {
+  if (!isRecord(value)) return null
+  const { directive, blockedUri, policy } = value
+  if (typeof directive !== 'string' || !/^[a-z-]{1,40}$/.test(directive)) return null
+  const blocked = url(blockedUri, ['ws:', 'wss:'])
+  if (blocked === null || typeof policy !== 'string' || policy.length > 600) return null
+  return { directive, blockedUri: blocked, policy: cleanText(policy, 600) }
+}
+
 function closeRecord(value: unknown, at: number): CloseRecord | null {
   if (!isRecord(value)) return null
   const msAgo = milliseconds(value.msAgo)
@@ -166,9 +176,25 @@ export function parseClientReport(
   if (closes === null) return { ok: false, error: `closes must be a list of at most ${MAX_CLOSES} close records` }
   if (!inOrder(closes)) return { ok: false, error: 'closes must be oldest first' }
   if (sockets.length === 0 && closes.length === 0) return { ok: false, error: 'nothing to report' }
+  if (data.server !== undefined && (typeof data.server !== 'string' || data.server.length > 200)) {
+    return { ok: false, error: 'server must be a short string' }
+  }
+  const refusals = list(data.refusals, 4, policyRefusal)
+  if (refusals === null) return { ok: false, error: 'refusals must be a list of at most 4 policy refusals' }
+  // Only which syntax to print comes from it, never a printed value.
+  const announced = proxyFromServerHeader(typeof data.server === 'string' ? data.server : null)
   return {
     ok: true,
-    report: { at, pageOrigin, clientOrigin, sockets, closes, ...(proxy !== 'unknown' && { proxy }) },
+    report: {
+      at,
+      pageOrigin,
+      clientOrigin,
+      sockets,
+      closes,
+      ...(proxy !== 'unknown' && { proxy }),
+      ...(announced !== 'unknown' && { announced }),
+      ...(refusals.length > 0 && { refusals }),
+    },
   }
 }
 

@@ -1,6 +1,6 @@
 import diagnostics from 'node:diagnostics_channel'
 import type { EventEmitter } from 'node:events'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
 import { HMR_PROTOCOL, PING_PROTOCOL } from '../client/protocol.js'
@@ -121,10 +121,11 @@ export function observeServer(
   errors: ErrorSink,
 ): () => void {
   // Written out rather than through guard(): it runs on every request, and guard's rest arguments allocate.
-  const onRequest = (req: IncomingMessage): void => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       const event = classifyRequest(req, scope, Date.now)
-      if (event) onEvent(event)
+      if (event?.kind === 'outside-base') whenRedirected(res, () => onEvent(event), errors)
+      else if (event) onEvent(event)
     } catch (error) {
       errors('the request observer', error)
     }
@@ -144,7 +145,7 @@ export function observeServer(
     const app = server.middlewares
     const handle = app.handle
     const observed: typeof handle = function (this: unknown, req, res, next) {
-      if (observing) onRequest(req)
+      if (observing) onRequest(req, res)
       return handle.call(this, req, res, next)
     }
     app.handle = observed
@@ -158,8 +159,8 @@ export function observeServer(
   } else {
     // Middleware mode: the framework's server holds Vite's first app, and a restart hands that app the new
     // server's middleware stack, so only a middleware goes on seeing requests after one.
-    server.middlewares.use((req, _res, next) => {
-      if (observing) onRequest(req)
+    server.middlewares.use((req, res, next) => {
+      if (observing) onRequest(req, res)
       next()
     })
   }
@@ -191,6 +192,19 @@ export function observeServer(
     }),
   )
   return stop
+}
+
+/**
+ * Calls back once the answer went out as a redirect: only a redirect Vite actually sent is one a stripping
+ * proxy can loop on (in middleware mode Vite passes such a page on to the framework, which serves it).
+ */
+function whenRedirected(res: ServerResponse, onRedirect: () => void, errors: ErrorSink): void {
+  res.once(
+    'finish',
+    guard(errors, 'the request observer', () => {
+      if (res.statusCode >= 300 && res.statusCode < 400) onRedirect()
+    }),
+  )
 }
 
 /**

@@ -11,7 +11,7 @@ function push<T>(items: T[], item: T, max: number): void {
 }
 
 /**
- * Recent observations, bounded in count and age. Evidence with provenance (requests that carried this
+ * Recent observations, bounded in count and age (a server event lives as long as any report it preceded). Evidence with provenance (requests that carried this
  * server's HMR token, reports that carried the snippet's secret) and unauthenticated requests are kept
  * apart, so junk can evict only junk.
  */
@@ -35,10 +35,15 @@ export class EvidenceStore {
 
   snapshot(now: number): Evidence {
     const recent = (at: number) => now - at <= MAX_AGE_MS
-    this.#vouched = this.#vouched.filter((event) => recent(event.request.at))
-    this.#unauthenticated = this.#unauthenticated.filter((event) => recent(event.request.at))
     this.#reports = this.#reports.filter((report) => recent(report.at))
     this.#pages = this.#pages.filter((page) => recent(page.at))
+    // What the server saw before a report explains it: kept while the report is, so no finding is ever drawn
+    // from a report whose handshake was forgotten.
+    const explains = (at: number) =>
+      [...this.#reports, ...this.#pages].some((report) => report.at >= at && report.at - at <= MAX_AGE_MS)
+    const kept = (event: ServerEvent) => recent(event.request.at) || explains(event.request.at)
+    this.#vouched = this.#vouched.filter(kept)
+    this.#unauthenticated = this.#unauthenticated.filter(kept)
     const events = [...this.#vouched, ...this.#unauthenticated].sort((a, b) => a.request.at - b.request.at)
     return { now, events, reports: [...this.#reports], pages: [...this.#pages] }
   }

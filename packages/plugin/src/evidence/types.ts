@@ -1,4 +1,4 @@
-import type { ReportedSocket } from '../client/protocol.js'
+import type { PolicyRefusal, ReportedSocket } from '../client/protocol.js'
 
 /**
  * A reverse proxy recognised by how it rewrites a request on its way to Vite: the four whose settings the
@@ -72,7 +72,7 @@ export type ServerEvent =
   | { kind: 'upgrade-ignored'; request: RequestSnapshot }
   /** A page request whose Host Vite's host check refuses (it answers 403 and logs nothing). */
   | { kind: 'host-blocked'; request: RequestSnapshot }
-  /** A page request for `/` under a non-root `base`, which Vite redirects into it: a stripping proxy loops. */
+  /** A page request for `/` under a non-root `base` that Vite answered with a redirect into it: a stripping proxy loops. */
   | { kind: 'outside-base'; request: RequestSnapshot }
 
 /** A socket record from the browser, once validated: the same shape the snippet sends. */
@@ -106,6 +106,13 @@ export interface ClientReport {
    * secret vouches for the request); absent when none could be told.
    */
   proxy?: ProxyKind
+  /**
+   * The proxy the `Server` header of the page's route names (what answered the client's own URL), when it
+   * names one: a proxy announces itself there even when its marks on the request are gone.
+   */
+  announced?: ProxyKind
+  /** Socket URLs the page's Content-Security-Policy refused, as the browser's event said. */
+  refusals?: PolicyRefusal[]
 }
 
 /** A page Vite served whose client never ran, as the page itself reported it (with the snippet's secret). */

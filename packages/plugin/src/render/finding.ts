@@ -3,6 +3,7 @@ import type { ViteFacts } from '../vite-facts.js'
 import { renderClientUnreached } from './causes/client-unreached.js'
 import { renderHostRejected } from './causes/host-rejected.js'
 import { renderIdleTimeout } from './causes/idle-timeout.js'
+import { renderPolicyRefused } from './causes/policy-refused.js'
 import { renderProxyError } from './causes/proxy-error.js'
 import { renderSocketMisdirected } from './causes/socket-misdirected.js'
 import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
@@ -35,7 +36,12 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'upgrade-unrelayed': renderUpgradeUnrelayed,
   'subprotocol-stripped': renderSubprotocolStripped,
   'upgrade-contested': renderUpgradeContested,
+  'policy-refused': renderPolicyRefused,
 }
+
+/** Said with every finding while the config turns HMR off, often because it failed behind this very proxy. */
+export const HMR_DISABLED_NOTE =
+  "server.hmr is false in this config: Vite's client still dials this socket (full reloads come over it), so it is diagnosed all the same; with the socket fixed, removing hmr: false brings hot updates back."
 
 /** Every cause the plugin renders, for what lists them all (the docs' cause pages). */
 export const RENDERED_CAUSES = Object.keys(RENDERERS) as Cause[]
@@ -45,5 +51,7 @@ export function renderFinding(
   facts: ViteFacts,
   state: RenderState = { keepaliveMs: null },
 ): RenderedFinding {
-  return inConfigOwnersFile((RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state), facts)
+  const rendered = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  const acknowledged = facts.hmrDisabled ? { ...rendered, notes: [...rendered.notes, HMR_DISABLED_NOTE] } : rendered
+  return inConfigOwnersFile(acknowledged, facts)
 }

@@ -37,7 +37,7 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
   ).length
   return {
     cause: 'idle-timeout',
-    proxy: socket ? proxyOf(socket, evidence) : 'unknown',
+    proxy: socket ? proxyOf(socket, evidence) : (report.announced ?? 'unknown'),
     pageOrigin: report.pageOrigin,
     idleMs,
     closes: closes.length,

@@ -53,6 +53,7 @@ export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => 
         fallback,
         ...(proxy && { proxy }),
         ...(hanging && evidence.now < settleUntil && { pendingUntil: settleUntil }),
+        ...(failed && { failed }),
       }
     }
   }

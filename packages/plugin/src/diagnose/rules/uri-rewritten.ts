@@ -1,7 +1,10 @@
 import { eventsOf, vouchedOrigins, vouchedUpstream } from '../queries.js'
 import type { Rule } from '../types.js'
 
-/** Vite redirects a page outside `base` into it; this many in a short while is a loop, not a typo. */
+/**
+ * Vite redirects a page outside `base` into it; this many redirects in a short while, none of them followed
+ * by a page loading Vite's client, is a loop, not a typo.
+ */
 const REDIRECT_LOOP = 3
 const LOOP_WINDOW_MS = 10_000
 
@@ -37,7 +40,10 @@ export const uriRewritten: Rule = (evidence, { facts }) => {
     if (proven) return { cause: 'uri-rewritten', what: 'query', request: proven, redirects: 0, upstream: null }
   }
   const outside = eventsOf(evidence, 'outside-base').filter((request) => evidence.now - request.at <= LOOP_WINDOW_MS)
+  const first = outside[0]
   const last = outside.at(-1)
-  if (outside.length < REDIRECT_LOOP || !last) return null
+  if (outside.length < REDIRECT_LOOP || !first || !last) return null
+  // A page that followed a redirect into base loads Vite's client there: those redirects were page loads, no loop.
+  if (eventsOf(evidence, 'client-served').some((load) => load.at >= first.at)) return null
   return { cause: 'uri-rewritten', what: 'prefix', request: last, redirects: outside.length, upstream: null }
 }

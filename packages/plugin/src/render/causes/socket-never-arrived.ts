@@ -2,9 +2,10 @@ import type { Finding } from '../../diagnose/types.js'
 import { timing } from '../../timing.js'
 import type { ViteFacts } from '../../vite-facts.js'
 import { afterwards } from '../afterwards.js'
-import { fallbackNote, seconds, upstreamFor, vitePort } from '../common.js'
+import { fallbackNote, seconds, upstreamFor } from '../common.js'
 import { syntaxFor } from '../proxies/index.js'
 import type { RenderedFinding } from '../types.js'
+import { toldAbout } from './observed.js'
 
 type SocketNeverArrived = Extract<Finding, { cause: 'socket-never-arrived' }>
 
@@ -32,18 +33,23 @@ function heldByProxy(finding: SocketNeverArrived, facts: ViteFacts): RenderedFin
   }
 }
 
+/** No rule explains it: what was seen, each clause from the evidence, and no fix the evidence can't back. */
 export function renderSocketNeverArrived(finding: SocketNeverArrived, facts: ViteFacts): RenderedFinding {
   const held = heldByProxy(finding, facts)
   if (held) return held
-  const dialled = finding.socketUrl ? `dialled ${finding.socketUrl}` : `loaded ${facts.clientPath}`
+  const dialled = finding.socketUrl
+    ? `dialled ${finding.socketUrl}`
+    : `loaded ${facts.clientPath} and dialled no socket that reached Vite`
   const page = finding.pageOrigin ? `The page at ${finding.pageOrigin} ` : 'A page '
-  const port = vitePort(facts)
+  const told = finding.failed ? toldAbout(finding.failed) : []
   return {
     summary: "The browser's HMR socket never reached Vite.",
-    evidence: `${page}${dialled}; no handshake for ${facts.hmrPath} arrived at Vite.`,
+    evidence: [`${page}${dialled}`, ...told, `no handshake of any kind for ${facts.hmrPath} arrived at Vite.`].join(
+      '; ',
+    ),
     notes: [
       ...fallbackNote(finding.fallback, facts),
-      `Make the proxy forward ${facts.hmrPath} to Vite${port === null ? '' : ` (port ${port})`} as a WebSocket, or point the browser at a port it can reach with server.${facts.hmrConfigKey}.clientPort.`,
+      'No rule of the doctor explains this failure, so it prints what it saw and no fix.',
     ],
     proxy: [],
     vite: null,
