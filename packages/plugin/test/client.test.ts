@@ -319,4 +319,15 @@ describe('probeHop against a cross-origin hop that sends no CORS headers', () =>
       ['no-cors', 'follow'],
     ])
   })
+
+  test('asked only what it may not read: one opaque request, nothing the console shows', async () => {
+    const calls: RequestInit[] = []
+    vi.stubGlobal('fetch', browserFetch(calls))
+    expect(await probeHop('ws://localhost:5173/?token=abc', 1000, { opaqueOnly: true })).toEqual({
+      kind: 'unreadable',
+      status: null,
+      server: null,
+    })
+    expect(calls.map((init) => [init.mode ?? 'cors', init.redirect])).toEqual([['no-cors', 'follow']])
+  })
 })

@@ -1,7 +1,7 @@
 import { timing } from '../timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
-import { probeHop } from './probe.js'
+import { probeHop, probeUrl } from './probe.js'
 import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from './protocol.js'
 import { REPORT_QUERY, SECRET_HEADER } from './protocol.js'
 import { createReportGate } from './report-gate.js'
@@ -18,6 +18,10 @@ function describeThrown(error: unknown): string {
 }
 
 /** Connecting past `timing.pendingSocketMs`, and still connecting. */
+function isSameOrigin(socketUrl: string): boolean {
+  return probeUrl(socketUrl).origin === location.origin
+}
+
 function isHanging(seen: SeenSocket): boolean {
   return seen.hangingAt !== undefined && seen.openedAt === undefined && seen.closedAt === undefined
 }
@@ -116,9 +120,12 @@ export function start(watched: Watched): void {
       if (watched.refusals.length > 0) continue
       probes.set(
         socket,
-        probeHop(socket.url, timing.reportCapMs).then((hop) => {
-          hops.set(socket, hop)
-        }),
+        // Asked of another origin that refuses CORS, a readable request is an error in the page's console.
+        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: isHanging(socket) && !isSameOrigin(socket.url) }).then(
+          (hop) => {
+            hops.set(socket, hop)
+          },
+        ),
       )
     }
   }

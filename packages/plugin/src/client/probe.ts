@@ -16,22 +16,19 @@ export function probeUrl(socketUrl: string | URL): URL {
 /**
  * Asks the failed socket's URL what it answers to a plain request. A cross-origin answer the page may not
  * read still tells that something answered (`unreadable`), as against nothing at all (`no-answer`).
+ * `opaqueOnly` skips the readable request, whose refusal by another origin's CORS policy the console shows.
  */
-export async function probeHop(socketUrl: string | URL, timeoutMs: number): Promise<HopAnswer> {
+export async function probeHop(
+  socketUrl: string | URL,
+  timeoutMs: number,
+  { opaqueOnly = false } = {},
+): Promise<HopAnswer> {
   const url = probeUrl(socketUrl)
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), timeoutMs)
   const init: RequestInit = { cache: 'no-store', credentials: 'omit', redirect: 'manual', signal: abort.signal }
   const none = (kind: HopAnswer['kind']): HopAnswer => ({ kind, status: null, server: null })
-  try {
-    const response = await fetch(url, init)
-    if (response.type === 'opaqueredirect') return none('redirect')
-    const body = (await response.text()).slice(0, BODY_PEEK)
-    const server = response.headers.get('server')
-    const errorPage = server === null ? errorPageOf(response.status, body) : undefined
-    return { kind: answerKind(response.status, body), status: response.status, server, ...(errorPage && { errorPage }) }
-  } catch {
-    if (abort.signal.aborted) return none('timeout')
+  const opaque = async (): Promise<HopAnswer> => {
     try {
       // An opaque answer follows redirects: fetch refuses no-cors with any other redirect mode.
       await fetch(url, { ...init, mode: 'no-cors', redirect: 'follow' })
@@ -39,6 +36,17 @@ export async function probeHop(socketUrl: string | URL, timeoutMs: number): Prom
     } catch {
       return none(abort.signal.aborted ? 'timeout' : 'no-answer')
     }
+  }
+  try {
+    if (opaqueOnly) return await opaque()
+    const response = await fetch(url, init)
+    if (response.type === 'opaqueredirect') return none('redirect')
+    const body = (await response.text()).slice(0, BODY_PEEK)
+    const server = response.headers.get('server')
+    const errorPage = server === null ? errorPageOf(response.status, body) : undefined
+    return { kind: answerKind(response.status, body), status: response.status, server, ...(errorPage && { errorPage }) }
+  } catch {
+    return abort.signal.aborted ? none('timeout') : await opaque()
   } finally {
     clearTimeout(timer)
   }
