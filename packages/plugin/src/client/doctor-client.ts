@@ -120,12 +120,10 @@ export function start(watched: Watched): void {
       if (watched.refusals.length > 0) continue
       probes.set(
         socket,
-        // Asked of another origin that refuses CORS, a readable request is an error in the page's console.
-        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: isHanging(socket) && !isSameOrigin(socket.url) }).then(
-          (hop) => {
-            hops.set(socket, hop)
-          },
-        ),
+        // Another origin that refuses CORS turns a readable request into an error in the page's console.
+        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: !isSameOrigin(socket.url) }).then((hop) => {
+          hops.set(socket, hop)
+        }),
       )
     }
   }
