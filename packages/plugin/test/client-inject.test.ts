@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import MagicString from 'magic-string'
 import { expect, test } from 'vitest'
-import { isViteClient, pageBeacon, prependToClient } from '../src/client-inject.js'
+import { isViteClient, pageBeacon, prependToClient } from '../src/server/client-inject.js'
 
 const CLIENT_CODE = 'const socket = new WebSocket(url, "vite-hmr")'
 

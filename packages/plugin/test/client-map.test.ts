@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import MagicString from 'magic-string'
 import { expect, test } from 'vitest'
-import { boundaryMap } from '../src/client-map.js'
+import { boundaryMap } from '../src/server/client-map.js'
 
 /** What Vite appends to a module without a map: magic-string's, with `offset` characters prepended. */
 function viteMap(code: string, offset: number): string {

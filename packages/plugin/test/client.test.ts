@@ -9,7 +9,7 @@ import {
 } from '../src/client/close-history.js'
 import { readMessages, toReportedSocket } from '../src/client/doctor-client.js'
 import { answerKind, probeHop, probeUrl } from '../src/client/probe.js'
-import { errorPageOf, isHmrProtocol } from '../src/client/protocol.js'
+import { errorPageOf, isHmrProtocol } from '../src/shared/protocol.js'
 
 test.each<[string | string[] | undefined, boolean]>([
   ['vite-hmr', true],

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose, findingKey } from '../src/diagnose/diagnose.js'
+import type { FallbackState, Finding } from '../src/diagnose/finding-types.js'
 import { socketNeverArrived } from '../src/diagnose/rules/socket-never-arrived.js'
-import type { FallbackState, Finding } from '../src/diagnose/types.js'
-import type { ClientReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
-import { timing } from '../src/timing.js'
+import type { ClientReport, RequestSnapshot, ServerEvent } from '../src/evidence/evidence-types.js'
+import { timing } from '../src/shared/timing.js'
 import { clientServed, evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const GRACE_MS = 3000

@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from 'node:util'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { createDoctor } from '../src/doctor.js'
-import type { ClientReport, RequestSnapshot, ServerEvent } from '../src/evidence/types.js'
-import { timing } from '../src/timing.js'
+import type { ClientReport, RequestSnapshot, ServerEvent } from '../src/evidence/evidence-types.js'
+import { createDoctor } from '../src/server/doctor.js'
+import { timing } from '../src/shared/timing.js'
 import { clientServed, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const GRACE_MS = timing.socketGraceMs

@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
-import type { Finding } from '../src/diagnose/types.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
 import type {
   ClientReport,
   Evidence,
@@ -7,10 +7,10 @@ import type {
   RequestSnapshot,
   ServerEvent,
   SocketRecord,
-} from '../src/evidence/types.js'
+} from '../src/evidence/evidence-types.js'
 import { renderFinding } from '../src/render/finding.js'
 import { renderTerminal } from '../src/render/terminal.js'
-import type { ViteFacts } from '../src/vite-facts.js'
+import type { ViteFacts } from '../src/vite/vite-facts.js'
 
 /** A default Vite 8.3 dev server on 127.0.0.1:5173 with base '/'. */
 export function viteFacts(overrides: Partial<ViteFacts> = {}): ViteFacts {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import type { Finding } from '../src/diagnose/types.js'
-import { configOwner, rendersOwnPages } from '../src/frameworks.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
 import { renderBrowser } from '../src/render/browser.js'
 import { renderFinding } from '../src/render/finding.js'
+import { configOwner, rendersOwnPages } from '../src/vite/frameworks.js'
 import { request, terminal, viteFacts } from './fixtures.js'
 
 const named = (...names: string[]) => names.map((name) => ({ name }))

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
-import type { ServerEvent } from '../src/evidence/types.js'
+import type { ServerEvent } from '../src/evidence/evidence-types.js'
 import { evidence, hmrSocket, report, socket, terminal, viteFacts } from './fixtures.js'
 
 const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { couldBeAllowed, createHostCheck, hostnameOf, isHostAllowedByVite } from '../src/host-check.js'
+import { couldBeAllowed, createHostCheck, hostnameOf, isHostAllowedByVite } from '../src/vite/host-check.js'
 
 test.each<[string, string]>([
   ['app.test', 'app.test'],

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { ViteDevServer } from 'vite'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { createKeepalive } from '../src/keepalive.js'
+import { createKeepalive } from '../src/server/keepalive.js'
 
 beforeEach(() => {
   vi.useFakeTimers()

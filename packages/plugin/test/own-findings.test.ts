@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
-import type { Finding } from '../src/diagnose/types.js'
-import { isPagesOwn, type ReportingPage } from '../src/own-findings.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
+import { isPagesOwn, type ReportingPage } from '../src/server/own-findings.js'
 
 const VITE = 'http://localhost:5173'
 const BACKEND = 'http://localhost:8000'

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import hmrDoctor from '../dist/index.js'
-import { beforeHeadEnd } from '../src/client-inject.js'
+import { beforeHeadEnd } from '../src/server/client-inject.js'
 
 let root: string
 let alone: ViteDevServer

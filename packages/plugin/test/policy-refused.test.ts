@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { diagnose } from '../src/diagnose/diagnose.js'
-import type { Finding } from '../src/diagnose/types.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
 import { parseClientReport } from '../src/evidence/client-report.js'
-import type { ClientReport } from '../src/evidence/types.js'
-import { timing } from '../src/timing.js'
+import type { ClientReport } from '../src/evidence/evidence-types.js'
+import { timing } from '../src/shared/timing.js'
 import { evidence, report, socket, terminal, viteFacts } from './fixtures.js'
 
 const context = { facts: viteFacts(), socketGraceMs: timing.socketGraceMs, serverStartedAt: 0 }

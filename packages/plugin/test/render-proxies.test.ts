@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import type { Finding } from '../src/diagnose/types.js'
-import type { ProxyKind } from '../src/evidence/types.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
+import type { ProxyKind } from '../src/evidence/evidence-types.js'
 import { renderFinding } from '../src/render/finding.js'
-import type { ViteFacts } from '../src/vite-facts.js'
+import type { ViteFacts } from '../src/vite/vite-facts.js'
 import { request, terminal, viteFacts } from './fixtures.js'
 
 const KINDS: ProxyKind[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import type { Finding } from '../src/diagnose/types.js'
-import type { ProxyKind, RequestSnapshot } from '../src/evidence/types.js'
-import { pingIntervalBelow } from '../src/render/vite-config.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
+import type { ProxyKind, RequestSnapshot } from '../src/evidence/evidence-types.js'
+import { pingIntervalBelow } from '../src/shared/timing.js'
 import { request, terminal, viteFacts } from './fixtures.js'
 
 describe('host-rejected', () => {

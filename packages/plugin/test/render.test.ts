@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest'
+import type { FallbackState, Finding } from '../src/diagnose/finding-types.js'
 import { lostHopHeaders, vouchedUpstream } from '../src/diagnose/queries.js'
-import type { FallbackState, Finding } from '../src/diagnose/types.js'
-import type { ProxyKind, RequestSnapshot, SocketRecord } from '../src/evidence/types.js'
-import { isHostAllowedByVite } from '../src/host-check.js'
+import type { ProxyKind, RequestSnapshot, SocketRecord } from '../src/evidence/evidence-types.js'
 import { renderBrowser } from '../src/render/browser.js'
-import { upstreamFor } from '../src/render/common.js'
 import { renderFinding } from '../src/render/finding.js'
-import type { ViteFacts } from '../src/vite-facts.js'
+import { upstreamFor } from '../src/render/upstream.js'
+import { isHostAllowedByVite } from '../src/vite/host-check.js'
+import type { ViteFacts } from '../src/vite/vite-facts.js'
 import { request, terminal, viteFacts } from './fixtures.js'
 
 function upgradeStripped(

@@ -7,7 +7,7 @@ import { createServer, type Plugin, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
 import { hmrDoctor } from '../dist/index.js'
-import { PAGE_QUERY, REPORT_QUERY, SECRET_HEADER } from '../src/client/protocol.js'
+import { PAGE_QUERY, REPORT_QUERY, SECRET_HEADER } from '../src/shared/protocol.js'
 import { recordingLogger } from './recording-logger.js'
 
 /** Where the snippet posts: the client's own URL, with the report query. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import type { SeenSocket } from '../src/client/protocol.js'
 import { createReportGate } from '../src/client/report-gate.js'
+import type { SeenSocket } from '../src/shared/protocol.js'
 
 const CAP_MS = 1000
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import type { ProxyKind } from '../src/evidence/evidence-types.js'
 import { fingerprintProxy, type RequestLike, snapshotRequest } from '../src/evidence/request-snapshot.js'
-import type { ProxyKind } from '../src/evidence/types.js'
 
 /** A request as Node parses it: names as sent in rawHeaders, lowercased keys in headers. */
 function incoming(httpVersion: string, raw: [string, string][], url = '/?token=abc123'): RequestLike {

@@ -6,8 +6,9 @@ import { join } from 'node:path'
 import { createServer, version as viteVersion } from 'vite'
 import { expect, test } from 'vitest'
 // dist, not src: the snippet is read from dist/client.iife.js next to the module (see global-setup.ts).
-import { hmrDoctor, silenceWindowMs } from '../dist/index.js'
-import { hmrConfigKeyFor } from '../src/vite-facts.js'
+import { hmrDoctor } from '../dist/index.js'
+import { silenceWindowMs } from '../src/shared/timing.js'
+import { hmrConfigKeyFor } from '../src/vite/vite-facts.js'
 import { recordingLogger } from './recording-logger.js'
 
 /**

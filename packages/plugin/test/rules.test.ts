@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
+import type { Cause, Finding } from '../src/diagnose/finding-types.js'
 import { strippedPrefix } from '../src/diagnose/rules/client-unreached.js'
 import { settingsTowardPage } from '../src/diagnose/rules/socket-misdirected.js'
-import type { Cause, Finding } from '../src/diagnose/types.js'
 import type {
   ClientReport,
   CloseRecord,
@@ -10,9 +10,9 @@ import type {
   ProxyKind,
   RequestSnapshot,
   ServerEvent,
-} from '../src/evidence/types.js'
-import { timing } from '../src/timing.js'
-import type { ViteFacts } from '../src/vite-facts.js'
+} from '../src/evidence/evidence-types.js'
+import { timing } from '../src/shared/timing.js'
+import type { ViteFacts } from '../src/vite/vite-facts.js'
 import { clientServed, evidence, hmrSocket, report, request, socket, stripped, viteFacts } from './fixtures.js'
 
 const context: DiagnoseContext = { facts: viteFacts(), socketGraceMs: 3000, serverStartedAt: 0 }

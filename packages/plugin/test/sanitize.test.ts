@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { cleanText, redactToken } from '../src/sanitize.js'
+import { cleanText, redactToken } from '../src/safe/sanitize.js'
 
 test.each<{ name: string; input: string; max?: number; output: string }>([
   { name: 'plain text is unchanged', input: 'GET / HTTP/1.1', output: 'GET / HTTP/1.1' },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { ServerEvent } from '../src/evidence/evidence-types.js'
 import type { RequestScope } from '../src/evidence/server-observer.js'
 import {
   classifyRequest,
@@ -13,8 +14,7 @@ import {
   otherUpgradeListeners,
   sentByNode,
 } from '../src/evidence/server-observer.js'
-import type { ServerEvent } from '../src/evidence/types.js'
-import { createHostCheck } from '../src/host-check.js'
+import { createHostCheck } from '../src/vite/host-check.js'
 
 /** The parts of an IncomingMessage that classifyRequest and snapshotRequest read, names as a browser sends them. */
 function incoming(url: string, raw: [string, string][], httpVersion = '1.1'): IncomingMessage {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
-import type { Finding } from '../src/diagnose/types.js'
-import type { ClientReport, ServerEvent } from '../src/evidence/types.js'
+import type { Finding } from '../src/diagnose/finding-types.js'
+import type { ClientReport, ServerEvent } from '../src/evidence/evidence-types.js'
 import { renderFinding } from '../src/render/finding.js'
-import type { ViteFacts } from '../src/vite-facts.js'
+import type { ViteFacts } from '../src/vite/vite-facts.js'
 import { clientServed, evidence, hmrSocket, report, socket, viteFacts } from './fixtures.js'
 
 /** Middleware mode: no HTTP server of Vite's own; the app listens on 3000, Vite's socket server on 24678. */

@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import type { ResolvedConfig } from 'vite'
 import { describe, expect, test } from 'vitest'
-import { type HmrSettings, hmrConfigKeyFor, readHmrSettings, readViteFacts, type ViteFacts } from '../src/vite-facts.js'
+import {
+  type HmrSettings,
+  hmrConfigKeyFor,
+  readHmrSettings,
+  readViteFacts,
+  type ViteFacts,
+} from '../src/vite/vite-facts.js'
 
 type Server = ResolvedConfig['server']
 

@@ -1,7 +1,7 @@
 import { CheckError } from './check-error.js'
 import { corsAllows } from './cors.js'
 import { type DialOutcome, dial } from './dial.js'
-import { blockedHostname, type HopReply, kindOfAnswer } from './hop.js'
+import { blockedHostname, type HopReply, kindOfAnswer } from './hop-reply.js'
 import { type HttpAnswer, httpGet } from './http-get.js'
 import { clientCandidates, readServedClient, type ServedClient, socketTargets } from './served-client.js'
 

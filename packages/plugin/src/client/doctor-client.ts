@@ -1,9 +1,9 @@
-import { timing } from '../timing.js'
+import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from '../shared/protocol.js'
+import { REPORT_QUERY, SECRET_HEADER } from '../shared/protocol.js'
+import { timing } from '../shared/timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import { probeHop, probeUrl } from './probe.js'
-import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from './protocol.js'
-import { REPORT_QUERY, SECRET_HEADER } from './protocol.js'
 import { createReportGate } from './report-gate.js'
 import type { Watched } from './watch.js'
 

@@ -1,8 +1,8 @@
-import { timing } from '../timing.js'
+import type { ClientConfig, PolicyRefusal, SeenSocket } from '../shared/protocol.js'
+import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from '../shared/protocol.js'
+import { timing } from '../shared/timing.js'
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
 import { markRefused, watchPolicyRefusals } from './policy.js'
-import type { ClientConfig, PolicyRefusal, SeenSocket } from './protocol.js'
-import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
 const MAX_RECORDS = 8
 

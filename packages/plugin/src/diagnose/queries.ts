@@ -1,10 +1,10 @@
+import type { ClientReport, Evidence, ProxyKind, RequestSnapshot, ServerEvent } from '../evidence/evidence-types.js'
 import { proxyFromServerHeader } from '../evidence/proxy-kind.js'
-import type { ClientReport, Evidence, ProxyKind, RequestSnapshot, ServerEvent } from '../evidence/types.js'
-import { parseUpstream } from '../grammar.js'
-import { hostnameOf } from '../host-check.js'
-import { parseUrl } from '../parse-url.js'
-import type { ViteFacts } from '../vite-facts.js'
-import type { FallbackState, HopHeader } from './types.js'
+import { parseUpstream } from '../safe/grammar.js'
+import { parseUrl } from '../safe/parse-url.js'
+import { hostnameOf } from '../vite/host-check.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import type { FallbackState, HopHeader } from './finding-types.js'
 
 export function eventsOf(evidence: Evidence, kind: ServerEvent['kind']): RequestSnapshot[] {
   return evidence.events.filter((event) => event.kind === kind).map((event) => event.request)

@@ -1,5 +1,5 @@
-import { cleanText } from '../sanitize.js'
-import type { ProxyKind } from './types.js'
+import { cleanText } from '../safe/sanitize.js'
+import type { ProxyKind } from './evidence-types.js'
 
 /** The parts of a request the fingerprint reads: names as sent (`rawHeaders`), values by lowercase name. */
 export interface HeadersLike {

@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { REPORT_PARAM, SECRET_HEADER } from '../client/protocol.js'
-import type { ErrorSink } from '../errors.js'
-import { arrivedUrl } from '../parse-url.js'
+import { arrivedUrl } from '../safe/parse-url.js'
+import type { ErrorSink } from '../server/error-sink.js'
+import { REPORT_RATE_LIMIT } from '../shared/constants.js'
+import { REPORT_PARAM, SECRET_HEADER } from '../shared/protocol.js'
 import { MAX_REPORT_BYTES, parseClientReport, parsePageReport, reportKind } from './client-report.js'
+import type { ClientReport, PageReport } from './evidence-types.js'
 import { fingerprintProxy } from './proxy-kind.js'
 import { createRateLimits } from './rate-limit.js'
-import type { ClientReport, PageReport } from './types.js'
 
 /** A browser posts a few hundred bytes at once; a body still arriving after this is someone stalling. */
 export const BODY_TIMEOUT_MS = 2000
@@ -56,7 +57,7 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
  */
 export function createReportEndpoint(options: ReportEndpointOptions) {
   const now = options.now ?? Date.now
-  const allow = createRateLimits(20, 10_000)
+  const allow = createRateLimits(REPORT_RATE_LIMIT.max, REPORT_RATE_LIMIT.windowMs)
   /** The reads under way, oldest first: each one's way to give up its slot. */
   const reading = new Set<(status: number, body: unknown) => void>()
   const refusal = (req: IncomingMessage): [number, string] | null => {

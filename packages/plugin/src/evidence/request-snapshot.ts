@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto'
-import { parseUrl } from '../parse-url.js'
-import { cleanText } from '../sanitize.js'
+import { parseUrl } from '../safe/parse-url.js'
+import { cleanText } from '../safe/sanitize.js'
+import type { RequestSnapshot } from './evidence-types.js'
 import { fingerprintProxy, header } from './proxy-kind.js'
-import type { RequestSnapshot } from './types.js'
 
 export { fingerprintProxy } from './proxy-kind.js'
 

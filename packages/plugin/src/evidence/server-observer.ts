@@ -3,10 +3,10 @@ import type { EventEmitter } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
-import { HMR_PROTOCOL, PING_PROTOCOL } from '../client/protocol.js'
-import { type ErrorSink, guard } from '../errors.js'
+import { type ErrorSink, guard } from '../server/error-sink.js'
+import { HMR_PROTOCOL, PING_PROTOCOL } from '../shared/protocol.js'
+import type { ServerEvent } from './evidence-types.js'
 import { snapshotRequest } from './request-snapshot.js'
-import type { ServerEvent } from './types.js'
 
 /** What a request is judged against; kept out of the request path so judging stays cheap. */
 export interface RequestScope {

@@ -1,9 +1,9 @@
-import type { RequestSnapshot } from '../../evidence/types.js'
-import { isConfigHost } from '../../grammar.js'
-import { effectivePort, parseUrl } from '../../parse-url.js'
-import type { ViteFacts } from '../../vite-facts.js'
+import type { RequestSnapshot } from '../../evidence/evidence-types.js'
+import { isConfigHost } from '../../safe/grammar.js'
+import { effectivePort, parseUrl } from '../../safe/parse-url.js'
+import type { ViteFacts } from '../../vite/vite-facts.js'
+import type { Rule, SocketSettings } from '../finding-types.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
-import type { Rule, SocketSettings } from '../types.js'
 
 /**
  * A socket that reached a separate HMR port straight from the browser, skipping the proxy that served its

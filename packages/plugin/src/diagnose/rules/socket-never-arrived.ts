@@ -1,8 +1,8 @@
-import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../../evidence/types.js'
-import { parseUrl } from '../../parse-url.js'
-import { timing } from '../../timing.js'
+import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../../evidence/evidence-types.js'
+import { parseUrl } from '../../safe/parse-url.js'
+import { timing } from '../../shared/timing.js'
+import type { Rule } from '../finding-types.js'
 import { eventsOf, failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * A load of the client by a page of the same origin. A cross-site page's load (its Origin, its

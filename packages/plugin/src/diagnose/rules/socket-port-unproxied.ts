@@ -1,8 +1,8 @@
-import type { RequestSnapshot } from '../../evidence/types.js'
-import { effectivePort, parseUrl } from '../../parse-url.js'
-import type { ViteFacts } from '../../vite-facts.js'
+import type { RequestSnapshot } from '../../evidence/evidence-types.js'
+import { effectivePort, parseUrl } from '../../safe/parse-url.js'
+import type { ViteFacts } from '../../vite/vite-facts.js'
+import type { Rule } from '../finding-types.js'
 import { eventsOf, failedSocketReports } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * The port of Vite's own socket server in middleware mode, when the browser dials it as it stands: with no

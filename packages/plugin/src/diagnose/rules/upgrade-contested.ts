@@ -1,5 +1,5 @@
 import type { Accepted } from '../cut-sockets.js'
-import type { Rule } from '../types.js'
+import type { Rule } from '../finding-types.js'
 
 /**
  * Vite answered a page's handshake 101 on a server where the `ws` package's `WebSocketServer({ server })`

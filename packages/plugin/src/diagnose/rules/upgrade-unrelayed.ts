@@ -1,7 +1,7 @@
-import type { ServerEvent } from '../../evidence/types.js'
+import type { ServerEvent } from '../../evidence/evidence-types.js'
 import { cutSockets } from '../cut-sockets.js'
+import type { Rule } from '../finding-types.js'
 import { failedSocketReports } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * The page reports its socket still connecting, while Vite answered a handshake from that page 101 and the

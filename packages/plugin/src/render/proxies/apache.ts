@@ -1,5 +1,5 @@
-import { configPathArgument } from '../quote.js'
-import type { ConfigBlock } from '../types.js'
+import { configPathArgument } from '../../safe/quote.js'
+import type { ConfigBlock } from '../rendered-types.js'
 import {
   type FixInput,
   type ProxyFix,
@@ -8,7 +8,7 @@ import {
   TUNNEL_TIMEOUT_S,
   type UriPart,
   VITE_PROTOCOLS,
-} from './types.js'
+} from './proxy-syntax.js'
 
 const VERSION_NOTE =
   "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
