@@ -114,9 +114,8 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         }
         if (server.httpServer) server.httpServer.once('close', stop)
         else containerStops.push(stop)
-        // After Vite's own middlewares: every module, the client and static files are answered before they
-        // get here, so the routes cost those requests nothing (in front of Vite, one more layer cost a module
-        // request about 1 % of Vite's time). Only what Vite passes on arrives: pages, POSTs, unknown URLs.
+        // After Vite's own middlewares, so modules, the client and static files never pass through these
+        // routes: only pages, POSTs and unknown URLs arrive.
         return () => {
           server.middlewares.use((req, res, next) =>
             req.method === 'GET' ? doctorModuleMiddleware(req, res, next) : reportEndpoint(req, res, next),

@@ -280,7 +280,7 @@ describe('a watched socket, as the report says it', () => {
       },
     },
   ])('$name', ({ socket, expected }) => {
-    expect(toReportedSocket(socket, undefined)).toEqual({ url: 'ws://app.test/hmr?token=redacted&x=1', ...expected })
+    expect(toReportedSocket(socket, undefined)).toEqual({ url: 'ws://app.test/hmr?token=…&x=1', ...expected })
   })
 
   test('what answered its URL goes with it', () => {

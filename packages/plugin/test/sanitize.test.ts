@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest'
-import { cleanText, redactToken } from '../src/safe/sanitize.js'
+import { cleanText } from '../src/safe/sanitize.js'
+import { redactToken } from '../src/shared/redact-token.js'
 
 test.each<{ name: string; input: string; max?: number; output: string }>([
   { name: 'plain text is unchanged', input: 'GET / HTTP/1.1', output: 'GET / HTTP/1.1' },

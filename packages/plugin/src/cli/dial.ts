@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
-import { cleanText, redactToken } from '../safe/sanitize.js'
+import { cleanText } from '../safe/sanitize.js'
 import { HMR_PROTOCOL } from '../shared/protocol.js'
+import { redactToken } from '../shared/redact-token.js'
 import type { HopReply } from './hop-reply.js'
 import { kindOfAnswer } from './hop-reply.js'
 

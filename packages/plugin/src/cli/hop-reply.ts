@@ -1,4 +1,5 @@
 import type { ProxyKind } from '../evidence/evidence-types.js'
+import { proxyFromServerHeader } from '../evidence/proxy-kind.js'
 import { cleanText } from '../safe/sanitize.js'
 import { answerKind, type HopAnswer } from '../shared/protocol.js'
 
@@ -16,16 +17,10 @@ export interface HopReply {
 
 const HOP_HEADERS = ['connection', 'upgrade', 'via']
 
-/**
- * The proxy that answered, by what it adds or changes: nginx, Apache and Caddy name themselves in
- * `Server`; HAProxy names nothing, but sends every header name in lowercase (Node, behind it, doesn't).
- */
+/** The proxy that answered: named in `Server`, or HAProxy, which names nothing but lowercases every header. */
 export function proxyOfAnswer(server: string | null, rawNames: readonly string[]): ProxyKind {
-  if (server !== null) {
-    if (/^nginx\b/i.test(server)) return 'nginx'
-    if (/^apache\b/i.test(server)) return 'apache'
-    if (/^caddy\b/i.test(server)) return 'caddy'
-  }
+  const named = proxyFromServerHeader(server)
+  if (named !== 'unknown') return named
   const lowercaseOnly = rawNames.length > 0 && rawNames.every((name) => name === name.toLowerCase())
   return server === null && lowercaseOnly ? 'haproxy' : 'unknown'
 }

@@ -1,7 +1,9 @@
+import { isRecord } from '../safe/is-record.js'
 import { parseUrl } from '../safe/parse-url.js'
-import { cleanText, redactToken } from '../safe/sanitize.js'
+import { cleanText } from '../safe/sanitize.js'
 import { MAX_PRINTED_URL, MAX_URL_LENGTH } from '../shared/constants.js'
 import { HOP_ANSWER_KINDS, type HopAnswer, type PolicyRefusal } from '../shared/protocol.js'
+import { redactToken } from '../shared/redact-token.js'
 import type { ClientReport, CloseRecord, PageReport, ProxyKind, SocketRecord } from './evidence-types.js'
 import { proxyFromServerHeader } from './proxy-kind.js'
 
@@ -11,10 +13,6 @@ const MAX_CLOSES = 8
 const MAX_MS = 24 * 60 * 60 * 1000
 
 export type ParseResult = { ok: true; report: ClientReport } | { ok: false; error: string }
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function url(value: unknown, protocols: readonly string[]): string | null {
   if (typeof value !== 'string' || value.length > MAX_URL_LENGTH) return null

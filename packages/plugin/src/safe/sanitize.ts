@@ -18,8 +18,3 @@ export function cleanText(value: string, maxLength = 200): string {
     .slice(0, maxLength - 1)
     .join('')}…`
 }
-
-/** Removes Vite's WebSocket token from a URL or path so it never reaches a log. */
-export function redactToken(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/g, '$1…')
-}

@@ -44,10 +44,8 @@ export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse
 }
 
 /**
- * The snippet prepended to Vite's client. It goes on the client's first line (the bundle has no line
- * breaks) and it runs before the client opens its socket. It is given the client's own URL, against
- * which the rest of the doctor and the report endpoint resolve, so both work behind a proxy prefix and on
- * pages a backend renders.
+ * The snippet on the first line of Vite's client, given the client's own URL so the doctor's module and
+ * report endpoint resolve behind a proxy prefix and on backend-rendered pages.
  */
 export function clientSnippet(config: Omit<ClientConfig, 'clientUrl'>): string {
   const settings = `${JSON.stringify(config).slice(0, -1)},"clientUrl":import.meta.url}`
@@ -58,11 +56,8 @@ export function clientSnippet(config: Omit<ClientConfig, 'clientUrl'>): string {
 const CLIENT_SOURCE = 'client'
 
 /**
- * Vite's client with the snippet in front, and the source map Vite would have appended to the client alone.
- * Vite generates that map on every full fetch of a module that has none, from the text it serves, so the
- * snippet would otherwise cost its size twice more in the map and its map on every fetch. Made once here,
- * with the snippet left unmapped and out of the map's content; Vite, finding a map comment, adds none.
- * Expects the client as the last transform left it, so the map describes the text served.
+ * Vite's client with the snippet in front and the client's own source map appended, so Vite doesn't make a
+ * map on every fetch; expects the text the last transform left.
  */
 export function prependToClient(code: string, snippet: string): string {
   const map = boundaryMap(code, CLIENT_SOURCE, snippet.length)
@@ -83,9 +78,8 @@ export function pageBeacon(secret: string): string {
 const HEAD_END = /<\/head>/i
 
 /**
- * The page with `tag` where Vite puts a tag injected into `head`: before the first `</head>`. Null for a
- * page without one. Returning a tag for Vite to place costs every page Vite's tag pipeline, regular
- * expressions over the whole page (~10 µs of a 470 µs page, measured); this costs a slice.
+ * The page with `tag` just before the first `</head>`, or null without one: cheaper than handing Vite a tag
+ * to place (docs/performance.md).
  */
 export function beforeHeadEnd(html: string, tag: string): string | null {
   const lowerCase = html.indexOf('</head>')

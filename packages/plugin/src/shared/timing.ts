@@ -1,30 +1,12 @@
-/**
- * Every window the doctor waits, in one place: the plugin reads them, and so do tests that must outwait
- * the doctor before they can call it silent. Later events never extend a window: each is counted from
- * the evidence that opened it.
- */
+/** Every window the doctor waits, each counted from the evidence that opened it: later events never extend it. */
 export const timing = Object.freeze({
-  /**
-   * Default of the `socketGraceMs` option: how long a page that loaded Vite's client may go without any
-   * HMR handshake before the server, with no word from the browser, counts that as a failure. Generous,
-   * because the browser's own report is the fast path and a busy machine can take seconds to dial.
-   */
+  /** Default `socketGraceMs`: generous, as the browser's report is the fast path and a busy machine dials slowly. */
   socketGraceMs: 5000,
-  /**
-   * How long the server waits, after a failed handshake, for what could still change the verdict: Vite's
-   * direct fallback socket or the browser's report. Either one ends the wait at once.
-   */
+  /** After a failed handshake, the wait for Vite's direct fallback or the browser's report; either ends it. */
   fallbackSettleMs: 2000,
-  /**
-   * How long the browser snippet waits for Vite's direct fallback socket to open or fail before it
-   * reports what it has. It reports as soon as the fallback settles; this caps a fallback that hangs.
-   */
+  /** The browser's cap on waiting for a hanging direct fallback before it reports. */
   reportCapMs: 1000,
-  /**
-   * How long a `vite-hmr` socket may stay connecting before the page reports it as hanging: a hop that holds
-   * the handshake gives no error until the browser's own timeout, minutes later. A timer runs only while a
-   * socket connects; an opened or failed socket clears it.
-   */
+  /** A socket still connecting this long is reported as hanging: a held handshake errors only minutes later. */
   pendingSocketMs: 1000,
 })
 

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { posix } from 'node:path'
 import type { ResolvedConfig } from 'vite'
+import { isRecord } from '../safe/is-record.js'
 import { MIDDLEWARE_HMR_PORT } from '../shared/constants.js'
 import { type ConfigOwner, configOwner } from './frameworks.js'
 
@@ -55,10 +56,6 @@ export interface ViteFacts {
 export function hmrConfigKeyFor(viteVersion: string): 'hmr' | 'ws' {
   const [major = 0, minor = 0] = viteVersion.split('.').map((part) => Number.parseInt(part, 10))
   return major > 8 || (major === 8 && minor >= 1) ? 'ws' : 'hmr'
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
 }
 
 export function readHmrSettings(server: ResolvedConfig['server']): HmrSettings {

@@ -18,11 +18,8 @@ const VERSION_NOTE =
 const WS_RULE_NOTE = 'Before Apache 2.4.47, a ws:// RewriteRule also needs mod_proxy_wstunnel (a2enmod proxy_wstunnel).'
 
 /**
- * `ProxyPass` with `upgrade=websocket` (handled by mod_proxy_http itself), in every place people write it:
- * at VirtualHost level with the path, and inside `<Location>` without one (a path there is AH00526). Inside
- * a prefix `<Location>` its trailing slashes follow `base`, as in the usual `ProxyPass / …/`; inside a regex
- * one Apache appends the whole path asked for, so the target is the bare origin (a `/` there doubles it).
- * Null when `base` can't stand bare.
+ * `ProxyPass … upgrade=websocket` where people write it: at VirtualHost level with the path, or inside a
+ * `<Location>` without one (AH00526). Null when `base` can't stand bare.
  */
 function proxyPass(upstream: string, base: string, parameters = ''): ConfigBlock[] | null {
   if (configPathArgument(base) !== base) return null
