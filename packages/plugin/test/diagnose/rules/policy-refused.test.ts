@@ -59,16 +59,17 @@ describe('policy-refused', () => {
       evidence(3000, [], [refused("default-src 'self'; connect-src http://localhost:8080")]),
       context,
     )
-    expect(terminal(finding as Finding)).toBe(`\
-[hmr-doctor] The page's Content-Security-Policy refuses the HMR socket: its connect-src doesn't allow ws://localhost:8080/.
-  seen: the browser refused ws://localhost:8080/?token=… under connect-src, on the page at http://localhost:8080 (its connect-src: http://localhost:8080); the socket never left the page
-  An http: source doesn't match a ws: URL (CSP3); 'self' matches ws: and wss: at the page's own host and port.
+    expect(terminal(finding as Finding)).toMatchInlineSnapshot(`
+      "[hmr-doctor] The page's Content-Security-Policy refuses the HMR socket: its connect-src doesn't allow ws://localhost:8080/.
+        seen: the browser refused ws://localhost:8080/?token=… under connect-src, on the page at http://localhost:8080 (its connect-src: http://localhost:8080); the socket never left the page
+        An http: source doesn't match a ws: URL (CSP3); 'self' matches ws: and wss: at the page's own host and port.
 
-  The Content-Security-Policy that refuses it (a header from your app, a plugin or the proxy, or a <meta> tag), replacing its connect-src:
+        The Content-Security-Policy that refuses it (a header from your app, a plugin or the proxy, or a <meta> tag), replacing its connect-src:
 
-    connect-src http://localhost:8080 'self'
+          connect-src http://localhost:8080 'self'
 
-  vite.config: nothing to change.`)
+        vite.config: nothing to change."
+    `)
   })
 })
 

@@ -21,11 +21,12 @@ describe('host-rejected', () => {
       hostname: 'app.test',
       verified: false,
     }
-    expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toBe(`\
-[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403, and Vite logs nothing.
-  seen: GET /about with Host: app.test:8080
-  If "app.test" is the name your proxy or tunnel serves the app under, add it to server.allowedHosts in vite.config and restart Vite.
-  Nothing is printed to paste: any client can send any Host, and this one was not seen from a page of this server. Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.`)
+    expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toMatchInlineSnapshot(`
+      "[hmr-doctor] Vite's host check refuses "app.test": every page through the proxy gets 403, and Vite logs nothing.
+        seen: GET /about with Host: app.test:8080
+        If "app.test" is the name your proxy or tunnel serves the app under, add it to server.allowedHosts in vite.config and restart Vite.
+        Nothing is printed to paste: any client can send any Host, and this one was not seen from a page of this server. Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server."
+    `)
   })
 
   test("the proxy's upstream name refused: nginx gets Host $host in every location, and why not allowedHosts", () => {
@@ -95,20 +96,21 @@ describe('host-rejected', () => {
       verified: true,
     }
     // The user's existing list must not leak into the block: it says "add to any allowedHosts you already have".
-    expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toBe(`\
-[hmr-doctor] Vite's host check refuses the HMR handshake's Host "app.test" with a silent 400.
-  seen: GET / with Host: app.test, from the page at https://app.test
-  Nothing to change in the proxy: it forwards the Host the page was asked under, which Vite must allow.
+    expect(terminal(finding, viteFacts({ allowedHosts: ['other.test'] }))).toMatchInlineSnapshot(`
+      "[hmr-doctor] Vite's host check refuses the HMR handshake's Host "app.test" with a silent 400.
+        seen: GET / with Host: app.test, from the page at https://app.test
+        Nothing to change in the proxy: it forwards the Host the page was asked under, which Vite must allow.
 
-  vite.config, merged into your config (add to any allowedHosts you already have):
+        vite.config, merged into your config (add to any allowedHosts you already have):
 
-    export default defineConfig({
-      server: {
-        allowedHosts: ['app.test'],
-      },
-    })
+          export default defineConfig({
+            server: {
+              allowedHosts: ['app.test'],
+            },
+          })
 
-  Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
-  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
+        Allow only a name you recognise (never allowedHosts: true): an allowed name lets sites under it read this dev server.
+        Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)."
+    `)
   })
 })

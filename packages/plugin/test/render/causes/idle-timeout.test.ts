@@ -51,25 +51,26 @@ describe('idle-timeout', () => {
   })
 
   test("HAProxy: its own tunnel timeout, not nginx's directives", () => {
-    expect(terminal(idle('haproxy'))).toBe(`\
-[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
-  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise HAProxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+    expect(terminal(idle('haproxy'))).toMatchInlineSnapshot(`
+      "[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+        seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+        Raise HAProxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
 
-  HAProxy, in the defaults section (or the backend that proxies Vite):
+        HAProxy, in the defaults section (or the backend that proxies Vite):
 
-    timeout tunnel 1h
+          timeout tunnel 1h
 
-  or instead, vite.config, merged into your config:
+        or instead, vite.config, merged into your config:
 
-    export default defineConfig({
-      server: {
-        ws: {
-          timeout: 30000,
-        },
-      },
-    })
-  Then reload HAProxy (systemctl reload haproxy), or instead save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
+          export default defineConfig({
+            server: {
+              ws: {
+                timeout: 30000,
+              },
+            },
+          })
+        Then reload HAProxy (systemctl reload haproxy), or instead save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)."
+    `)
   })
 
   // A proxy that can't be told apart gets no block and no reload, only the ping.
@@ -85,21 +86,22 @@ describe('idle-timeout', () => {
   })
 
   test('a proxy that can’t be told apart: the faster ping, and in words what the proxy must do', () => {
-    expect(terminal(idle('unknown'))).toBe(`\
-[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
-  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+    expect(terminal(idle('unknown'))).toMatchInlineSnapshot(`
+      "[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+        seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
 
-  vite.config, merged into your config:
+        vite.config, merged into your config:
 
-    export default defineConfig({
-      server: {
-        ws: {
-          timeout: 30000,
-        },
-      },
-    })
-  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
+          export default defineConfig({
+            server: {
+              ws: {
+                timeout: 30000,
+              },
+            },
+          })
+        Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)."
+    `)
   })
 
   test("Apache's idle lines: timeout= on its ProxyPass, in both layouts, naming the socket's upstream", () => {
@@ -113,21 +115,22 @@ describe('idle-timeout', () => {
   })
 
   test("the doctor's keepalive in force is said after the advice", () => {
-    expect(terminal(idle('unknown'), viteFacts(), 25_000)).toBe(`\
-[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
-  seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
-  Until then the doctor pings each HMR client every 25.0 s so pages stop reloading (option keepalive).
+    expect(terminal(idle('unknown'), viteFacts(), 25_000)).toMatchInlineSnapshot(`
+      "[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+        seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+        Until then the doctor pings each HMR client every 25.0 s so pages stop reloading (option keepalive).
 
-  vite.config, merged into your config:
+        vite.config, merged into your config:
 
-    export default defineConfig({
-      server: {
-        ws: {
-          timeout: 30000,
-        },
-      },
-    })
-  Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart).`)
+          export default defineConfig({
+            server: {
+              ws: {
+                timeout: 30000,
+              },
+            },
+          })
+        Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)."
+    `)
   })
 })

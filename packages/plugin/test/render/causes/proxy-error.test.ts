@@ -19,30 +19,31 @@ describe('proxy-error', () => {
   const facts = viteFacts({ hmrPath: '/hmr', listen: { host: '[::1]', port: 5173 } })
 
   test("nginx's 502: the route to where Vite listens, with why it can't reach it", () => {
-    expect(terminal(proxyError(502), facts)).toBe(`\
-[hmr-doctor] nginx answered 502 for /hmr: it can't reach Vite at the upstream it uses there.
-  seen: the page at http://app.test dialled ws://app.test/hmr?token=…; asked over plain HTTP, that URL answered 502 (Server: nginx/1.22.1), and no handshake from the page reached Vite
-  Point that route at the address Vite listens on. Vite listens on [::1]:5173 (IPv6 only: localhost resolved to ::1).
+    expect(terminal(proxyError(502), facts)).toMatchInlineSnapshot(`
+      "[hmr-doctor] nginx answered 502 for /hmr: it can't reach Vite at the upstream it uses there.
+        seen: the page at http://app.test dialled ws://app.test/hmr?token=…; asked over plain HTTP, that URL answered 502 (Server: nginx/1.22.1), and no handshake from the page reached Vite
+        Point that route at the address Vite listens on. Vite listens on [::1]:5173 (IPv6 only: localhost resolved to ::1).
 
-  nginx, inside http {}:
+        nginx, inside http {}:
 
-    map $http_upgrade $connection_upgrade {
-        default upgrade;
-        ''      close;
-    }
+          map $http_upgrade $connection_upgrade {
+              default upgrade;
+              ''      close;
+          }
 
-  nginx, inside the server {} that proxies Vite:
+        nginx, inside the server {} that proxies Vite:
 
-    location = /hmr {
-        proxy_pass http://[::1]:5173;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $host;
-    }
+          location = /hmr {
+              proxy_pass http://[::1]:5173;
+              proxy_http_version 1.1;
+              proxy_set_header Upgrade $http_upgrade;
+              proxy_set_header Connection $connection_upgrade;
+              proxy_set_header Host $host;
+          }
 
-  vite.config: nothing to change.
-  Then reload nginx: nginx -s reload`)
+        vite.config: nothing to change.
+        Then reload nginx: nginx -s reload"
+    `)
   })
 
   test("the page's own word for the path never reaches the printed location: Vite's HMR path does", () => {

@@ -10,11 +10,12 @@ function printedValues(text: string): string[] {
 }
 
 test('socket-never-arrived, which no rule explains: what was seen and no fix', () => {
-  expect(terminal(NEVER_ARRIVED, viteFacts({ hmrConfigKey: 'hmr' }))).toBe(`\
-[hmr-doctor] The browser's HMR socket never reached Vite.
-  seen: The page at https://app.test dialled wss://app.test/?token=…; no handshake of any kind for / arrived at Vite.
-  Vite's direct fallback to port 5173 failed too: this page gets no updates.
-  No rule of the doctor explains this failure, so it prints what it saw and no fix.`)
+  expect(terminal(NEVER_ARRIVED, viteFacts({ hmrConfigKey: 'hmr' }))).toMatchInlineSnapshot(`
+    "[hmr-doctor] The browser's HMR socket never reached Vite.
+      seen: The page at https://app.test dialled wss://app.test/?token=…; no handshake of any kind for / arrived at Vite.
+      Vite's direct fallback to port 5173 failed too: this page gets no updates.
+      No rule of the doctor explains this failure, so it prints what it saw and no fix."
+  `)
 })
 
 test.each<{ name: string; failed?: SocketRecord }>([

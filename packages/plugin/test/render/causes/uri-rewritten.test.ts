@@ -13,18 +13,19 @@ describe('uri-rewritten', () => {
       redirects: 0,
       upstream: null,
     }
-    expect(terminal(finding)).toBe(`\
-[hmr-doctor] nginx drops the query string: the HMR handshake reaches Vite without its token, and Vite refuses it (400).
-  seen: the HMR handshake arrived at / with Origin http://localhost:8080 and no token in its query
-  Module URLs lose their query too (?import, ?raw, ?t=), so some imports get the wrong content. Make nginx forward the query string as the browser sent it.
-  A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
+    expect(terminal(finding)).toMatchInlineSnapshot(`
+      "[hmr-doctor] nginx drops the query string: the HMR handshake reaches Vite without its token, and Vite refuses it (400).
+        seen: the HMR handshake arrived at / with Origin http://localhost:8080 and no token in its query
+        Module URLs lose their query too (?import, ?raw, ?t=), so some imports get the wrong content. Make nginx forward the query string as the browser sent it.
+        A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
 
-  nginx, in the location {} that proxies Vite, replacing its proxy_pass:
+        nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
-    proxy_pass http://127.0.0.1:5173;
+          proxy_pass http://127.0.0.1:5173;
 
-  vite.config: nothing to change.
-  Then reload nginx: nginx -s reload`)
+        vite.config: nothing to change.
+        Then reload nginx: nginx -s reload"
+    `)
   })
 
   test('the prefix stripped, seen on a handshake off the HMR path', () => {
@@ -35,18 +36,19 @@ describe('uri-rewritten', () => {
       redirects: 0,
       upstream: 'vite:5173',
     }
-    expect(terminal(finding, underApp)).toBe(`\
-[hmr-doctor] nginx strips the path prefix: Vite serves under /app/, but requests arrive without it.
-  seen: the HMR handshake arrived at /, not at /app/: Vite never answers it
-  Keep the prefix: make nginx forward /app/ as the browser sent it.
-  A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
+    expect(terminal(finding, underApp)).toMatchInlineSnapshot(`
+      "[hmr-doctor] nginx strips the path prefix: Vite serves under /app/, but requests arrive without it.
+        seen: the HMR handshake arrived at /, not at /app/: Vite never answers it
+        Keep the prefix: make nginx forward /app/ as the browser sent it.
+        A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
 
-  nginx, in the location {} that proxies Vite, replacing its proxy_pass:
+        nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
-    proxy_pass http://vite:5173;
+          proxy_pass http://vite:5173;
 
-  vite.config: nothing to change.
-  Then reload nginx: nginx -s reload`)
+        vite.config: nothing to change.
+        Then reload nginx: nginx -s reload"
+    `)
   })
 
   test('the prefix stripped, seen as a redirect loop (unauthenticated page loads): the upstream is where Vite listens', () => {
@@ -57,18 +59,19 @@ describe('uri-rewritten', () => {
       redirects: 4,
       upstream: null,
     }
-    expect(terminal(finding, underApp)).toBe(`\
-[hmr-doctor] nginx strips the path prefix: Vite serves under /app/, but requests arrive without it.
-  seen: GET / arrived 4 times outside base /app/: Vite redirects it into /app/, the proxy strips it again (ERR_TOO_MANY_REDIRECTS)
-  Keep the prefix: make nginx forward /app/ as the browser sent it.
-  A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
+    expect(terminal(finding, underApp)).toMatchInlineSnapshot(`
+      "[hmr-doctor] nginx strips the path prefix: Vite serves under /app/, but requests arrive without it.
+        seen: GET / arrived 4 times outside base /app/: Vite redirects it into /app/, the proxy strips it again (ERR_TOO_MANY_REDIRECTS)
+        Keep the prefix: make nginx forward /app/ as the browser sent it.
+        A proxy_pass without a path forwards the URI as the browser sent it, prefix and query included.
 
-  nginx, in the location {} that proxies Vite, replacing its proxy_pass:
+        nginx, in the location {} that proxies Vite, replacing its proxy_pass:
 
-    proxy_pass http://127.0.0.1:5173;
+          proxy_pass http://127.0.0.1:5173;
 
-  vite.config: nothing to change.
-  Then reload nginx: nginx -s reload`)
+        vite.config: nothing to change.
+        Then reload nginx: nginx -s reload"
+    `)
   })
 })
 
