@@ -12,10 +12,8 @@ import { socketServerPort } from './check-facts.js'
 import type { Observations, SocketCheck } from './observe.js'
 
 /**
- * The check's observations as the evidence the plugin reasons on: the sockets as the browser snippet
- * reports them, and what the answers prove reached Vite. A handshake answered with Vite's page (or its
- * socket server's 426) reached Vite as a plain request; one refused with an Origin and accepted without
- * reached Vite without its token. The check dialled with this server's token, so these count as vouched.
+ * The check's observations as the evidence the plugin reasons on: the sockets as the browser snippet would
+ * report them, and what the answers prove reached Vite, dialled with this server's own token.
  */
 export function checkEvidence(observations: Observations, now: number): Evidence {
   const events: ServerEvent[] = []

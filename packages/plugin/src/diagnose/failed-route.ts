@@ -36,9 +36,7 @@ export function failedRoute(finding: Finding, saidAt: number): FailedRoute | nul
 
 /**
  * A socket Vite accepted on that route after the failure was said: same page and path, through the same
- * proxy. Its marks tell that proxy from Vite's direct fallback, whatever Host a fix makes it send; without
- * marks, the same Host and no flattened handshake from that page just before (else it is the direct
- * fallback of a page still failing).
+ * proxy (by its marks, or else by Host with no flattened handshake from that page just before).
  */
 export function recoveredBy(route: FailedRoute, evidence: Evidence): RequestSnapshot | null {
   const failures = eventsOf(evidence, 'stripped-handshake').filter((request) => request.origin === route.origin)

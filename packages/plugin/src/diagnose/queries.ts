@@ -24,10 +24,8 @@ export function fallbackFromReports(reports: readonly ClientReport[]): FallbackS
 }
 
 /**
- * The proxy a request came through: its own marks, else what the page's failed socket URL answered with
- * (`Server: nginx/…` on a proxied 200) or what the page's own route announced, for a proxy whose marks on
- * the request were wiped by its settings.
- * Only the proxy's kind (which syntax to print) comes from the report, never a value in a fix.
+ * The proxy a request came through: its own marks, else what the page's probe or route announced. Only the
+ * proxy's kind comes from a report, never a value in a fix.
  */
 export function proxyOf(request: RequestSnapshot, evidence: Evidence): ProxyKind {
   if (request.proxy !== 'unknown') return request.proxy

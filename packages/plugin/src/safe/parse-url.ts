@@ -20,10 +20,8 @@ export function effectivePort(url: URL): number {
 }
 
 /**
- * A request's URL as it reached the server. The doctor's routes run after Vite's own middlewares, which may
- * have rewritten `req.url` by then (the base cut off, the SPA fallback's `/index.html`); connect keeps the
- * original in `originalUrl`, and so does a framework's Express or h3 in front of Vite (before it cuts a
- * mount path).
+ * A request's URL as it reached the server: Vite's middlewares (and a framework's in front) may have
+ * rewritten `req.url` by then, and connect keeps the original in `originalUrl`.
  */
 export function arrivedUrl(req: IncomingMessage): string {
   return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'

@@ -15,10 +15,8 @@ function vlq(value: number): string {
 const WORD = /\w/
 
 /**
- * The source map Vite generates for a module that comes without one (magic-string's `hires: 'boundary'`:
- * a segment at each non-word character and at the start of each run of word characters), with `offset`
- * unmapped characters in front of the first line. The one source's index never changes: its field is `A`. Written out here because this one map is all the plugin
- * needs of a source map library; `client-map.test.ts` holds it to magic-string's bytes.
+ * The source map Vite generates for a module without one (magic-string's `hires: 'boundary'`), with `offset`
+ * unmapped characters in front; `client-map.test.ts` holds it to magic-string's bytes.
  */
 export function boundaryMap(code: string, source: string, offset: number): string {
   const lines: string[] = []

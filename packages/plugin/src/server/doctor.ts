@@ -41,10 +41,8 @@ export interface DoctorOptions {
 }
 
 /**
- * Joins evidence, diagnosis and rendering, once per event: each observation or report runs one diagnosis.
- * A finding is shown once its verdict is settled (see `Finding.pendingUntil`); one timer wakes the doctor
- * for the earliest finding still pending, and none runs while nothing is. Each distinct finding is printed
- * once while remembered (see MAX_SAID_PER_CAUSE).
+ * Joins evidence, diagnosis and rendering, once per event; a finding is printed once its verdict settles
+ * (`Finding.pendingUntil`), each distinct one once while remembered.
  */
 export function createDoctor({ logger, errors, context, keepalive, now = Date.now }: DoctorOptions) {
   const store = new EvidenceStore()
