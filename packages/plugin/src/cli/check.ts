@@ -95,12 +95,11 @@ export function runCheckOn(
   const findings: CheckFinding[] = observations.corsRefused
     ? [corsFinding(observations)]
     : diagnoseCheck(observations, facts).map((finding) => {
-        const rendered = renderFinding(finding, facts)
         // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
         // answer, it says what answered instead.
         const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
         const seen = inferred ? socketSeen(observations) : null
-        return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
+        return { cause: finding.cause, ...renderFinding(finding, facts, { keepaliveMs: null }, seen) }
       })
   // A refused page is never healthy, whether or not a rule names why.
   if (findings.length === 0 && observations.page.status === 403) findings.push(refusedFinding(observations))

@@ -46,12 +46,18 @@ export const HMR_DISABLED_NOTE =
 /** Every cause the plugin renders, for what lists them all (the docs' cause pages). */
 export const RENDERED_CAUSES = Object.keys(RENDERERS) as Cause[]
 
+/**
+ * `seen`: the observation to print instead of what reached Vite, for a caller that saw the failure itself
+ * (the CLI, which only infers what reached Vite from the socket's answer).
+ */
 export function renderFinding(
   finding: Finding,
   facts: ViteFacts,
   state: RenderState = { keepaliveMs: null },
+  seen: string | null = null,
 ): RenderedFinding {
-  const rendered = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  const byCause = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  const rendered = seen === null ? byCause : { ...byCause, evidence: seen }
   const acknowledged = facts.hmrDisabled ? { ...rendered, notes: [...rendered.notes, HMR_DISABLED_NOTE] } : rendered
   return inConfigOwnersFile(acknowledged, facts)
 }
