@@ -56,6 +56,7 @@ export default defineConfig({
           { text: 'Performance', link: '/performance' },
           { text: 'How performance is measured', link: '/performance-method' },
           { text: 'How it works', link: '/how-it-works' },
+          { text: 'Architecture', link: '/architecture' },
           { text: 'Contributing', link: '/contributing' },
         ],
       },

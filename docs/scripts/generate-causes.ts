@@ -3,11 +3,11 @@
 //   pnpm --filter hmr-doctor-docs run generate          (after a change in packages/plugin/src/render)
 //   pnpm --filter hmr-doctor-docs run generate:check    (in `npm run test:unit` and `npm test`)
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import type { Cause, Finding } from '../../packages/plugin/src/diagnose/finding-types.js'
 import { lostHopHeaders, vouchedUpstream } from '../../packages/plugin/src/diagnose/queries.js'
-import type { Cause, Finding } from '../../packages/plugin/src/diagnose/types.js'
-import type { ProxyKind } from '../../packages/plugin/src/evidence/types.js'
+import type { ProxyKind } from '../../packages/plugin/src/evidence/evidence-types.js'
 import { RENDERED_CAUSES } from '../../packages/plugin/src/render/finding.js'
-import type { ViteFacts } from '../../packages/plugin/src/vite-facts.js'
+import type { ViteFacts } from '../../packages/plugin/src/vite/vite-facts.js'
 import { request, terminal, viteFacts } from '../../packages/plugin/test/fixtures.js'
 
 const causesDir = new URL('../causes/', import.meta.url)

@@ -73,9 +73,8 @@ function buildNode(entry, format, fileName, output = {}) {
   })
 }
 
-// One file per format: a vite.config pays for every module it imports, and dozens of small ones took 20 ms
-// where one takes a few. Beside client.iife.js, so `new URL('./client.iife.js', import.meta.url)` (which the
-// bundler turns into the file's own URL for CommonJS) finds the snippet. Dependencies stay external.
+// One file per format, as a vite.config pays for every module it imports; beside client.iife.js, so
+// `new URL('./client.iife.js', import.meta.url)` finds the snippet in either format.
 await buildNode('src/index.ts', 'es', 'index.js')
 // `require('vite-plugin-hmr-doctor')` is the factory itself, as `require('@vitejs/plugin-vue')` is, still
 // carrying every named export (and `default`, for bundlers' interop).

@@ -2,7 +2,7 @@
 // identical servers without it (the second shows the noise), in real Chromium.
 
 import type { Browser, Page } from 'playwright-core'
-import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
+import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import { launchBrowser, newContext } from '../harness/browser.js'
 import { type RunningVite, startVite } from '../harness/vite.js'
 import { waitFor } from '../harness/wait.js'

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
-import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
 import { describe, expect, test } from 'vitest'
+import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import {
   expectSilence,
   freePort,

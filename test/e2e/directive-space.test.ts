@@ -1,5 +1,5 @@
-import { timing } from 'vite-plugin-hmr-doctor'
 import { afterAll, describe, expect, test } from 'vitest'
+import { timing } from '../../packages/plugin/src/shared/timing.js'
 import {
   BROWSER_MODES,
   dialHmr,

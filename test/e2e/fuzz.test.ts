@@ -1,7 +1,7 @@
 import { Agent } from 'node:http'
 import { stripVTControlCharacters } from 'node:util'
-import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
 import { expect, test } from 'vitest'
+import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import {
   fuzzRequest,
   printedBlocks,

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream'
-import { timing } from 'vite-plugin-hmr-doctor'
 import { describe, expect, test } from 'vitest'
+import { timing } from '../../packages/plugin/src/shared/timing.js'
 import {
   BROWSER_MODES,
   caddyfile,

@@ -1,5 +1,5 @@
-import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
 import { expect } from 'vitest'
+import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import type { WatchedPage } from './browser.js'
 import { NOTICE_SELECTOR, noticeText } from './hmr.js'
 import type { RunningVite } from './vite.js'

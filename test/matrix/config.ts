@@ -56,7 +56,7 @@ export function matrixConfig(fixture: URL): ViteUserConfig {
             name: `vite ${expected}, unit`,
             include: [
               'test/matrix/wiring.test.ts',
-              'packages/plugin/test/{report-endpoint,sockets-off,vite-facts,client-inject}.test.ts',
+              'packages/plugin/test/{evidence/report-endpoint,server/sockets-off,vite/vite-facts,server/client-inject}.test.ts',
             ],
           },
         },

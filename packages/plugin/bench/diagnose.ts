@@ -1,6 +1,6 @@
 // What one diagnosis costs: it runs after each suspicious request settles and on each browser report.
 import { type DiagnoseContext, diagnose } from '../src/diagnose/diagnose.js'
-import type { ClientReport, Evidence, ServerEvent } from '../src/evidence/types.js'
+import type { ClientReport, Evidence, ServerEvent } from '../src/evidence/evidence-types.js'
 import { clientServed, evidence, hmrSocket, report, socket, stripped, viteFacts } from '../test/fixtures.js'
 import { fixed, median, printHeader, printTable, timeCalls } from './support.js'
 

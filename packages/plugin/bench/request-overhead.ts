@@ -1,9 +1,9 @@
 // What the doctor adds to every request Vite serves: the classifier alone, then a real dev server with and without it.
 import http, { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
-import { doctorModuleMiddleware } from '../src/client-inject.js'
 import { classifyRequest, type RequestScope } from '../src/evidence/server-observer.js'
-import { createHostCheck } from '../src/host-check.js'
+import { doctorModuleMiddleware } from '../src/server/client-inject.js'
+import { createHostCheck } from '../src/vite/host-check.js'
 import { type Interval, sessionInterval, verdict } from './interval.js'
 import { type ServerProcess, serverProcess } from './server-process.js'
 import { createProject, fixed, get, mean, median, printHeader, printTable, signed, timeCalls } from './support.js'

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
+import { createReportEndpoint } from './evidence/report-endpoint.js'
+import { observeServer } from './evidence/server-observer.js'
+import { type HmrDoctorOptions, resolveOptions } from './options.js'
 import {
   beforeHeadEnd,
   clientSnippet,
@@ -8,20 +11,16 @@ import {
   pageBeacon,
   prependToClient,
   VITE_CLIENT_ID,
-} from './client-inject.js'
-import { createDoctor } from './doctor.js'
-import { createErrorSink } from './errors.js'
-import { createReportEndpoint } from './evidence/report-endpoint.js'
-import { observeServer } from './evidence/server-observer.js'
-import { rendersOwnPages } from './frameworks.js'
-import { createHostCheck } from './host-check.js'
-import { createKeepalive } from './keepalive.js'
-import { type HmrDoctorOptions, resolveOptions } from './options.js'
-import { pingIntervalBelow } from './render/vite-config.js'
-import { readViteFacts } from './vite-facts.js'
+} from './server/client-inject.js'
+import { createDoctor } from './server/doctor.js'
+import { createErrorSink } from './server/error-sink.js'
+import { createKeepalive } from './server/keepalive.js'
+import { pingIntervalBelow } from './shared/timing.js'
+import { rendersOwnPages } from './vite/frameworks.js'
+import { createHostCheck } from './vite/host-check.js'
+import { readViteFacts } from './vite/vite-facts.js'
 
 export type { HmrDoctorOptions } from './options.js'
-export { silenceWindowMs, timing } from './timing.js'
 
 /**
  * Finds out why Vite's HMR socket fails behind a reverse proxy and prints the exact fix, in the terminal
@@ -115,9 +114,8 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         }
         if (server.httpServer) server.httpServer.once('close', stop)
         else containerStops.push(stop)
-        // After Vite's own middlewares: every module, the client and static files are answered before they
-        // get here, so the routes cost those requests nothing (in front of Vite, one more layer cost a module
-        // request about 1 % of Vite's time). Only what Vite passes on arrives: pages, POSTs, unknown URLs.
+        // After Vite's own middlewares, so modules, the client and static files never pass through these
+        // routes: only pages, POSTs and unknown URLs arrive.
         return () => {
           server.middlewares.use((req, res, next) =>
             req.method === 'GET' ? doctorModuleMiddleware(req, res, next) : reportEndpoint(req, res, next),

@@ -1,4 +1,4 @@
-import { timing } from './timing.js'
+import { timing } from './shared/timing.js'
 
 /** Options of `hmrDoctor()`. */
 export interface HmrDoctorOptions {

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest'
 import { hmrDoctor } from '../src/index.js'
 import { type HmrDoctorOptions, type ResolvedOptions, resolveOptions } from '../src/options.js'
-import { timing } from '../src/timing.js'
+import { timing } from '../src/shared/timing.js'
 
 // Only the options this file covers; the keepalive option is resolved alongside and tested with keepalive.
 test.each<{ options: HmrDoctorOptions | undefined; resolved: Pick<ResolvedOptions, 'notice' | 'socketGraceMs'> }>([

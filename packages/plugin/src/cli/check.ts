@@ -1,12 +1,13 @@
 import { diagnose } from '../diagnose/diagnose.js'
-import type { Cause } from '../diagnose/types.js'
+import type { Cause, Finding } from '../diagnose/finding-types.js'
 import { renderFinding } from '../render/finding.js'
-import type { RenderedFinding } from '../render/types.js'
-import { timing } from '../timing.js'
+import type { RenderedFinding } from '../render/rendered-types.js'
+import { timing } from '../shared/timing.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import { checkEvidence } from './check-evidence.js'
+import { checkFacts } from './check-facts.js'
 import { corsFinding } from './cors.js'
-import { checkEvidence } from './evidence.js'
-import { checkFacts } from './facts.js'
-import { describeHops, type HopLine, socketSeen } from './hops.js'
+import { describeHops, type HopLine, socketSeen } from './hop-lines.js'
 import { type CheckOptions, type Observations, observe } from './observe.js'
 import type { ProjectConfig } from './project-config.js'
 import { refusedFinding } from './refused.js'
@@ -63,8 +64,23 @@ export async function runCheck(
   project: (() => Promise<ProjectConfig>) | null,
 ): Promise<CheckResult> {
   const observed = await observe(options)
-  const result = runCheckOn(observed, viteVersion)
-  return result.findings.length > 0 && project !== null ? runCheckOn(observed, viteVersion, await project()) : result
+  const config = project !== null && hasFindings(observed, viteVersion) ? await project() : null
+  return runCheckOn(observed, viteVersion, config)
+}
+
+function diagnoseCheck(observations: Observations, facts: ViteFacts): Finding[] {
+  return diagnose(checkEvidence(observations, Date.now()), {
+    facts,
+    socketGraceMs: timing.socketGraceMs,
+    serverStartedAt: 0,
+  })
+}
+
+/** Whether the check finds anything without the project's config: only then is that config worth reading. */
+function hasFindings(observed: Observations, viteVersion: string | null): boolean {
+  const { observations } = harmlessIdle(observed)
+  if (observations.corsRefused || observations.page.status === 403) return true
+  return diagnoseCheck(observations, checkFacts(observations, viteVersion, null).facts).length > 0
 }
 
 /** The pure half of a check: observations to findings, with the plugin's rules and renderers. */
@@ -75,21 +91,15 @@ export function runCheckOn(
 ): CheckResult {
   const { observations, notes } = harmlessIdle(observed)
   const { facts, assumed, notes: configNotes } = checkFacts(observations, viteVersion, project)
-  const evidence = checkEvidence(observations, Date.now())
   // The plugin can't see this one: the browser fetches the client, then refuses to run it, and says nothing.
   const findings: CheckFinding[] = observations.corsRefused
     ? [corsFinding(observations)]
-    : diagnose(evidence, {
-        facts,
-        socketGraceMs: timing.socketGraceMs,
-        serverStartedAt: 0,
-      }).map((finding) => {
-        const rendered = renderFinding(finding, facts)
+    : diagnoseCheck(observations, facts).map((finding) => {
         // The plugin's `seen:` line says what reached Vite; where the check only inferred that from the socket's
         // answer, it says what answered instead.
         const inferred = INFERRED.has(finding.cause) && !(finding.cause === 'host-rejected' && finding.via === 'page')
         const seen = inferred ? socketSeen(observations) : null
-        return { cause: finding.cause, ...rendered, evidence: seen ?? rendered.evidence }
+        return { cause: finding.cause, ...renderFinding(finding, facts, { keepaliveMs: null }, seen) }
       })
   // A refused page is never healthy, whether or not a rule names why.
   if (findings.length === 0 && observations.page.status === 403) findings.push(refusedFinding(observations))

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
-import { HMR_PROTOCOL } from '../client/protocol.js'
-import { cleanText, redactToken } from '../sanitize.js'
-import type { HopReply } from './hop.js'
-import { kindOfAnswer } from './hop.js'
+import { cleanText } from '../safe/sanitize.js'
+import { HMR_PROTOCOL } from '../shared/protocol.js'
+import { redactToken } from '../shared/redact-token.js'
+import type { HopReply } from './hop-reply.js'
+import { kindOfAnswer } from './hop-reply.js'
 
 /** How a handshake went, as the browser's socket would have gone, plus what the browser can't see. */
 export type DialOutcome =

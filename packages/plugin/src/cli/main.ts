@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs'
 import { stripVTControlCharacters } from 'node:util'
 import colors from 'picocolors'
-import { PREFIX } from '../render/terminal.js'
+import { PREFIX } from '../shared/constants.js'
 import { parseCommand } from './args.js'
 import { runCheck } from './check.js'
 import { CheckError } from './check-error.js'
-import { projectViteVersion } from './facts.js'
+import { projectViteVersion } from './check-facts.js'
 import { errorJson, exitCodeOf, toJson, toText } from './output.js'
 import { findViteConfig, readProjectConfig } from './project-config.js'
 

@@ -1,9 +1,10 @@
+import { Budget, type Run } from './budget.js'
 import { CheckError } from './check-error.js'
-import { corsAllows } from './cors.js'
+import { checkSocket, holdIdle } from './check-socket.js'
 import { type DialOutcome, dial } from './dial.js'
-import { blockedHostname, type HopReply, kindOfAnswer } from './hop.js'
-import { type HttpAnswer, httpGet } from './http-get.js'
-import { clientCandidates, readServedClient, type ServedClient, socketTargets } from './served-client.js'
+import { blockedHostname, type HopReply } from './hop-reply.js'
+import { loadClient, loadPage, pageDirectory, reply } from './load-page.js'
+import { clientCandidates, type ServedClient, socketTargets } from './served-client.js'
 
 export interface CheckOptions {
   url: URL
@@ -55,148 +56,6 @@ export interface Observations {
   idle: { heldMs: number; closes: IdleClose[] } | null
 }
 
-const MAX_REDIRECTS = 5
-
-/**
- * The whole check's time (`--timeout`): every wait takes its share of what is left, so no server, however
- * slow its headers or endless its body, stretches the run past it.
- */
-export class Budget {
-  private readonly end: number
-  constructor(ms: number) {
-    this.end = performance.now() + ms
-  }
-  /** What is left, split evenly among the `steps` waits that may still come. */
-  share(steps = 1): number {
-    return Math.max(0, Math.floor((this.end - performance.now()) / steps))
-  }
-}
-
-interface Run extends CheckOptions {
-  budget: Budget
-}
-
-const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/i
-
-function reply(answer: HttpAnswer): HopReply {
-  const raw: string[] = []
-  for (const name of answer.rawNames) raw.push(name, answer.headers[name.toLowerCase()] ?? '')
-  return kindOfAnswer(answer.status, raw, answer.body)
-}
-
-/** Where a redirect points, when it is one a browser follows for a page: http or https only. */
-function redirectTarget(answer: HttpAnswer, from: URL): URL | null {
-  const location = answer.headers.location
-  if (answer.status < 300 || answer.status > 399 || location === undefined) return null
-  try {
-    const next = new URL(location, from)
-    return next.protocol === 'http:' || next.protocol === 'https:' ? next : null
-  } catch {
-    return null
-  }
-}
-
-/** The page as the browser loads it, following redirects, noting any that come back to a URL already asked. */
-async function loadPage(options: Run) {
-  const asked = new Set<string>()
-  const looped: string[] = []
-  let url = options.url
-  for (let hop = 0; ; hop += 1) {
-    asked.add(url.href)
-    const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.budget.share() })
-    const next = redirectTarget(answer, url)
-    if (next === null || hop >= MAX_REDIRECTS) return { url, answer, looped }
-    if (asked.has(next.href)) looped.push(url.pathname)
-    url = next
-  }
-}
-
-/**
- * Vite's client where `url` points, or null when something else answers there. Asked as a page on `origin`
- * asks for a module script: with its Origin when that differs from the client's, which Vite's CORS answers.
- */
-async function loadClient(url: URL, options: Run, origin: string) {
-  const headers: Record<string, string> = url.origin === origin ? {} : { origin }
-  const answer = await httpGet(url, { insecure: options.insecure, timeoutMs: options.budget.share(), headers })
-  let served: ServedClient | null = null
-  if (answer.status === 200) {
-    try {
-      served = readServedClient(answer.body, url.href)
-    } catch {
-      served = null
-    }
-  }
-  return { reply: reply(answer), served, corsAllowed: corsAllows(answer, origin, url) }
-}
-
-async function probe(url: string, options: Run, steps: number): Promise<HopReply | 'no-answer'> {
-  const target = new URL(url)
-  target.hash = ''
-  target.protocol = target.protocol === 'wss:' ? 'https:' : 'http:'
-  try {
-    return reply(await httpGet(target, { insecure: options.insecure, timeoutMs: options.budget.share(steps) }))
-  } catch {
-    return 'no-answer'
-  }
-}
-
-/**
- * Dials a socket as the browser would, then asks its URL over plain HTTP when it failed. `steps`: the waits
- * still to come, this one's two included, which share what is left of the run's time.
- */
-async function checkSocket(url: string, page: URL, options: Run, origin: string, token: string | null, steps: number) {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return { url, blocked: 'the browser refuses this URL (SyntaxError)', outcome: null, probe: null }
-  }
-  // Chromium blocks ws:// from an https page unless it goes to a loopback address.
-  if (page.protocol === 'https:' && parsed.protocol === 'ws:' && !LOOPBACK.test(parsed.hostname)) {
-    return { url, blocked: 'Mixed Content: an https page may not dial ws://', outcome: null, probe: null }
-  }
-  const timeoutMs = options.budget.share(steps)
-  const { outcome } = await dial(url, { origin, token, insecure: options.insecure, timeoutMs })
-  const failed = outcome.kind !== 'opened'
-  return { url, blocked: null, outcome, probe: failed ? await probe(url, options, steps - 1) : null }
-}
-
-/** Holds two quiet sockets open at once: a proxy's idle timeout closes both at the same idle time. */
-async function holdIdle(url: string, options: Run, origin: string, token: string | null) {
-  const dialOptions = { origin, token, insecure: options.insecure, timeoutMs: options.budget.share() }
-  const opened = await Promise.all([dial(url, dialOptions, true), dial(url, dialOptions, true)])
-  const closes = await Promise.all(
-    opened.map(({ open }) =>
-      open === null
-        ? Promise.resolve(null)
-        : new Promise<IdleClose | null>((resolve) => {
-            const timer = setTimeout(() => {
-              open.socket.close(1000)
-              resolve(null)
-            }, options.idleMs)
-            open.socket.on('message', () => {
-              open.lastFrameAt = performance.now()
-            })
-            open.socket.once('close', (code) => {
-              clearTimeout(timer)
-              const now = performance.now()
-              resolve({
-                code,
-                openForMs: Math.round(now - open.openedAt),
-                idleMs: Math.round(now - open.lastFrameAt),
-              })
-            })
-          }),
-    ),
-  )
-  return { heldMs: options.idleMs, closes: closes.filter((close): close is IdleClose => close !== null) }
-}
-
-/** The page's directory, which a proxy that strips a prefix maps to Vite's root: `/app/` for `/app/index.html`. */
-function pageDirectory(url: URL): string {
-  return url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1)
-}
-
 /** What a browser opening `options.url` meets, hop by hop: page, client, socket, direct fallback. */
 export async function observe(checkOptions: CheckOptions): Promise<Observations> {
   const options: Run = { ...checkOptions, budget: new Budget(checkOptions.timeoutMs) }
@@ -231,8 +90,10 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
 
   const candidates = clientCandidates(pageUrl, answer.body, options.client)
   const tagged = candidates[0]
+  let refusal: CheckError | null = null
   if (tagged) {
     const loaded = await loadClient(tagged, options, origin)
+    refusal = loaded.refusal
     observations.clientTag = { url: tagged, reply: loaded.reply }
     if (loaded.served) {
       observations.client = tagged
@@ -246,6 +107,7 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
     const guess = new URL(`${pageDirectory(pageUrl)}@vite/client`, pageUrl)
     if (guess.href !== tagged?.href) {
       const loaded = await loadClient(guess, options, origin)
+      refusal ??= loaded.refusal
       if (loaded.served) {
         observations.client = guess
         observations.served = loaded.served
@@ -253,6 +115,7 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
     }
   }
   if (!observations.served && (options.client !== null || observations.clientTag === null)) {
+    if (refusal !== null) throw refusal
     throw new CheckError(
       options.client === null
         ? `no Vite client on ${pageUrl.href}: the page names none (for a page a backend renders, pass --client <url>)`

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import colors from 'picocolors'
-import { PREFIX, renderTerminal } from '../render/terminal.js'
+import { renderTerminal } from '../render/terminal.js'
+import { PREFIX } from '../shared/constants.js'
 import type { CheckResult } from './check.js'
 
 /** The JSON a check prints with `--json` (schema documented in docs/cli-json.md; `schemaVersion` bumps on a change). */

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ResolvedConfig } from 'vite'
-import { readViteFacts, type ViteFacts } from '../vite-facts.js'
+import { readViteFacts, type ViteFacts } from '../vite/vite-facts.js'
 import { CheckError } from './check-error.js'
 
 /** The names Vite looks for, in its order. */

@@ -46,6 +46,11 @@ const PATH = /^\/[\x21-\x7e]{0,255}$/
 
 const STRING = '("(?:[^"\\\\\\n]|\\\\.)*"|null|undefined)'
 
+/** The text holds no HMR settings at all: something other than Vite's client answered. */
+export class NotViteClient extends CheckError {
+  override name = 'NotViteClient'
+}
+
 /** Reads the served client's settings, or throws a CheckError when the text is not Vite's client. */
 export function readServedClient(source: string, where: string): ServedClient {
   const protocol = literal(source, new RegExp(`const socketProtocol = ${STRING} \\|\\|`))
@@ -67,7 +72,7 @@ export function readServedClient(source: string, where: string): ServedClient {
     typeof base !== 'string' ||
     port === undefined
   ) {
-    throw new CheckError(`${where} is not Vite's client (no HMR settings in it)`)
+    throw new NotViteClient(`${where} is not Vite's client (no HMR settings in it)`)
   }
   if (protocol !== null && protocol !== 'ws' && protocol !== 'wss') {
     throw new CheckError(`${where} names an HMR protocol Vite's client can't dial`)

@@ -1,8 +1,6 @@
 /**
- * Closes of opened HMR sockets, kept across the reloads they cause (in sessionStorage), so a reload loop
- * can be told from a single close. Pure functions over plain data; the storage itself is watch.ts's. The
- * stored list is kept as parsed: the watcher every page carries only appends to it and counts what it
- * needs, and entries are checked in full where they leave the page (toReported).
+ * Closes of opened HMR sockets, kept across the reloads they cause (sessionStorage), so a reload loop can be
+ * told from a single close. Entries are checked in full where they leave the page (toReported).
  */
 
 export const HISTORY_KEY = 'hmr-doctor:closes'

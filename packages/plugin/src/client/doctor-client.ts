@@ -1,17 +1,14 @@
-import { timing } from '../timing.js'
+import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from '../shared/protocol.js'
+import { REPORT_QUERY, SECRET_HEADER } from '../shared/protocol.js'
+import { redactToken } from '../shared/redact-token.js'
+import { timing } from '../shared/timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import { probeHop, probeUrl } from './probe.js'
-import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from './protocol.js'
-import { REPORT_QUERY, SECRET_HEADER } from './protocol.js'
 import { createReportGate } from './report-gate.js'
 import type { Watched } from './watch.js'
 
 const MAX_ERROR_LENGTH = 200
-
-function withoutToken(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/g, '$1redacted')
-}
 
 function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, MAX_ERROR_LENGTH) : 'constructor threw'
@@ -30,7 +27,7 @@ function isHanging(seen: SeenSocket): boolean {
 export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): ReportedSocket {
   const after = (at: number | undefined) => (at === undefined ? null : Math.round(at - seen.at))
   return {
-    url: withoutToken(seen.url),
+    url: redactToken(seen.url),
     opened: seen.openedAt !== undefined,
     closeCode: seen.closeCode ?? null,
     openedAfterMs: after(seen.openedAt),

@@ -1,4 +1,4 @@
-import type { BrowserMessage } from './protocol.js'
+import type { BrowserMessage } from '../shared/protocol.js'
 
 export const NOTICE_ID = 'hmr-doctor-notice'
 

@@ -1,4 +1,4 @@
-import type { PolicyRefusal, SeenSocket } from './protocol.js'
+import type { PolicyRefusal, SeenSocket } from '../shared/protocol.js'
 
 const MAX_REFUSALS = 4
 const MAX_POLICY = 600

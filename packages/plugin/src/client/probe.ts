@@ -1,4 +1,4 @@
-import { answerKind, errorPageOf, type HopAnswer } from './protocol.js'
+import { answerKind, errorPageOf, type HopAnswer } from '../shared/protocol.js'
 
 export { answerKind }
 

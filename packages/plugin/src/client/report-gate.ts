@@ -1,4 +1,4 @@
-import type { SeenSocket } from './protocol.js'
+import type { SeenSocket } from '../shared/protocol.js'
 
 /** A socket still connecting past `timing.pendingSocketMs` counts as failed: its handshake is held. */
 function isSettled(socket: SeenSocket): boolean {

@@ -1,8 +1,8 @@
-import { timing } from '../timing.js'
+import type { ClientConfig, PolicyRefusal, SeenSocket } from '../shared/protocol.js'
+import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from '../shared/protocol.js'
+import { timing } from '../shared/timing.js'
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
 import { markRefused, watchPolicyRefusals } from './policy.js'
-import type { ClientConfig, PolicyRefusal, SeenSocket } from './protocol.js'
-import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from './protocol.js'
 
 const MAX_RECORDS = 8
 
@@ -29,12 +29,8 @@ function saveHistory(history: unknown[]): void {
 }
 
 /**
- * Watches the `vite-hmr` sockets Vite's client opens: the part every page carries, kept small. It must run
- * before Vite's client creates its first socket, so the server prepends it to `/@vite/client`. Only when a
- * socket fails, or this load is one more turn of a close-and-reload loop under the same server, does it
- * load the rest of the doctor (probing, reporting, showing). A socket still connecting after
- * `timing.pendingSocketMs` is a failure too: a held handshake gives no error for minutes. A healthy page
- * loads nothing and sends nothing; its only timer is cleared as its socket opens.
+ * Watches the `vite-hmr` sockets Vite's client opens; prepended to `/@vite/client` so it runs first. Loads the
+ * rest of the doctor only on a failure (a hanging socket counts), so a healthy page loads and sends nothing.
  */
 export default function install(config: ClientConfig): void {
   ;(globalThis as Record<string, unknown>)[RAN_FLAG] = true

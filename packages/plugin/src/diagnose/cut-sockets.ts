@@ -1,5 +1,5 @@
-import type { Evidence, ServerEvent } from '../evidence/types.js'
-import { timing } from '../timing.js'
+import type { Evidence, ServerEvent } from '../evidence/evidence-types.js'
+import { timing } from '../shared/timing.js'
 
 export type Accepted = Extract<ServerEvent, { kind: 'hmr-socket' }>
 type Closed = Extract<ServerEvent, { kind: 'hmr-socket-closed' }>

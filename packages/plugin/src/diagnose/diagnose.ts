@@ -1,4 +1,5 @@
-import type { Evidence } from '../evidence/types.js'
+import type { Evidence } from '../evidence/evidence-types.js'
+import type { DiagnoseContext, Finding, Rule } from './finding-types.js'
 import { clientUnreached } from './rules/client-unreached.js'
 import { hostRejected } from './rules/host-rejected.js'
 import { idleTimeout } from './rules/idle-timeout.js'
@@ -12,9 +13,8 @@ import { upgradeContested } from './rules/upgrade-contested.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
 import { upgradeUnrelayed } from './rules/upgrade-unrelayed.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
-import type { DiagnoseContext, Finding, Rule } from './types.js'
 
-export type { DiagnoseContext } from './types.js'
+export type { DiagnoseContext } from './finding-types.js'
 
 /** Specific causes first: a generic finding is dropped when a specific one explains the same failure. */
 const SPECIFIC: Rule[] = [

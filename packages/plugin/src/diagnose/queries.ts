@@ -1,10 +1,10 @@
+import type { ClientReport, Evidence, ProxyKind, RequestSnapshot, ServerEvent } from '../evidence/evidence-types.js'
 import { proxyFromServerHeader } from '../evidence/proxy-kind.js'
-import type { ClientReport, Evidence, ProxyKind, RequestSnapshot, ServerEvent } from '../evidence/types.js'
-import { parseUpstream } from '../grammar.js'
-import { hostnameOf } from '../host-check.js'
-import { parseUrl } from '../parse-url.js'
-import type { ViteFacts } from '../vite-facts.js'
-import type { FallbackState, HopHeader } from './types.js'
+import { parseUpstream } from '../safe/grammar.js'
+import { parseUrl } from '../safe/parse-url.js'
+import { hostnameOf } from '../vite/host-check.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import type { FallbackState, HopHeader } from './finding-types.js'
 
 export function eventsOf(evidence: Evidence, kind: ServerEvent['kind']): RequestSnapshot[] {
   return evidence.events.filter((event) => event.kind === kind).map((event) => event.request)
@@ -24,10 +24,8 @@ export function fallbackFromReports(reports: readonly ClientReport[]): FallbackS
 }
 
 /**
- * The proxy a request came through: its own marks, else what the page's failed socket URL answered with
- * (`Server: nginx/…` on a proxied 200) or what the page's own route announced, for a proxy whose marks on
- * the request were wiped by its settings.
- * Only the proxy's kind (which syntax to print) comes from the report, never a value in a fix.
+ * The proxy a request came through: its own marks, else what the page's probe or route announced. Only the
+ * proxy's kind comes from a report, never a value in a fix.
  */
 export function proxyOf(request: RequestSnapshot, evidence: Evidence): ProxyKind {
   if (request.proxy !== 'unknown') return request.proxy

@@ -1,8 +1,11 @@
-import { HOP_ANSWER_KINDS, type HopAnswer, type PolicyRefusal } from '../client/protocol.js'
-import { parseUrl } from '../parse-url.js'
-import { cleanText, redactToken } from '../sanitize.js'
+import { isRecord } from '../safe/is-record.js'
+import { parseUrl } from '../safe/parse-url.js'
+import { cleanText } from '../safe/sanitize.js'
+import { MAX_PRINTED_URL, MAX_URL_LENGTH } from '../shared/constants.js'
+import { HOP_ANSWER_KINDS, type HopAnswer, type PolicyRefusal } from '../shared/protocol.js'
+import { redactToken } from '../shared/redact-token.js'
+import type { ClientReport, CloseRecord, PageReport, ProxyKind, SocketRecord } from './evidence-types.js'
 import { proxyFromServerHeader } from './proxy-kind.js'
-import type { ClientReport, CloseRecord, PageReport, ProxyKind, SocketRecord } from './types.js'
 
 export const MAX_REPORT_BYTES = 4096
 const MAX_SOCKETS = 8
@@ -11,22 +14,19 @@ const MAX_MS = 24 * 60 * 60 * 1000
 
 export type ParseResult = { ok: true; report: ClientReport } | { ok: false; error: string }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function url(value: unknown, protocols: readonly string[]): string | null {
-  if (typeof value !== 'string' || value.length > 2048) return null
+  if (typeof value !== 'string' || value.length > MAX_URL_LENGTH) return null
   const parsed = parseUrl(value)
-  return parsed && protocols.includes(parsed.protocol) ? cleanText(redactToken(parsed.href), 300) : null
+  return parsed && protocols.includes(parsed.protocol) ? cleanText(redactToken(parsed.href), MAX_PRINTED_URL) : null
 }
 
 /** Only the origin is kept: a path, query or credentials in it are the browser's business, not the log's. */
 function origin(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 2048) return null
+  if (typeof value !== 'string' || value.length > MAX_URL_LENGTH) return null
   const parsed = parseUrl(value)
-  const ok = parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin.length <= 300
-  return ok ? cleanText(parsed.origin, 300) : null
+  const ok =
+    parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin.length <= MAX_PRINTED_URL
+  return ok ? cleanText(parsed.origin, MAX_PRINTED_URL) : null
 }
 
 function milliseconds(value: unknown): number | null | undefined {
@@ -65,8 +65,8 @@ function socketRecord(value: unknown): SocketRecord | null {
   // what the page tried, and why it never dialled.
   const socketUrl =
     url(value.url, ['ws:', 'wss:', 'http:', 'https:']) ??
-    (typeof value.error === 'string' && typeof value.url === 'string' && value.url.length <= 2048
-      ? cleanText(redactToken(value.url), 300)
+    (typeof value.error === 'string' && typeof value.url === 'string' && value.url.length <= MAX_URL_LENGTH
+      ? cleanText(redactToken(value.url), MAX_PRINTED_URL)
       : null)
   const openedAfterMs = milliseconds(value.openedAfterMs)
   const closedAfterMs = milliseconds(value.closedAfterMs)
@@ -208,7 +208,7 @@ export function parsePageReport(
 ): PageParseResult {
   const data = jsonObject(body)
   if (typeof data === 'string') return { ok: false, error: data }
-  const page = typeof data.pageUrl === 'string' && data.pageUrl.length <= 2048 ? parseUrl(data.pageUrl) : null
+  const page = typeof data.pageUrl === 'string' && data.pageUrl.length <= MAX_URL_LENGTH ? parseUrl(data.pageUrl) : null
   if (!page || (page.protocol !== 'http:' && page.protocol !== 'https:')) {
     return { ok: false, error: 'pageUrl is not an http(s) URL' }
   }
@@ -219,8 +219,8 @@ export function parsePageReport(
     ok: true,
     page: {
       at,
-      pageUrl: cleanText(`${page.origin}${page.pathname}`, 300),
-      arrivedPath: cleanText(request.path, 300),
+      pageUrl: cleanText(`${page.origin}${page.pathname}`, MAX_PRINTED_URL),
+      arrivedPath: cleanText(request.path, MAX_PRINTED_URL),
       host: request.host === undefined ? null : cleanText(request.host),
       proxy: request.proxy ?? 'unknown',
     },

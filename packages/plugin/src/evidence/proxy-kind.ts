@@ -1,5 +1,5 @@
-import { cleanText } from '../sanitize.js'
-import type { ProxyKind } from './types.js'
+import { cleanText } from '../safe/sanitize.js'
+import type { ProxyKind } from './evidence-types.js'
 
 /** The parts of a request the fingerprint reads: names as sent (`rawHeaders`), values by lowercase name. */
 export interface HeadersLike {
@@ -69,13 +69,8 @@ function handshakeKeptAlive(request: HeadersLike): boolean {
 }
 
 /**
- * Guesses which proxy forwarded a request from the marks each leaves on it (measured, see FIELD-NOTES):
- * HAProxy lowercases every header name; Traefik (Go) adds `X-Real-Ip` and `X-Forwarded-Server`; Apache adds
- * `X-Forwarded-Server`; Caddy (Go) writes every name Go-canonical (`Sec-Websocket-Key`) and adds
- * `X-Forwarded-Host`; nginx speaks HTTP/1.0 and writes its own headers first. Hosted hops (Cloudflare and its tunnel,
- * cloud load balancers) are named by the headers they add, after the proxies above: the hop nearest Vite
- * is the one whose settings matter. A Go hop without Caddy's `X-Forwarded-Host` behind such marks is
- * cloudflared rather than Caddy.
+ * Which proxy forwarded a request, from the marks each leaves (header case and order, added headers, HTTP
+ * version). Hosted hops come after the proxies: the hop nearest Vite is the one whose settings matter.
  */
 export function fingerprintProxy(request: HeadersLike): ProxyKind {
   const names = rawHeaderNames(request)

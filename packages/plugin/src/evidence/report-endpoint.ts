@@ -1,12 +1,13 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { REPORT_PARAM, SECRET_HEADER } from '../client/protocol.js'
-import type { ErrorSink } from '../errors.js'
-import { arrivedUrl } from '../parse-url.js'
+import { arrivedUrl } from '../safe/parse-url.js'
+import { sameSecret } from '../safe/same-secret.js'
+import type { ErrorSink } from '../server/error-sink.js'
+import { REPORT_RATE_LIMIT } from '../shared/constants.js'
+import { REPORT_PARAM, type ReportResponse, SECRET_HEADER } from '../shared/protocol.js'
 import { MAX_REPORT_BYTES, parseClientReport, parsePageReport, reportKind } from './client-report.js'
+import type { ClientReport, PageReport } from './evidence-types.js'
 import { fingerprintProxy } from './proxy-kind.js'
 import { createRateLimits } from './rate-limit.js'
-import type { ClientReport, PageReport } from './types.js'
 
 /** A browser posts a few hundred bytes at once; a body still arriving after this is someone stalling. */
 export const BODY_TIMEOUT_MS = 2000
@@ -19,26 +20,26 @@ const MAX_IN_FLIGHT = 16
 export interface ReportEndpointOptions {
   secret: string
   /** Takes a valid socket report and answers with what the browser should show. */
-  onReport: (report: ClientReport) => unknown
+  onReport: (report: ClientReport) => ReportResponse
   /** Takes a valid report of a page whose client never ran. */
-  onPage: (page: PageReport) => unknown
+  onPage: (page: PageReport) => ReportResponse
   errors: ErrorSink
   now?: () => number
 }
 
-function sameSecret(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
+function hasSecret(given: string | string[] | undefined, expected: string): boolean {
+  return typeof given === 'string' && sameSecret(given, expected)
 }
 
 /** `application/json`, optionally with parameters: the media type itself must match exactly. */
+/** What the endpoint answers: the browser's messages, or why the report was refused. */
+type EndpointAnswer = ReportResponse | { error: string }
+
 function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json'
 }
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
+function answer(res: ServerResponse, status: number, body: EndpointAnswer): void {
   if (res.headersSent) return
   const text = JSON.stringify(body)
   res.writeHead(status, {
@@ -56,21 +57,21 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
  */
 export function createReportEndpoint(options: ReportEndpointOptions) {
   const now = options.now ?? Date.now
-  const allow = createRateLimits(20, 10_000)
+  const allow = createRateLimits(REPORT_RATE_LIMIT.max, REPORT_RATE_LIMIT.windowMs)
   /** The reads under way, oldest first: each one's way to give up its slot. */
-  const reading = new Set<(status: number, body: unknown) => void>()
+  const reading = new Set<(status: number, body: EndpointAnswer) => void>()
   const refusal = (req: IncomingMessage): [number, string] | null => {
     if (req.method !== 'POST') return [405, 'method not allowed']
     // A custom header also forces a CORS preflight, so Vite's CORS policy (the one that guards the client
     // module holding this secret) decides which other origins may post at all.
-    if (!sameSecret(req.headers[SECRET_HEADER], options.secret)) return [403, 'forbidden']
+    if (!hasSecret(req.headers[SECRET_HEADER], options.secret)) return [403, 'forbidden']
     if (!isJson(req.headers['content-type'])) return [415, 'expected application/json']
     if (Number(req.headers['content-length'] ?? 0) > MAX_REPORT_BYTES) return [413, 'report too large']
     return null
   }
 
   /** Parses a whole body as the report its query names (or, the query lost, its body shows), and hands it on. */
-  const take = (req: IncomingMessage, named: string | null, path: string, body: string): [number, unknown] => {
+  const take = (req: IncomingMessage, named: string | null, path: string, body: string): [number, EndpointAnswer] => {
     if ((named ?? reportKind(body)) === 'page') {
       const request = { origin: req.headers.origin, path, host: req.headers.host, proxy: fingerprintProxy(req) }
       const parsed = parsePageReport(body, now(), request)
@@ -85,7 +86,7 @@ export function createReportEndpoint(options: ReportEndpointOptions) {
     const chunks: Buffer[] = []
     let size = 0
     let done = false
-    const finish = (status: number, body: unknown): void => {
+    const finish = (status: number, body: EndpointAnswer): void => {
       if (done) return
       done = true
       reading.delete(finish)

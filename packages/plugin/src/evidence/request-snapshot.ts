@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto'
-import { parseUrl } from '../parse-url.js'
-import { cleanText } from '../sanitize.js'
+import { parseUrl } from '../safe/parse-url.js'
+import { sameSecret } from '../safe/same-secret.js'
+import { cleanText } from '../safe/sanitize.js'
+import type { RequestSnapshot } from './evidence-types.js'
 import { fingerprintProxy, header } from './proxy-kind.js'
-import type { RequestSnapshot } from './types.js'
 
 export { fingerprintProxy } from './proxy-kind.js'
 
@@ -23,10 +23,7 @@ function originOf(url: string | null): string | null {
 
 /** Whether `given` is this server's HMR token, compared in constant time. */
 function isToken(given: string | null, token: string | undefined): boolean {
-  if (given === null || token === undefined) return false
-  const a = Buffer.from(given)
-  const b = Buffer.from(token)
-  return a.length === b.length && timingSafeEqual(a, b)
+  return given !== null && token !== undefined && sameSecret(given, token)
 }
 
 /**

@@ -3,10 +3,10 @@ import type { EventEmitter } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ViteDevServer } from 'vite'
-import { HMR_PROTOCOL, PING_PROTOCOL } from '../client/protocol.js'
-import { type ErrorSink, guard } from '../errors.js'
+import { type ErrorSink, guard } from '../server/error-sink.js'
+import { HMR_PROTOCOL, PING_PROTOCOL } from '../shared/protocol.js'
+import type { ServerEvent } from './evidence-types.js'
 import { snapshotRequest } from './request-snapshot.js'
-import type { ServerEvent } from './types.js'
 
 /** What a request is judged against; kept out of the request path so judging stays cheap. */
 export interface RequestScope {
@@ -37,12 +37,7 @@ function fetchDestination(req: IncomingMessage): string | undefined {
   return req.headers.accept?.startsWith('text/html') ? 'document' : 'script'
 }
 
-/**
- * Classifies one request cheaply (it runs on every request): a WebSocket handshake that reaches a `request`
- * listener was flattened into a plain request on the way, whichever of `Upgrade`/`Connection` survived; a
- * script load of the client is a page that should open a socket soon; a page load is checked against what
- * Vite itself will refuse or redirect.
- */
+/** Classifies one request cheaply, as it runs on every request: a flattened handshake, a client load, a page. */
 export function classifyRequest(req: IncomingMessage, scope: RequestScope, clock: () => number): ServerEvent | null {
   if (req.headers['sec-websocket-key'] !== undefined) {
     return { kind: 'stripped-handshake', request: snapshotRequest(req, clock(), scope.token) }
@@ -108,11 +103,8 @@ function isWsServerListener(listener: unknown): boolean {
 }
 
 /**
- * Watches what reaches Vite without changing how Vite routes it: every request as it enters Vite's app,
- * before any middleware (in middleware mode, where Vite's own early middlewares let it through); an
- * `upgrade` listener only beside Vite's own (where there is none, adding one would make Node hold plain
- * requests that Vite answers today); and Vite's socket `connection` event. A bug in here is logged, never
- * thrown at Vite. Returns what stops the observation, and hands Vite's app back as it was.
+ * Watches what reaches Vite without changing how Vite routes it, and returns what stops watching. A bug in
+ * here is logged, never thrown at Vite.
  */
 export function observeServer(
   server: ViteDevServer,
@@ -138,10 +130,8 @@ export function observeServer(
   })
   const httpServer = server.httpServer
   if (httpServer) {
-    // Around the entry of the app Vite's server calls, not as a second `request` listener or a first
-    // middleware: served in turn with and without (bench/module-alternation.ts), a second listener cost a
-    // module request about 2 % of Vite's time on it, a middleware about 1 %, this call a few tenths. A
-    // restart gives the new server an app of its own, wrapped by its own doctor.
+    // Around the entry of Vite's app, the cheapest place to see every request (docs/performance.md);
+    // a restart gives the new server an app of its own, wrapped by its own doctor.
     const app = server.middlewares
     const handle = app.handle
     const observed: typeof handle = function (this: unknown, req, res, next) {
@@ -208,10 +198,8 @@ function whenRedirected(res: ServerResponse, onRedirect: () => void, errors: Err
 }
 
 /**
- * Vite's own server for the socket is private to Vite, and it answers every plain request with `426
- * Upgrade Required`: the seed's error, when a proxy flattens the handshake on its way there. Node announces
- * every request of every server on a diagnostics channel, before any listener runs, so the doctor sees
- * these without a handle on that server and without changing how it answers.
+ * Vite's private socket server answers a flattened handshake `426`: Node's diagnostics channel shows those
+ * requests without a handle on that server and without changing how it answers.
  */
 function observeHmrServer(scope: RequestScope, onEvent: (event: ServerEvent) => void, errors: ErrorSink): () => void {
   const onStart = guard(errors, 'the HMR server observer', (message: unknown) => {

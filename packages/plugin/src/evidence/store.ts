@@ -1,4 +1,4 @@
-import type { ClientReport, Evidence, PageReport, ServerEvent } from './types.js'
+import type { ClientReport, Evidence, PageReport, ServerEvent } from './evidence-types.js'
 
 /** Per source: a flood of one kind can only push out its own kind. */
 const MAX_EVENTS = 64

@@ -1,5 +1,5 @@
-import type { ViteFacts } from '../vite-facts.js'
-import type { ProxySyntax } from './proxies/types.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import type { ProxySyntax } from './proxies/proxy-syntax.js'
 
 /**
  * What picks up a vite.config change: the `vite` command restarts its server when the config file changes;

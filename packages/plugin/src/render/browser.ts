@@ -1,6 +1,6 @@
-import type { BrowserMessage } from '../client/protocol.js'
-import { PREFIX } from './terminal.js'
-import type { RenderedFinding } from './types.js'
+import { PREFIX } from '../shared/constants.js'
+import type { BrowserMessage } from '../shared/protocol.js'
+import type { RenderedFinding } from './rendered-types.js'
 
 /** What the client snippet shows: a console group per finding and, optionally, a notice on the page. */
 export function renderBrowser(rendered: RenderedFinding): BrowserMessage {

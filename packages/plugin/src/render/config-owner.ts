@@ -1,5 +1,5 @@
-import type { ViteFacts } from '../vite-facts.js'
-import type { ConfigBlock, RenderedFinding } from './types.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import type { ConfigBlock, RenderedFinding } from './rendered-types.js'
 import { MERGED } from './vite-config.js'
 
 const VITE_CONFIG_OPEN = 'export default defineConfig({'

@@ -1,20 +1,20 @@
-import type { Cause, Finding } from '../diagnose/types.js'
-import type { ViteFacts } from '../vite-facts.js'
-import { renderClientUnreached } from './causes/client-unreached.js'
-import { renderHostRejected } from './causes/host-rejected.js'
-import { renderIdleTimeout } from './causes/idle-timeout.js'
-import { renderPolicyRefused } from './causes/policy-refused.js'
-import { renderProxyError } from './causes/proxy-error.js'
-import { renderSocketMisdirected } from './causes/socket-misdirected.js'
-import { renderSocketNeverArrived } from './causes/socket-never-arrived.js'
-import { renderSocketPortUnproxied } from './causes/socket-port-unproxied.js'
-import { renderSubprotocolStripped } from './causes/subprotocol-stripped.js'
-import { renderUpgradeContested } from './causes/upgrade-contested.js'
-import { renderUpgradeStripped } from './causes/upgrade-stripped.js'
-import { renderUpgradeUnrelayed } from './causes/upgrade-unrelayed.js'
-import { renderUriRewritten } from './causes/uri-rewritten.js'
+import type { Cause, Finding } from '../diagnose/finding-types.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import { renderClientUnreached } from './causes/render-client-unreached.js'
+import { renderHostRejected } from './causes/render-host-rejected.js'
+import { renderIdleTimeout } from './causes/render-idle-timeout.js'
+import { renderPolicyRefused } from './causes/render-policy-refused.js'
+import { renderProxyError } from './causes/render-proxy-error.js'
+import { renderSocketMisdirected } from './causes/render-socket-misdirected.js'
+import { renderSocketNeverArrived } from './causes/render-socket-never-arrived.js'
+import { renderSocketPortUnproxied } from './causes/render-socket-port-unproxied.js'
+import { renderSubprotocolStripped } from './causes/render-subprotocol-stripped.js'
+import { renderUpgradeContested } from './causes/render-upgrade-contested.js'
+import { renderUpgradeStripped } from './causes/render-upgrade-stripped.js'
+import { renderUpgradeUnrelayed } from './causes/render-upgrade-unrelayed.js'
+import { renderUriRewritten } from './causes/render-uri-rewritten.js'
 import { inConfigOwnersFile } from './config-owner.js'
-import type { RenderedFinding, RenderState } from './types.js'
+import type { RenderedFinding, RenderState } from './rendered-types.js'
 
 type Renderer<C extends Cause> = (
   finding: Extract<Finding, { cause: C }>,
@@ -46,12 +46,18 @@ export const HMR_DISABLED_NOTE =
 /** Every cause the plugin renders, for what lists them all (the docs' cause pages). */
 export const RENDERED_CAUSES = Object.keys(RENDERERS) as Cause[]
 
+/**
+ * `seen`: the observation to print instead of what reached Vite, for a caller that saw the failure itself
+ * (the CLI, which only infers what reached Vite from the socket's answer).
+ */
 export function renderFinding(
   finding: Finding,
   facts: ViteFacts,
   state: RenderState = { keepaliveMs: null },
+  seen: string | null = null,
 ): RenderedFinding {
-  const rendered = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  const byCause = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
+  const rendered = seen === null ? byCause : { ...byCause, evidence: seen }
   const acknowledged = facts.hmrDisabled ? { ...rendered, notes: [...rendered.notes, HMR_DISABLED_NOTE] } : rendered
   return inConfigOwnersFile(acknowledged, facts)
 }

@@ -1,5 +1,5 @@
-import { VITE_PROTOCOLS } from './proxies/types.js'
-import type { ConfigBlock } from './types.js'
+import { VITE_PROTOCOLS } from './proxies/proxy-syntax.js'
+import type { ConfigBlock } from './rendered-types.js'
 
 /**
  * The Node proxy libraries' own syntax for carrying Vite's socket, in one place: each block is pasted as

@@ -1,7 +1,6 @@
 import colors from 'picocolors'
-import type { ConfigBlock, RenderedFinding } from './types.js'
-
-export const PREFIX = '[hmr-doctor]'
+import { PREFIX } from '../shared/constants.js'
+import type { ConfigBlock, RenderedFinding } from './rendered-types.js'
 
 function indent(text: string, by: string): string {
   return text

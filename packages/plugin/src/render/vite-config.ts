@@ -1,7 +1,8 @@
-import { isHostAllowedByVite } from '../host-check.js'
-import type { ViteFacts } from '../vite-facts.js'
-import { jsString } from './quote.js'
-import type { ConfigBlock } from './types.js'
+import { jsString } from '../safe/quote.js'
+import { pingIntervalBelow } from '../shared/timing.js'
+import { isHostAllowedByVite } from '../vite/host-check.js'
+import type { ViteFacts } from '../vite/vite-facts.js'
+import type { ConfigBlock } from './rendered-types.js'
 
 type Value = string | number | readonly string[]
 
@@ -58,11 +59,6 @@ export function allowedHostsFix(hostname: string, facts: ViteFacts): ConfigBlock
     }),
     caution: ALLOWED_HOSTS_CAUTION,
   }
-}
-
-/** A ping interval comfortably below the measured idle timeout: half of it, in whole tenths of a second. */
-export function pingIntervalBelow(idleMs: number): number {
-  return Math.max(100, Math.floor(idleMs / 2 / 100) * 100)
 }
 
 /** `server.hmr.timeout` (or `server.ws.timeout` from Vite 8.1): how often Vite's client pings its socket. */

@@ -1,7 +1,7 @@
-import { isConfigPath } from '../../grammar.js'
-import { parseUrl } from '../../parse-url.js'
+import { isConfigPath } from '../../safe/grammar.js'
+import { parseUrl } from '../../safe/parse-url.js'
+import type { Rule } from '../finding-types.js'
 import { hostAsUpstream } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * The part of the page's path the proxy removed on the way: `/app/` in the browser arriving as `/` at

@@ -1,7 +1,7 @@
-import type { RequestSnapshot } from '../../evidence/types.js'
-import { couldBeAllowed, hostnameOf, isHostAllowedByVite } from '../../host-check.js'
+import type { RequestSnapshot } from '../../evidence/evidence-types.js'
+import { couldBeAllowed, hostnameOf, isHostAllowedByVite } from '../../vite/host-check.js'
+import type { Rule } from '../finding-types.js'
 import { eventsOf } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * The refused name asked for most, the latest on a tie: a user's browser asks again and again (the page,

@@ -1,5 +1,5 @@
+import type { Rule } from '../finding-types.js'
 import { eventsOf, proxyOf, vouchedUpstream } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /** Closes count as one timeout when their idle times agree to within this (or 10 %). */
 const IDLE_TOLERANCE_MS = 250

@@ -1,5 +1,5 @@
-import { effectivePort, parseUrl } from '../../parse-url.js'
-import type { Rule } from '../types.js'
+import { effectivePort, parseUrl } from '../../safe/parse-url.js'
+import type { Rule } from '../finding-types.js'
 
 const WS_OF: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:' }
 

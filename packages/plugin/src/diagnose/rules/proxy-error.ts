@@ -1,7 +1,7 @@
 import { proxyFromServerHeader } from '../../evidence/proxy-kind.js'
-import { parseUrl } from '../../parse-url.js'
+import { parseUrl } from '../../safe/parse-url.js'
+import type { Rule } from '../finding-types.js'
 import { failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * A failed socket whose URL, asked over plain HTTP, is answered with an error by something that isn't

@@ -1,16 +1,13 @@
-import type { RequestSnapshot } from '../../evidence/types.js'
-import { isConfigHost } from '../../grammar.js'
-import { effectivePort, parseUrl } from '../../parse-url.js'
-import type { ViteFacts } from '../../vite-facts.js'
+import type { RequestSnapshot } from '../../evidence/evidence-types.js'
+import { isConfigHost } from '../../safe/grammar.js'
+import { effectivePort, parseUrl } from '../../safe/parse-url.js'
+import type { ViteFacts } from '../../vite/vite-facts.js'
+import type { Rule, SocketSettings } from '../finding-types.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
-import type { Rule, SocketSettings } from '../types.js'
 
 /**
- * A socket that reached a separate HMR port straight from the browser, skipping the proxy that served its
- * page: Vite's client dials the page's hostname with the HMR port when no `clientPort` is set, and the page
- * itself came from another port than Vite's. It counts only when the page also loaded Vite's client from
- * its own origin: a backend-rendered page (Laravel, Rails) loads it from Vite's port, and there a separate
- * HMR port is a healthy setup.
+ * A socket that reached a separate HMR port straight from the browser, past the proxy that served its page.
+ * Only when the page loaded Vite's client from its own origin: a backend-rendered page loads it from Vite's.
  */
 function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts, clientLoads: readonly RequestSnapshot[]): boolean {
   const { port, clientPort } = facts.hmr

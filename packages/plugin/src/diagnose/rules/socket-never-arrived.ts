@@ -1,14 +1,12 @@
-import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../../evidence/types.js'
-import { parseUrl } from '../../parse-url.js'
-import { timing } from '../../timing.js'
+import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../../evidence/evidence-types.js'
+import { parseUrl } from '../../safe/parse-url.js'
+import { timing } from '../../shared/timing.js'
+import type { Rule } from '../finding-types.js'
 import { eventsOf, failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
- * A load of the client by a page of the same origin. A cross-site page's load (its Origin, its
- * `Sec-Fetch-Site`), or one whose Referer names another host than the request reached, says nothing about
- * a page of this setup. Without Sec-Fetch headers (plain http under a name) a same-origin module load
- * carries no Origin.
+ * A load of the client by a page of the same origin: a cross-site load, or one whose Referer names another
+ * host, says nothing about a page of this setup.
  */
 function sameOriginLoad(load: RequestSnapshot): boolean {
   if (load.fetchSite !== null) return load.fetchSite === 'same-origin'
@@ -18,10 +16,8 @@ function sameOriginLoad(load: RequestSnapshot): boolean {
 const HTTP_OF: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:' }
 
 /**
- * The proxy that held a failed socket, unanswered even to the probe's plain request (a route to a server it
- * can't reach, which it retries before answering): the one the report came through, when the socket dialled
- * the very scheme, host and port the report was posted to. One listener is one proxy; a socket on another
- * port or host went through another hop, or none.
+ * The proxy that held a failed socket unanswered: the one the report came through, when the socket dialled
+ * the very origin the report was posted to (one listener is one proxy).
  */
 function holdingProxy(report: ClientReport, failed: SocketRecord | undefined): ProxyKind | null {
   if (!report.proxy || !failed || failed.hop?.kind !== 'timeout') return null

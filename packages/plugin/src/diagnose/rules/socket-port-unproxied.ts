@@ -1,8 +1,8 @@
-import type { RequestSnapshot } from '../../evidence/types.js'
-import { effectivePort, parseUrl } from '../../parse-url.js'
-import type { ViteFacts } from '../../vite-facts.js'
+import type { RequestSnapshot } from '../../evidence/evidence-types.js'
+import { effectivePort, parseUrl } from '../../safe/parse-url.js'
+import type { ViteFacts } from '../../vite/vite-facts.js'
+import type { Rule } from '../finding-types.js'
 import { eventsOf, failedSocketReports } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * The port of Vite's own socket server in middleware mode, when the browser dials it as it stands: with no
@@ -29,11 +29,8 @@ function cameThroughForwarder(origin: URL, clientLoads: readonly RequestSnapshot
 }
 
 /**
- * Middleware mode without `server.ws.server` (`hmr.server`): Vite serves the socket on a second port of
- * its own (24678 unless set), which the proxy in front of the app doesn't carry. From the browser: a
- * failed socket to that port from a page whose client came from elsewhere. From the server: a socket that
- * opened there from a page that reached the app through a forwarder, which only a browser that can reach
- * that port directly manages.
+ * Middleware mode without `server.ws.server`: Vite serves the socket on a second port of its own, which
+ * the proxy in front of the app doesn't carry.
  */
 export const socketPortUnproxied: Rule = (evidence, { facts }) => {
   const port = unproxiedPort(facts)

@@ -1,5 +1,5 @@
+import type { Rule } from '../finding-types.js'
 import { eventsOf, failedSocketReports, proxyOf } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * The page reports its socket still connecting, and a handshake from that page reached Vite's server as an

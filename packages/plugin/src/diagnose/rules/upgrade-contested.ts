@@ -1,11 +1,9 @@
 import type { Accepted } from '../cut-sockets.js'
-import type { Rule } from '../types.js'
+import type { Rule } from '../finding-types.js'
 
 /**
- * Vite answered a page's handshake 101 on a server where the `ws` package's `WebSocketServer({ server })`
- * listens too: it answers (or refuses with 400) every upgrade on its server, on the same connection. Only
- * that listener, recognised by its own code, is named: other listeners (Vite's own among them) may leave
- * Vite's handshake alone. Only handshakes that carried this server's token count, where Vite issues one.
+ * Vite answered a page's handshake 101 where the `ws` package's `WebSocketServer({ server })` also answers
+ * every upgrade on the same connection. Only token-carrying handshakes count, where Vite issues a token.
  */
 export const upgradeContested: Rule = (evidence, { facts }) => {
   const accepted = evidence.events.findLast(

@@ -1,7 +1,8 @@
-import { HMR_PROTOCOL } from '../../client/protocol.js'
-import { isConfigHost } from '../../grammar.js'
-import { parseUrl } from '../../parse-url.js'
-import { timing } from '../../timing.js'
+import { isConfigHost } from '../../safe/grammar.js'
+import { parseUrl } from '../../safe/parse-url.js'
+import { HMR_PROTOCOL } from '../../shared/protocol.js'
+import { timing } from '../../shared/timing.js'
+import type { Rule } from '../finding-types.js'
 import {
   eventsOf,
   fallbackFromReports,
@@ -11,7 +12,6 @@ import {
   vouchedOrigins,
   vouchedUpstream,
 } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * An HMR handshake that reached a `request` listener: something on the way flattened it into a plain

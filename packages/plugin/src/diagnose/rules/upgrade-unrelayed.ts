@@ -1,13 +1,11 @@
-import type { ServerEvent } from '../../evidence/types.js'
+import type { ServerEvent } from '../../evidence/evidence-types.js'
 import { cutSockets } from '../cut-sockets.js'
+import type { Rule } from '../finding-types.js'
 import { failedSocketReports } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
- * The page reports its socket still connecting, while Vite answered a handshake from that page 101 and the
- * connection was cut before the page could have called the socket hanging: a hop forwarded the upgrade as
- * a plain request and dropped the answer. Only handshakes that carried this server's token count, where
- * Vite issues one: anyone can send one that looks like a page's.
+ * The page's socket still connecting while Vite answered its handshake 101: a hop forwarded the upgrade as a
+ * plain request and dropped the answer. Only token-carrying handshakes count: anyone can forge one.
  */
 export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
   const report = failedSocketReports(evidence).findLast((candidate) =>

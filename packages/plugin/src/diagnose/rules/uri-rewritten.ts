@@ -1,5 +1,5 @@
+import type { Rule } from '../finding-types.js'
 import { eventsOf, vouchedOrigins, vouchedUpstream } from '../queries.js'
-import type { Rule } from '../types.js'
 
 /**
  * Vite redirects a page outside `base` into it; this many redirects in a short while, none of them followed

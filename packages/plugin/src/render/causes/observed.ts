@@ -1,6 +1,6 @@
-import type { HopAnswer, ReportedSocket } from '../../client/protocol.js'
-import { timing } from '../../timing.js'
-import { seconds } from '../common.js'
+import type { HopAnswer, ReportedSocket } from '../../shared/protocol.js'
+import { timing } from '../../shared/timing.js'
+import { seconds } from '../notes.js'
 
 /** A browser-measured time as the report gave it: milliseconds while they are what matters. */
 function duration(ms: number): string {

@@ -1,5 +1,5 @@
-import { configPathArgument } from '../quote.js'
-import type { ConfigBlock } from '../types.js'
+import { configPathArgument } from '../../safe/quote.js'
+import type { ConfigBlock } from '../rendered-types.js'
 import {
   type FixInput,
   type ProxyFix,
@@ -8,7 +8,7 @@ import {
   TUNNEL_TIMEOUT_S,
   type UriPart,
   VITE_PROTOCOLS,
-} from './types.js'
+} from './proxy-syntax.js'
 
 const VERSION_NOTE =
   "upgrade=websocket needs Apache 2.4.47 or later (Debian 12's is newer); older ones carry sockets only through mod_proxy_wstunnel and a ws:// ProxyPass or RewriteRule."
@@ -18,11 +18,8 @@ const VERSION_NOTE =
 const WS_RULE_NOTE = 'Before Apache 2.4.47, a ws:// RewriteRule also needs mod_proxy_wstunnel (a2enmod proxy_wstunnel).'
 
 /**
- * `ProxyPass` with `upgrade=websocket` (handled by mod_proxy_http itself), in every place people write it:
- * at VirtualHost level with the path, and inside `<Location>` without one (a path there is AH00526). Inside
- * a prefix `<Location>` its trailing slashes follow `base`, as in the usual `ProxyPass / …/`; inside a regex
- * one Apache appends the whole path asked for, so the target is the bare origin (a `/` there doubles it).
- * Null when `base` can't stand bare.
+ * `ProxyPass … upgrade=websocket` where people write it: at VirtualHost level with the path, or inside a
+ * `<Location>` without one (AH00526). Null when `base` can't stand bare.
  */
 function proxyPass(upstream: string, base: string, parameters = ''): ConfigBlock[] | null {
   if (configPathArgument(base) !== base) return null

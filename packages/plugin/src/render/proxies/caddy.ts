@@ -1,6 +1,13 @@
-import { configPathArgument } from '../quote.js'
-import type { ConfigBlock } from '../types.js'
-import { type ProxyFix, type ProxySyntax, SKIP_NOTE, TUNNEL_TIMEOUT, type UriPart, VITE_PROTOCOLS } from './types.js'
+import { configPathArgument } from '../../safe/quote.js'
+import type { ConfigBlock } from '../rendered-types.js'
+import {
+  type ProxyFix,
+  type ProxySyntax,
+  SKIP_NOTE,
+  TUNNEL_TIMEOUT,
+  type UriPart,
+  VITE_PROTOCOLS,
+} from './proxy-syntax.js'
 
 /**
  * Caddy ends every proxied stream on a config reload: each open page loses its HMR socket and reloads.

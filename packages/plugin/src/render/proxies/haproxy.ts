@@ -1,5 +1,12 @@
-import { configPathArgument } from '../quote.js'
-import { type ProxyFix, type ProxySyntax, SKIP_NOTE, TUNNEL_TIMEOUT, type UriPart, VITE_PROTOCOLS } from './types.js'
+import { configPathArgument } from '../../safe/quote.js'
+import {
+  type ProxyFix,
+  type ProxySyntax,
+  SKIP_NOTE,
+  TUNNEL_TIMEOUT,
+  type UriPart,
+  VITE_PROTOCOLS,
+} from './proxy-syntax.js'
 
 /** Vite's socket, as an anonymous ACL: `-m str` with several values matches any of them. */
 const VITE_SOCKET = `{ req.hdr(sec-websocket-protocol) -m str ${VITE_PROTOCOLS.join(' ')} }`

@@ -1,6 +1,6 @@
-import { configPathArgument } from '../quote.js'
-import type { ConfigBlock } from '../types.js'
-import { type ProxySyntax, TUNNEL_TIMEOUT } from './types.js'
+import { configPathArgument } from '../../safe/quote.js'
+import type { ConfigBlock } from '../rendered-types.js'
+import { type ProxySyntax, TUNNEL_TIMEOUT } from './proxy-syntax.js'
 
 const CONNECTION_UPGRADE_MAP = `map $http_upgrade $connection_upgrade {
     default upgrade;

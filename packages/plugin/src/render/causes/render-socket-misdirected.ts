@@ -1,0 +1,42 @@
+import type { Finding } from '../../diagnose/finding-types.js'
+import type { ViteFacts } from '../../vite/vite-facts.js'
+import { afterwards } from '../afterwards.js'
+import { DIRECT_ONLY_NOTE, fallbackNote, forwardUpgradesNote } from '../notes.js'
+import type { RenderedFinding } from '../rendered-types.js'
+import { socketSettingsFix } from '../vite-config.js'
+
+export function renderSocketMisdirected(
+  finding: Extract<Finding, { cause: 'socket-misdirected' }>,
+  facts: ViteFacts,
+): RenderedFinding {
+  const outcome = finding.opened
+    ? 'it opened only because this browser reaches that address directly'
+    : finding.error
+      ? `the browser refused it (${finding.error})`
+      : 'it never opened, and no handshake for it reached Vite'
+  const separate =
+    finding.settings?.port === undefined
+      ? []
+      : [
+          `A separate server.${facts.hmrConfigKey}.port is a second server the proxy doesn't carry; on Vite's own port the proxy carries the socket with the page.`,
+        ]
+  const unprintable =
+    finding.settings === null
+      ? [
+          `Nothing to paste: ${finding.clientOrigin}'s hostname is not one a config can hold as it is; set server.${facts.hmrConfigKey}.host and clientPort to the name and port the browser uses for this page.`,
+        ]
+      : []
+  return {
+    summary: `The browser dials the HMR socket at ${finding.socketUrl}, not through ${finding.clientOrigin} where the page came from.`,
+    evidence: `the page at ${finding.clientOrigin} dialled ${finding.socketUrl}: ${outcome}`,
+    notes: [
+      ...(finding.opened ? [DIRECT_ONLY_NOTE] : fallbackNote(finding.fallback, facts)),
+      ...separate,
+      ...unprintable,
+      forwardUpgradesNote(facts),
+    ],
+    proxy: [],
+    vite: finding.settings === null ? null : socketSettingsFix({ ...finding.settings }, facts),
+    afterwards: afterwards({ proxy: null, vite: finding.settings !== null }, facts),
+  }
+}

@@ -1,0 +1,35 @@
+import type { Finding } from '../../diagnose/finding-types.js'
+import type { ViteFacts } from '../../vite/vite-facts.js'
+import { afterwards } from '../afterwards.js'
+import { relayUpgradeBlocks, UPGRADE_SUBSCRIPTION_NOTE } from '../node-proxies.js'
+import { HANGING_NOTE } from '../notes.js'
+import type { RenderedFinding } from '../rendered-types.js'
+import { upstreamFor } from '../upstream.js'
+
+type UpgradeUnrelayed = Extract<Finding, { cause: 'upgrade-unrelayed' }>
+
+export function renderUpgradeUnrelayed(finding: UpgradeUnrelayed, facts: ViteFacts): RenderedFinding {
+  const { handshake } = finding
+  const upstream = upstreamFor(null, facts, handshake.localPort)
+  const blocks = finding.nodeClient && upstream !== null ? relayUpgradeBlocks(`http://${upstream}`) : []
+  const hop = finding.nodeClient ? 'The Node proxy in front of Vite' : 'The hop in front of Vite'
+  const how = finding.nodeClient ? ", its header names in lowercase as Node's HTTP client sends them" : ''
+  return {
+    summary: `${hop} forwards the HMR handshake as a plain request and never relays Vite's answer: the page's socket hangs.`,
+    evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}, still connecting ${finding.hangingAfterMs} ms after it was created; Vite answered its handshake (${handshake.method} ${handshake.path}${how}) with 101, and the connection was cut ${finding.cutAfterMs} ms later`,
+    notes: [
+      HANGING_NOTE,
+      ...(blocks.length > 0
+        ? [
+            "That is what http-proxy's web pass does with an upgrade: http-proxy-middleware without ws: true, or http-proxy / http-proxy-3 with proxy.web(…) alone. Paste the lines for the library your server uses.",
+            UPGRADE_SUBSCRIPTION_NOTE,
+          ]
+        : [
+            `Make that hop proxy WebSocket upgrades for ${facts.hmrPath} to Vite${upstream === null ? '' : ` (${upstream})`}: pass the upgrade on and relay the 101 and the socket both ways.`,
+          ]),
+    ],
+    proxy: blocks,
+    vite: null,
+    afterwards: blocks.length > 0 ? afterwards({ script: true }, facts) : null,
+  }
+}

@@ -1,0 +1,24 @@
+/** Every window the doctor waits, each counted from the evidence that opened it: later events never extend it. */
+export const timing = Object.freeze({
+  /** Default `socketGraceMs`: generous, as the browser's report is the fast path and a busy machine dials slowly. */
+  socketGraceMs: 5000,
+  /** After a failed handshake, the wait for Vite's direct fallback or the browser's report; either ends it. */
+  fallbackSettleMs: 2000,
+  /** The browser's cap on waiting for a hanging direct fallback before it reports. */
+  reportCapMs: 1000,
+  /** A socket still connecting this long is reported as hanging: a held handshake errors only minutes later. */
+  pendingSocketMs: 1000,
+})
+
+/**
+ * After a page finished loading, the longest the doctor may still take to speak up about it: a test that
+ * waits this long after a healthy page and heard nothing has proved the doctor silent.
+ */
+export function silenceWindowMs(socketGraceMs: number = timing.socketGraceMs): number {
+  return Math.max(socketGraceMs, timing.reportCapMs + timing.fallbackSettleMs) + 500
+}
+
+/** A ping interval comfortably below the measured idle timeout: half of it, in whole tenths of a second. */
+export function pingIntervalBelow(idleMs: number): number {
+  return Math.max(100, Math.floor(idleMs / 2 / 100) * 100)
+}

@@ -1,0 +1,154 @@
+import { describe, expect, test } from 'vitest'
+import { type DiagnoseContext, diagnose } from '../../../src/diagnose/diagnose.js'
+import type { Finding } from '../../../src/diagnose/finding-types.js'
+import type { ClientReport, CloseRecord, ProxyKind, ServerEvent } from '../../../src/evidence/evidence-types.js'
+import { context, evidence, hmrSocket } from '../../fixtures.js'
+
+describe('idle-timeout', () => {
+  function close(at: number, idleMs: number, overrides: Partial<CloseRecord> = {}): CloseRecord {
+    return { at, openForMs: idleMs + 2000, idleMs, code: 1006, ...overrides }
+  }
+
+  function closesReport(closes: CloseRecord[], pageOrigin = 'http://localhost:8080'): ClientReport {
+    return { at: 200_000, pageOrigin, clientOrigin: pageOrigin, sockets: [], closes }
+  }
+
+  /** nginx's default 60 s proxy_read_timeout: each page opens, sits idle a minute, closes, reloads. */
+  const steady = [
+    close(62_000, 60_000, { openForMs: 62_000 }),
+    close(125_000, 60_020, { openForMs: 61_500 }),
+    close(188_000, 59_980, { openForMs: 62_000 }),
+  ]
+
+  test.each<{
+    name: string
+    closes: CloseRecord[]
+    events?: ServerEvent[]
+    context?: Partial<DiagnoseContext>
+    announced?: ProxyKind
+    expected: Partial<Extract<Finding, { cause: 'idle-timeout' }>>
+  }>([
+    {
+      name: 'three steady closes: the median idle, the span from the first open to the last close',
+      closes: steady,
+      expected: { proxy: 'unknown', idleMs: 60_000, closes: 3, spanMs: 188_000, code: 1006 },
+    },
+    {
+      name: "the proxy is read from the page's latest socket",
+      closes: steady,
+      events: [hmrSocket(1000, { proxy: 'apache' }), hmrSocket(126_000, { proxy: 'haproxy' })],
+      expected: { proxy: 'haproxy' },
+    },
+    {
+      // nginx setting Host itself leaves no mark on the socket, but names itself on every answer it proxies.
+      name: "a socket without marks: the proxy the page's route announced in Server",
+      closes: steady,
+      events: [hmrSocket(126_000)],
+      announced: 'nginx',
+      expected: { proxy: 'nginx' },
+    },
+    {
+      name: "no socket of the page's within the evidence: still the proxy the route announced",
+      closes: steady,
+      announced: 'nginx',
+      expected: { proxy: 'nginx' },
+    },
+    {
+      name: "another page's socket says nothing about this page's proxy",
+      closes: steady,
+      events: [hmrSocket(126_000, { proxy: 'caddy', origin: 'http://localhost:3000' })],
+      expected: { proxy: 'unknown' },
+    },
+    {
+      name: "the close code is the last close's",
+      closes: [close(62_000, 60_000), close(125_000, 60_000, { code: 1001 })],
+      expected: { code: 1001, closes: 2 },
+    },
+    {
+      // Even counts take the upper middle; the span starts when the first socket opened (openForMs before its close).
+      name: 'two closes: the upper median, and span = last.at - (first.at - first.openForMs)',
+      closes: [close(30_000, 2000), close(40_000, 2200)],
+      expected: { idleMs: 2200, closes: 2, spanMs: 40_000 - (30_000 - 4000) },
+    },
+    {
+      name: 'closes before this server started (a restart) are left out, the rest still steady',
+      closes: steady,
+      context: { serverStartedAt: 100_000 },
+      expected: { closes: 2, idleMs: 60_020, spanMs: 188_000 - (125_000 - 61_500) },
+    },
+    {
+      name: 'a close exactly at the server start counts',
+      closes: steady,
+      context: { serverStartedAt: 125_000 },
+      expected: { closes: 2 },
+    },
+    {
+      name: 'within 10 %: 54 s against 60 s',
+      closes: [close(1000, 54_000), close(2000, 60_000)],
+      expected: { idleMs: 60_000 },
+    },
+    {
+      name: 'within 250 ms: 2.0 s against 2.25 s',
+      closes: [close(1000, 2000), close(2000, 2250)],
+      expected: { idleMs: 2250 },
+    },
+  ])('$name', ({ closes, events = [], context: overrides = {}, announced, expected }) => {
+    const report = { ...closesReport(closes), ...(announced && { announced }) }
+    const findings = diagnose(evidence(200_000, events, [report]), { ...context, ...overrides })
+    expect(findings).toEqual([
+      expect.objectContaining({ cause: 'idle-timeout', pageOrigin: 'http://localhost:8080', ...expected }),
+    ])
+  })
+
+  test('the whole finding', () => {
+    const events = [hmrSocket(126_000, { proxy: 'nginx' })]
+    const findings = diagnose(evidence(200_000, events, [closesReport(steady, 'http://localhost:8080')]), context)
+    expect(findings).toEqual([
+      {
+        cause: 'idle-timeout',
+        proxy: 'nginx',
+        pageOrigin: 'http://localhost:8080',
+        idleMs: 60_000,
+        closes: 3,
+        spanMs: 188_000,
+        code: 1006,
+        seenByVite: 0,
+        upstream: '127.0.0.1:5173',
+      },
+    ])
+  })
+
+  test("Vite's own view of the closes is counted: same page, within a second of the browser's loop", () => {
+    const closedAt = (at: number, origin = 'http://localhost:8080'): ServerEvent => ({
+      kind: 'hmr-socket-closed',
+      request: { ...hmrSocket(at, { origin }).request },
+      openForMs: 60_000,
+      code: 1006,
+    })
+    const events = [
+      closedAt(62_300),
+      closedAt(124_100),
+      closedAt(188_900),
+      closedAt(40_000),
+      closedAt(125_000, 'http://elsewhere.test'),
+    ]
+    const findings = diagnose(evidence(200_000, events, [closesReport(steady)]), context)
+    expect(findings).toEqual([expect.objectContaining({ cause: 'idle-timeout', seenByVite: 3 })])
+  })
+
+  test.each<{ name: string; closes: CloseRecord[]; serverStartedAt?: number }>([
+    { name: 'one close', closes: [close(62_000, 60_000)] },
+    { name: 'no closes', closes: [] },
+    { name: 'every close before this server started (a restart)', closes: steady, serverStartedAt: 190_000 },
+    { name: 'only one close left after a restart', closes: steady, serverStartedAt: 150_000 },
+    { name: 'unsteady idle times: 2 s and 9 s', closes: [close(10_000, 2000), close(30_000, 9000)] },
+    { name: 'just outside 10 %: 53.999 s against 60 s', closes: [close(1000, 53_999), close(2000, 60_000)] },
+    { name: 'just outside 250 ms: 2.0 s against 2.251 s', closes: [close(1000, 2000), close(2000, 2251)] },
+    // A ping interval derived from these would flood every client: no proxy times out that fast.
+    { name: 'steady closes under a second idle', closes: [close(1000, 900), close(2000, 900), close(3000, 900)] },
+    { name: 'steady closes at zero idle', closes: [close(1000, 0), close(2000, 0)] },
+  ])('nothing for $name', ({ closes, serverStartedAt = 0 }) => {
+    const reports = [closesReport(closes)]
+    expect(diagnose(evidence(200_000, [], reports), { ...context, serverStartedAt })).toEqual([])
+  })
+})
