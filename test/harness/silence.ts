@@ -1,7 +1,7 @@
+import type { WatchedPage } from 'hmr-doctor-playground/kit'
+import { NOTICE_SELECTOR, noticeText } from 'hmr-doctor-playground/kit'
 import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
 import { expect } from 'vitest'
-import type { WatchedPage } from './browser.js'
-import { NOTICE_SELECTOR, noticeText } from './hmr.js'
 import type { RunningVite } from './vite.js'
 
 /**
