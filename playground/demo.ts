@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs, styleText } from 'node:util'
+import { createLogger } from 'vite'
 import {
   expectHmrApplies,
   launchBrowser,
@@ -21,8 +22,7 @@ import {
   printedBlocks,
   type RunningNginx,
   waitFor,
-} from 'hmr-doctor-e2e/harness'
-import { createLogger } from 'vite'
+} from './kit/index.ts'
 import {
   DIAGNOSIS,
   done,

@@ -7,7 +7,7 @@
 import './force-color.ts'
 import { mkdirSync } from 'node:fs'
 import { stripVTControlCharacters } from 'node:util'
-import { launchBrowser, PROXY_HOST } from 'hmr-doctor-e2e/harness'
+import { launchBrowser, PROXY_HOST } from './kit/index.ts'
 import { done, openBrokenPage, runStory, serveBehindBrokenNginx, step, teeLogger } from './story.ts'
 
 const pictures = new URL('./pictures/', import.meta.url)

@@ -4,9 +4,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { stripVTControlCharacters, styleText } from 'node:util'
+import type { Browser, BrowserContext } from 'playwright-core'
+import { createLogger, createServer, type Logger, type ViteDevServer } from 'vite'
 import {
   freePort,
-  type launchBrowser,
   localizeDockerConf,
   newContext,
   nginxShell,
@@ -16,12 +17,7 @@ import {
   startNginx,
   type WatchedPage,
   waitFor,
-} from 'hmr-doctor-e2e/harness'
-import { createLogger, createServer, type Logger, type ViteDevServer } from 'vite'
-
-// The playground does not depend on playwright-core itself; the harness's own signatures name its types.
-type Browser = Awaited<ReturnType<typeof launchBrowser>>
-type BrowserContext = Awaited<ReturnType<typeof newContext>>
+} from './kit/index.ts'
 
 export const playground = new URL('./', import.meta.url)
 const brokenConf = new URL('../docker/nginx/broken.conf', import.meta.url)

@@ -1,21 +1,45 @@
 // The test suite, whole (`npm test`, what CI runs) or in the parts contributors run alone:
 //   node test/run-all.mjs            lint, types, unit tests, the docs, end-to-end tests, the Docker demo, the
-//                                    Vite matrix, then the end-to-end tests again with every CPU kept busy
+//                                    Vite matrix, then the timing-bound end-to-end files again with every CPU
+//                                    kept busy
 //   node test/run-all.mjs unit       lint, types, package lint (publint, attw), the plugin's unit tests,
 //                                    the docs (no Debian packages needed)
 //   node test/run-all.mjs lint       Biome only
-//   node test/run-all.mjs e2e        the end-to-end tests
-//   node test/run-all.mjs e2e:busy   the end-to-end tests with every CPU kept busy
-//   node test/run-all.mjs matrix     the core scenarios against Vite 5.4, 6, 7 and 8 (test/matrix)
+//   node test/run-all.mjs e2e        the end-to-end tests, two files at a time
+//   node test/run-all.mjs e2e:busy   the end-to-end files whose verdicts hang on timing (BUSY_FILES), one at a
+//                                    time, with every CPU kept busy
+//   node test/run-all.mjs matrix     the core scenarios against Vite 5.4, 6, 7 and 8 (test/matrix), two
+//                                    versions at a time
 //   node test/run-all.mjs docker     the Docker demo headless (`npm run demo -- --docker`), as root on Debian
 // Each installs what it needs first.
-import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startBusyLoops } from './busy.mjs'
 import { ensureSystemPackages, ensureWorkspace, fail, pnpm, pnpmSpec } from './setup.mjs'
 
 /** The matrix's end-to-end selection: five core scenarios (test/matrix/config.ts), each in two browser modes. */
 const MATRIX_CORE_TESTS = 10
+/** The matrix's unit files: the wiring check and the plugin's four that start Vite or read its config. */
+const MATRIX_UNIT_FILES = 5
+
+/** Test files run at once in the end-to-end pass, and Vite versions at once in the matrix. */
+const PARALLEL = 2
+
+/**
+ * The end-to-end files the busy pass runs again, each for what a slow machine can break there. The rest
+ * assert on what the proxies and Vite answer, which CPU load doesn't change.
+ */
+const BUSY_FILES = {
+  'idle-timeout.test.ts': "the reload loop, named from the browser's own timing of each close and reload",
+  'haproxy.test.ts': "the same loop under HAProxy's timeouts, and the printed timeout tunnel holding",
+  'tls.test.ts': "a ws.path fallback Vite never answers, closed as Vite stops: a race with the page's report",
+  'healthy.test.ts': "silence: a socket that opens late on a slow machine is no failure within the doctor's grace",
+  'subprotocol-stripped.test.ts': 'a handshake the hop holds, named only once it has been pending long enough',
+  'hop-answers.test.ts': "the failed socket's probe of what answers there, bounded by the report's cap",
+  'restarts.test.ts': 'a page left open through restarts: closes and reconnects that load spreads out, and no alarm',
+}
 
 const E2E_PACKAGES = ['nginx', 'chromium', 'openssl', 'haproxy', 'apache2', 'caddy']
 const UNIT_INSTEAD =
@@ -53,48 +77,79 @@ function docs() {
 }
 
 function e2e() {
-  pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run'])
+  pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', '--fileParallelism', `--maxWorkers=${PARALLEL}`])
+}
+
+/** `pnpm args` in the background; resolves with its exit code and everything it printed. */
+function pnpmLater(args) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['--yes', pnpmSpec, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    child.on('error', (error) => resolve({ code: 1, output: `${output}\n${error.message}` }))
+    child.on('close', (code, signal) => resolve({ code: code ?? signal, output }))
+  })
+}
+
+/** What a matrix run covered, from its vitest JSON report: end-to-end tests passed, other files run. */
+function matrixCoverage(report) {
+  const { testResults } = JSON.parse(readFileSync(report, 'utf8'))
+  const endToEnd = testResults.filter((file) => file.name.includes('/test/e2e/'))
+  return {
+    endToEnd: endToEnd.flatMap((file) => file.assertionResults).filter((test) => test.status === 'passed').length,
+    unitFiles: testResults.length - endToEnd.length,
+  }
 }
 
 /**
  * The core scenarios and the plugin's version-dependent unit tests against each supported Vite: one package
- * per major in test/matrix, each with that Vite installed and an injected copy of the plugin.
+ * per major in test/matrix, each with that Vite installed and an injected copy of the plugin. Two versions
+ * run at once, each one file at a time; each one's output is printed whole when it ends.
  */
-function viteMatrix() {
+async function viteMatrix() {
   const fixtures = readdirSync(new URL('matrix/', import.meta.url), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name.startsWith('vite'))
     .map((entry) => entry.name)
     .sort()
-  for (const fixture of fixtures) {
+  const reports = mkdtempSync(join(tmpdir(), 'hmr-doctor-matrix-'))
+  const failed = []
+  const runOne = async (fixture) => {
     const config = `matrix/${fixture}/vitest.config.ts`
-    // The scenarios are chosen by test name: a renamed test must fail the run, not leave the matrix smaller.
-    const listed = spawnSync(
-      'npx',
-      [
-        '--yes',
-        pnpmSpec,
-        '--filter',
-        'hmr-doctor-e2e',
-        'exec',
-        'vitest',
-        'list',
-        '--config',
-        config,
-        '--project',
-        '*end to end',
-        '--json',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    const selected = listed.status === 0 ? JSON.parse(listed.stdout.slice(listed.stdout.indexOf('['))) : []
-    if (selected.length !== MATRIX_CORE_TESTS) {
-      fail(
-        `${config} selects ${selected.length} end-to-end tests, not ${MATRIX_CORE_TESTS}: a core scenario was renamed or removed. Selected:\n${selected.map((test) => `  ${test.name}`).join('\n')}`,
+    const report = join(reports, `${fixture}.json`)
+    const { code, output } = await pnpmLater([
+      '--filter',
+      'hmr-doctor-e2e',
+      'exec',
+      'vitest',
+      'run',
+      '--config',
+      config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ])
+    console.log(`\nThe Vite matrix: ${fixture}\n${output}`)
+    if (code !== 0) {
+      failed.push(`${config} exited with ${code}`)
+      return
+    }
+    // Chosen by test name and file name: a renamed test or file must fail the run, not leave the matrix smaller.
+    const { endToEnd, unitFiles } = matrixCoverage(report)
+    if (endToEnd !== MATRIX_CORE_TESTS || unitFiles !== MATRIX_UNIT_FILES) {
+      failed.push(
+        `${config} passed ${endToEnd} end-to-end tests (not ${MATRIX_CORE_TESTS}) and ran ${unitFiles} unit files (not ${MATRIX_UNIT_FILES}): a core scenario or a unit file in test/matrix/config.ts was renamed or removed`,
       )
     }
-    console.log(`\nThe Vite matrix: ${fixture}`)
-    pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', '--config', config])
   }
+  const queue = [...fixtures]
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let fixture = queue.shift(); fixture !== undefined; fixture = queue.shift()) await runOne(fixture)
+    }),
+  )
+  rmSync(reports, { recursive: true, force: true })
+  if (failed.length > 0) fail(failed.join('\n'))
 }
 
 /**
@@ -105,12 +160,15 @@ function dockerDemo() {
   pnpm(['--filter', 'hmr-doctor-playground', 'exec', 'tsx', 'docker/demo.ts'])
 }
 
-/** The same end-to-end tests while one bounded busy loop per CPU competes with them. */
+/** The timing-bound end-to-end files again, one at a time, while one bounded busy loop per CPU competes. */
 function e2eBusy() {
-  console.log('\nThe end-to-end tests again, with every CPU kept busy:')
+  const files = Object.keys(BUSY_FILES)
+  const missing = files.filter((file) => !existsSync(new URL(`e2e/${file}`, import.meta.url)))
+  if (missing.length > 0) fail(`BUSY_FILES names files that don't exist: ${missing.join(', ')}`)
+  console.log(`\nThe timing-bound end-to-end files again, with every CPU kept busy: ${files.join(', ')}`)
   const stop = startBusyLoops()
   try {
-    e2e()
+    pnpm(['--filter', 'hmr-doctor-e2e', 'exec', 'vitest', 'run', ...files.map((file) => `e2e/${file}`)])
   } finally {
     stop()
   }
@@ -131,4 +189,4 @@ const chosen = steps[mode]
 if (!chosen) fail(`Unknown part "${mode}": one of ${Object.keys(steps).join(', ')}`)
 if (chosen.system) ensureSystemPackages(E2E_PACKAGES, UNIT_INSTEAD)
 ensureWorkspace()
-for (const step of chosen.run) step()
+for (const step of chosen.run) await step()

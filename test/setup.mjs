@@ -64,8 +64,8 @@ export function ensureWorkspace() {
 
 /**
  * Installs, exactly as locked, only what the demo runs: the root's tools, the playground and the workspace
- * packages it depends on (the plugin, the end-to-end harness); not the framework fixtures, the Vite matrix
- * or the docs.
+ * packages it depends on (the plugin); not the end-to-end tests, the framework fixtures, the Vite matrix or
+ * the docs.
  */
 export function ensureDemoWorkspace() {
   pnpm([

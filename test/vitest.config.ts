@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['e2e/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // One real browser, nginx and Vite at a time: two cores, and timings that must not starve.
+    // One file at a time (a browser, proxies and Vite each) unless told otherwise: run-all.mjs's end-to-end
+    // pass runs two at once, its busy pass one.
     fileParallelism: false,
   },
 })

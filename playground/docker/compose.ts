@@ -3,7 +3,7 @@
  * engine without a bridge it refuses any file in which a service would need one.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { hostNetworkViolation } from 'hmr-doctor-e2e/harness'
+import { hostNetworkViolation } from '../kit/index.ts'
 import { type Engine, run } from './engine.ts'
 
 export interface Compose {

@@ -21,7 +21,7 @@ import {
   portOpen,
   printedBlocks,
   waitFor,
-} from 'hmr-doctor-e2e/harness'
+} from '../kit/index.ts'
 import { done, playground, runStory, step } from '../story.ts'
 import { type Compose, extraNetworks, interfaces, openCompose } from './compose.ts'
 import { type Engine, openEngine } from './engine.ts'

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
-import { waitFor } from 'hmr-doctor-e2e/harness'
+import { waitFor } from '../kit/index.ts'
 import { step } from '../story.ts'
 
 /** What survives between runs (the engine's images, the base image's rootfs): outside the checkout. */

@@ -1,12 +1,21 @@
 // From a failed handshake to the doctor's terminal line and to its console group, per failure class, with
 // real nginx in front of Vite and real Chromium, in both browser modes.
+
+import {
+  BROWSER_MODES,
+  type BrowserMode,
+  freePort,
+  launchBrowser,
+  type NginxSite,
+  newContext,
+  nginxConfig,
+  PROXY_HOST,
+  startNginx,
+  waitFor,
+} from 'hmr-doctor-playground/kit'
 import type { Browser } from 'playwright-core'
-import { BROWSER_MODES, type BrowserMode, launchBrowser, newContext, PROXY_HOST } from '../harness/browser.js'
-import { type NginxSite, nginxConfig, startNginx } from '../harness/nginx.js'
-import { freePort } from '../harness/ports.js'
 import { UPGRADE_HEADERS, WEBSOCKET_MAP } from '../harness/scenario.js'
 import { startVite } from '../harness/vite.js'
-import { waitFor } from '../harness/wait.js'
 import { median, probedContext, stampFirstLine, stampsOf } from './support.js'
 
 /** The goal, from the issue: the fix on screen within half a second of the failed handshake. */

@@ -1,11 +1,10 @@
 // What a healthy page load costs with the doctor: bytes, requests, timers and terminal lines, against two
 // identical servers without it (the second shows the noise), in real Chromium.
 
+import { launchBrowser, newContext, waitFor } from 'hmr-doctor-playground/kit'
 import type { Browser, Page } from 'playwright-core'
 import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
-import { launchBrowser, newContext } from '../harness/browser.js'
 import { type RunningVite, startVite } from '../harness/vite.js'
-import { waitFor } from '../harness/wait.js'
 import { probedContext, stampsOf } from './support.js'
 
 /** The goal, from the issue: the doctor adds at most this much to a healthy page load, source maps included. */

@@ -25,11 +25,13 @@ describe.each(BROWSER_MODES)('HAProxy without timeout tunnel, %s browser', (mode
     const url = `${origin}/`
 
     const looping = await openPage(context, url)
+    // Whatever timeout it names: the value is checked next, at once, since the doctor says a finding once.
     const output = await scenario.diagnosis(
       vite,
-      `[hmr-doctor] The proxy closes the HMR socket after ${PROXY_TIMEOUT_S}.`,
+      '[hmr-doctor] The proxy closes the HMR socket after ',
       LOOP_DIAGNOSIS_MS,
     )
+    expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${PROXY_TIMEOUT_S}.`)
     expect(output).toMatch(
       new RegExp(`seen: closed after ${PROXY_TIMEOUT_S}\\.\\d s idle, [2-8] times in \\d+\\.\\d s`),
     )

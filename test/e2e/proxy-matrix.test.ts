@@ -702,11 +702,13 @@ describe.each(BROWSER_MODES)(`a proxy closing idle sockets after ${IDLE_S} s, %s
     })
     const context = await scenario.context(mode)
     const looping = await openPage(context, url)
+    // Whatever timeout it names: the value is checked next, at once, since the doctor says a finding once.
     const output = await scenario.diagnosis(
       vite,
-      `[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S}.`,
+      '[hmr-doctor] The proxy closes the HMR socket after ',
       LOOP_DIAGNOSIS_MS,
     )
+    expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S}.`)
     await looping.page.close()
     expect(output).toContain(`Then reload ${NAMES[layout.proxy]}`)
 

@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { foreground } from 'hmr-doctor-playground/kit'
 import { checkConfig } from './config-check.js'
-import { foreground } from './foreground.js'
 
 export const APACHE = process.env.APACHE_BIN ?? '/usr/sbin/apache2'
 

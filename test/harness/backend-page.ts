@@ -1,6 +1,5 @@
 import { createServer } from 'node:http'
-import { PROXY_HOST } from './browser.js'
-import { freePort } from './ports.js'
+import { freePort, PROXY_HOST } from 'hmr-doctor-playground/kit'
 import type { Scenario } from './scenario.js'
 
 /**

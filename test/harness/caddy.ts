@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { foreground } from 'hmr-doctor-playground/kit'
 import { checkConfig } from './config-check.js'
-import { foreground } from './foreground.js'
 
 export const CADDY = process.env.CADDY_BIN ?? '/usr/bin/caddy'
 

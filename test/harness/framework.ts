@@ -1,13 +1,16 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import type { BrowserMode } from './browser.js'
-import { openPage } from './browser.js'
-import { foreground } from './foreground.js'
-import { expectAppRendered, expectHmrApplies } from './hmr.js'
-import { nginxConfig } from './nginx.js'
-import { freePort } from './ports.js'
-import { printedBlock } from './printed-fix.js'
+import {
+  type BrowserMode,
+  expectAppRendered,
+  expectHmrApplies,
+  foreground,
+  freePort,
+  nginxConfig,
+  openPage,
+  printedBlock,
+} from 'hmr-doctor-playground/kit'
 import { type Scenario, UPGRADE_HEADERS, WEBSOCKET_MAP } from './scenario.js'
 import { expectSilence } from './silence.js'
 import { editor, type RunningVite } from './vite.js'

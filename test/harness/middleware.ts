@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startExpressApp } from 'hmr-doctor-fixture-express'
+import { freePort } from 'hmr-doctor-playground/kit'
 import hmrDoctor from 'vite-plugin-hmr-doctor'
-import { freePort } from './ports.js'
 import { captureLogger, copyFixtureApp, editor, type RunningVite, socketOptionsKey } from './vite.js'
 
 /** The Express app of a middleware-mode setup, as the doctor's tests drive it. */

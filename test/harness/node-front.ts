@@ -3,9 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { PROXY_HOST } from './browser.js'
-import { freePort } from './ports.js'
-import { waitFor } from './wait.js'
+import { freePort, PROXY_HOST, waitFor } from 'hmr-doctor-playground/kit'
 
 /** Where the scripts run: beside the fixture's package.json, so they import its real packages from npm. */
 const FIXTURE = dirname(createRequire(import.meta.url).resolve('hmr-doctor-fixture-node-proxies/package.json'))

@@ -1,5 +1,5 @@
+import { printedBlocks } from 'hmr-doctor-playground/kit'
 import { parseAst } from 'vite'
-import { printedBlocks } from './printed-fix.js'
 
 type Node = { type: string; [key: string]: unknown }
 

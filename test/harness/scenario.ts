@@ -1,13 +1,22 @@
+import {
+  type BrowserMode,
+  freePort,
+  launchBrowser,
+  type NginxSite,
+  newContext,
+  nginxConfig,
+  PROXY_HOST,
+  type RunningNginx,
+  startNginx,
+  takeDoctorErrors,
+  waitFor,
+} from 'hmr-doctor-playground/kit'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { type ApacheSite, type RunningApache, startApache } from './apache.js'
-import { type BrowserMode, launchBrowser, newContext, PROXY_HOST, takeDoctorErrors } from './browser.js'
 import { caddyConfig, type RunningCaddy, startCaddy } from './caddy.js'
 import { type HaproxySite, haproxyConfig, type RunningHaproxy, startHaproxy } from './haproxy.js'
-import { type NginxSite, nginxConfig, type RunningNginx, startNginx } from './nginx.js'
-import { freePort } from './ports.js'
 import { type RunningVite, startVite } from './vite.js'
-import { waitFor } from './wait.js'
 
 /** The upgrade setup most nginx guides give for Vite: the `map` in `http {}`… */
 export const WEBSOCKET_MAP = `map $http_upgrade $connection_upgrade {

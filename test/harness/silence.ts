@@ -1,7 +1,7 @@
+import type { WatchedPage } from 'hmr-doctor-playground/kit'
+import { NOTICE_SELECTOR, noticeText } from 'hmr-doctor-playground/kit'
 import { expect } from 'vitest'
 import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
-import type { WatchedPage } from './browser.js'
-import { NOTICE_SELECTOR, noticeText } from './hmr.js'
 import type { RunningVite } from './vite.js'
 
 /**

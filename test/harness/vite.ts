@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
+import { freePort } from 'hmr-doctor-playground/kit'
 import {
   createLogger,
   createServer,
@@ -11,7 +12,6 @@ import {
   version as viteVersion,
 } from 'vite'
 import hmrDoctor, { type HmrDoctorOptions } from 'vite-plugin-hmr-doctor'
-import { freePort } from './ports.js'
 
 const FIXTURE = new URL('../fixtures/app/', import.meta.url)
 // Inside the test package, so a vite.config.ts written into a copy resolves `vite` like a user's would. The

@@ -1,7 +1,11 @@
 import type { Page } from 'playwright-core'
 import type { WatchedPage } from './browser.js'
-import type { RunningVite } from './vite.js'
 import { waitFor } from './wait.js'
+
+/** An app whose files can be rewritten, as a user's editor would. */
+export interface EditableApp {
+  edit(file: string, change: (text: string) => string): void
+}
 
 export const NOTICE_SELECTOR = '#hmr-doctor-notice'
 
@@ -49,11 +53,7 @@ export async function noticeText(page: Page): Promise<string | null> {
  * or the socket is still settling can pass unseen (Vite keeps no backlog), so it is made again, with new
  * text, until one shows or the time is up: a broken HMR still fails every time.
  */
-export async function expectHmrApplies(
-  watched: WatchedPage,
-  vite: Pick<RunningVite, 'edit'>,
-  timeoutMs = 15_000,
-): Promise<void> {
+export async function expectHmrApplies(watched: WatchedPage, vite: EditableApp, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   await expectAppRendered(watched)
   await waitFor('the HMR socket', () => watched.console.some((line) => line.includes('[vite] connected.')), timeoutMs)
