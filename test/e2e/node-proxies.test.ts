@@ -10,28 +10,13 @@ import {
   replaceLine,
   startNodeFront,
 } from '../harness/index.js'
+import {
+  expressWithHpm,
+  HTTP_PROXY_UPGRADE,
+  pasteHpmFix,
+  PLAIN_REQUEST_SUMMARY as SUMMARY,
+} from '../harness/node-proxy-fixes.js'
 import { useScenario } from '../harness/scenario.js'
-
-const SUMMARY = '[hmr-doctor] The Node proxy in front of Vite forwards the HMR handshake as a plain request'
-const HPM_OPTIONS = 'http-proxy-middleware, in the options you pass to createProxyMiddleware({ … })'
-const HPM_UPGRADE =
-  'http-proxy-middleware, after your server is created (const server = app.listen(…)), with proxy the middleware createProxyMiddleware returned'
-const HTTP_PROXY_UPGRADE =
-  'or http-proxy / http-proxy-3 with only proxy.web(…), after your server is created (const server = …)'
-
-/** Express with http-proxy-middleware as its docs write it, `ws: true` forgotten. */
-const expressWithHpm = (pkg: string) => `import express from 'express'
-import { createProxyMiddleware } from '${pkg}'
-
-const app = express()
-const proxy = createProxyMiddleware({
-  target: process.env.TARGET,
-  // options
-})
-app.use(proxy)
-const server = app.listen(Number(process.env.PORT), process.env.HOST, () => console.log('listening'))
-// after listen
-`
 
 /** A plain Node server with http-proxy's web pass only. */
 const HTTP_PROXY_WEB_ONLY = `import http from 'node:http'
@@ -59,12 +44,6 @@ const FASTIFY_SUMMARY =
   '[hmr-doctor] The Node proxy drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.'
 const FASTIFY_OPTIONS =
   '@fastify/http-proxy, in the options you register it with (another Node proxy: its own WebSocket option)'
-
-/** Both http-proxy-middleware blocks, each where its heading says. */
-function pasteHpmFix(source: string, output: string): string {
-  const withOption = replaceLine(source, /\/\/ options/, printedBlock(output, HPM_OPTIONS))
-  return replaceLine(withOption, /\/\/ after listen/, printedBlock(output, HPM_UPGRADE))
-}
 
 /** Each library with the blocks its user pastes, at the lines the printed "where" names. */
 const LAYOUTS = [
