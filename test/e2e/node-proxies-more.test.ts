@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util'
-import { silenceWindowMs } from 'vite-plugin-hmr-doctor'
 import { describe, expect, test } from 'vitest'
+import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import {
   BROWSER_MODES,
   configWithPrintedFix,

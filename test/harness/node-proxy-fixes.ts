@@ -1,5 +1,5 @@
+import { printedBlock } from 'hmr-doctor-playground/kit'
 import { replaceLine } from './paste.js'
-import { printedBlock } from './printed-fix.js'
 
 /** The doctor's summary for an upgrade that http-proxy's web pass forwarded as a plain request. */
 export const PLAIN_REQUEST_SUMMARY =
