@@ -137,7 +137,7 @@ describe('hmr-doctor check, against the plugin on the same setups', () => {
     const looping = await check(`${origin}/`, '--idle', IDLE_S)
     expect(looping.code).toBe(1)
     expect(looping.json.findings.map((finding) => finding.cause)).toEqual(['idle-timeout'])
-    expect(looping.output).toContain(`closes the HMR socket after ${PROXY_TIMEOUT_S}.`)
+    expect(looping.output).toContain(`closes the HMR socket after ${PROXY_TIMEOUT_S} s idle`)
     const fix = printedBlock(
       looping.output,
       "nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there",

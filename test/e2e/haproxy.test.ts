@@ -31,10 +31,8 @@ describe.each(BROWSER_MODES)('HAProxy without timeout tunnel, %s browser', (mode
       '[hmr-doctor] The proxy closes the HMR socket after ',
       LOOP_DIAGNOSIS_MS,
     )
-    expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${PROXY_TIMEOUT_S}.`)
-    expect(output).toMatch(
-      new RegExp(`seen: closed after ${PROXY_TIMEOUT_S}\\.\\d s idle, [2-8] times in \\d+\\.\\d s`),
-    )
+    expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${PROXY_TIMEOUT_S} s idle`)
+    expect(output).toMatch(/seen: closed after \d\.\d(–\d\.\d)? s idle, [2-5] times in \d+\.\d s/)
     await looping.page.close()
 
     await restart(`${TIMEOUTS}\n${printedBlock(output, HAPROXY_FIX)}`)

@@ -65,10 +65,10 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
 
     const looping = await openPage(context, url)
     const output = await waitForLoopDiagnosis(vite)
-    expect(output).toContain(`${SUMMARY}${PROXY_TIMEOUT_S}.`)
-    // nginx closes on the dot; the browser's clock may see it a little later on a busy machine.
+    expect(output).toContain(`${SUMMARY}${PROXY_TIMEOUT_S} s idle`)
+    // The readings as the page measured them: nginx closes a little early, a busy page notes it late.
     expect(output).toMatch(
-      /seen: closed after 2\.\d s idle, [2-8] times in \d+\.\d s \(close code 1006\), on the page at \S+; Vite saw [1-8] of them drop too/,
+      /seen: closed after \d\.\d(–\d\.\d)? s idle, [2-5] times in \d+\.\d s \(close code 1006\), on the page at \S+; Vite saw [1-8] of them drop too/,
     )
     // The ping interval is printed under the key this Vite reads.
     expect(printedBlock(output, VITE_FIX)).toContain(`${socketOptionsKey()}: {\n      timeout: `)

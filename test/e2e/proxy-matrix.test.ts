@@ -708,7 +708,7 @@ describe.each(BROWSER_MODES)(`a proxy closing idle sockets after ${IDLE_S} s, %s
       '[hmr-doctor] The proxy closes the HMR socket after ',
       LOOP_DIAGNOSIS_MS,
     )
-    expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S}.`)
+    expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S} s idle`)
     await looping.page.close()
     expect(output).toContain(`Then reload ${NAMES[layout.proxy]}`)
 

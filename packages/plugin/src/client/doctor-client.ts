@@ -5,7 +5,7 @@ import { timing } from '../shared/timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import { probeHop, probeUrl } from './probe.js'
-import { createReportGate } from './report-gate.js'
+import { createReportGate, hasFailed } from './report-gate.js'
 import type { Watched } from './watch.js'
 
 const MAX_ERROR_LENGTH = 200
@@ -77,6 +77,8 @@ export function start(watched: Watched): void {
   const report = async (): Promise<void> => {
     try {
       await Promise.all(probes.values())
+      // A handshake that was only slow opened meanwhile: a healthy page tells Vite nothing.
+      if (!watched.loop && watched.refusals.length === 0 && !watched.sockets.some(hasFailed)) return
       const response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },

@@ -11,7 +11,8 @@ function isSettled(socket: SeenSocket): boolean {
   )
 }
 
-function hasFailed(socket: SeenSocket): boolean {
+/** Failed and not opened since: a handshake called hanging that then opened was only slow. */
+export function hasFailed(socket: SeenSocket): boolean {
   return socket.openedAt === undefined && isSettled(socket)
 }
 

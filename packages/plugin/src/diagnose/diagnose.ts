@@ -45,7 +45,7 @@ export function findingKey(finding: Finding): string {
     case 'upgrade-stripped':
       return `${finding.cause} ${finding.handshake.path} ${finding.upstream} ${finding.pageHostname}`
     case 'idle-timeout':
-      return `${finding.cause} ${finding.pageOrigin} ${Math.round(finding.idleMs / 1000)}`
+      return `${finding.cause} ${finding.pageOrigin} ${finding.timeoutMs}`
     case 'host-rejected':
       return `${finding.cause} ${finding.hostname} ${finding.verified}`
     case 'uri-rewritten':

@@ -141,8 +141,11 @@ type FindingBody =
       cause: 'idle-timeout'
       proxy: ProxyKind
       pageOrigin: string
-      /** The idle time at which the sockets closed (the median of the steady closes). */
-      idleMs: number
+      /** The proxy's timeout: the middle of the steady closes' idle times, as the whole second it is set in. */
+      timeoutMs: number
+      /** The shortest and longest idle time of the steady closes, as the page measured them. */
+      idleRangeMs: readonly [number, number]
+      /** The steady closes among the latest: a stray reading is no part of the loop. */
       closes: number
       /** From the first of these sockets opening to the last close. */
       spanMs: number

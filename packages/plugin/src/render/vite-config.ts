@@ -62,9 +62,9 @@ export function allowedHostsFix(hostname: string, facts: ViteFacts): ConfigBlock
 }
 
 /** `server.hmr.timeout` (or `server.ws.timeout` from Vite 8.1): how often Vite's client pings its socket. */
-export function pingIntervalFix(idleMs: number, facts: ViteFacts, alternative: boolean): ConfigBlock {
+export function pingIntervalFix(timeoutMs: number, facts: ViteFacts, alternative: boolean): ConfigBlock {
   return viteConfigBlock(`${alternative ? 'or instead, ' : ''}${MERGED}`, {
-    socket: { key: facts.hmrConfigKey, options: { timeout: pingIntervalBelow(idleMs) } },
+    socket: { key: facts.hmrConfigKey, options: { timeout: pingIntervalBelow(timeoutMs) } },
   })
 }
 

@@ -121,7 +121,7 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     // Pings to every tab only for a page Vite saw open a real socket: a report's closes alone can be made up.
     for (const finding of settled) {
       if (finding.cause === 'idle-timeout' && hadSocket(evidence, finding.pageOrigin)) {
-        keepalive.onIdleTimeout(finding.idleMs)
+        keepalive.onIdleTimeout(finding.timeoutMs)
       }
     }
     const state = { keepaliveMs: keepalive.intervalMs }

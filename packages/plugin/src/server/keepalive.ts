@@ -23,13 +23,11 @@ export function createKeepalive(ws: ViteDevServer['ws'], initialMs: number | nul
     clearInterval(timer)
     timer = undefined
   }
+  const ping = guard(errors, 'the keepalive', () => ws.send({ type: 'ping' }))
   const sync = (): void => {
     stop()
     if (closed || intervalMs === null || clients === 0) return
-    timer = setInterval(
-      guard(errors, 'the keepalive', () => ws.send({ type: 'ping' })),
-      intervalMs,
-    )
+    timer = setInterval(ping, intervalMs)
     timer.unref()
   }
 
@@ -52,6 +50,8 @@ export function createKeepalive(ws: ViteDevServer['ws'], initialMs: number | nul
     enable(ms) {
       intervalMs = ms
       sync()
+      // A socket open now may already be near the proxy's timeout: a first ping now, not an interval later.
+      if (timer !== undefined) ping()
     },
     close() {
       closed = true

@@ -18,7 +18,7 @@ export function silenceWindowMs(socketGraceMs: number = timing.socketGraceMs): n
   return Math.max(socketGraceMs, timing.reportCapMs + timing.fallbackSettleMs) + 500
 }
 
-/** A ping interval comfortably below the measured idle timeout: half of it, in whole tenths of a second. */
-export function pingIntervalBelow(idleMs: number): number {
-  return Math.max(100, Math.floor(idleMs / 2 / 100) * 100)
+/** A ping interval comfortably below the proxy's idle timeout: half of it, in whole tenths of a second. */
+export function pingIntervalBelow(timeoutMs: number): number {
+  return Math.max(100, Math.floor(timeoutMs / 2 / 100) * 100)
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { createReportGate } from '../../src/client/report-gate.js'
+import { createReportGate, hasFailed } from '../../src/client/report-gate.js'
 import type { SeenSocket } from '../../src/shared/protocol.js'
 
 const CAP_MS = 1000
@@ -138,6 +138,16 @@ describe('a handshake held past the pending time', () => {
     const { gate, send } = gateOver([hanging()])
     gate.check()
     expect(send).toHaveBeenCalledTimes(1)
+  })
+
+  test.each<[string, SeenSocket, boolean]>([
+    ['still hanging', hanging(), true],
+    ['called hanging, then opened: only slow', { ...hanging(), openedAt: 1500 }, false],
+    ['called hanging, then closed unopened', { ...hanging(), closedAt: 1500, closeCode: 1006 }, true],
+    ['opened', opened(), false],
+    ['merely dialling', dialled(), false],
+  ])('a socket %s: failed is %s, as the report checks it again before it goes out', (_name, socket, expected) => {
+    expect(hasFailed(socket)).toBe(expected)
   })
 
   test('a socket merely dialling is no failure: nothing sent, no timer', () => {

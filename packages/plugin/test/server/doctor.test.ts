@@ -164,6 +164,25 @@ describe('de-duplication', () => {
     expect(printed).toHaveLength(1)
     expect(printed[0]).toContain('Until then the doctor pings each HMR client every 1.0 s')
   })
+
+  test.each([
+    [1900, 2010, 1960, 2040],
+    [2050, 1870, 2600, 1990],
+    [1850, 2700, 1950, 2000, 1880],
+    [59_900, 60_040, 62_100, 59_950],
+  ])('a loop read with jitter (%j): said once, with the setting from the first report on', (...readings) => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.observe(hmrSocket(Date.now() - 10_000))
+    const closes: ClientReport['closes'] = []
+    for (const idleMs of readings) {
+      vi.advanceTimersByTime(idleMs + 500)
+      closes.push({ at: Date.now(), openForMs: idleMs + 100, idleMs, code: 1006 })
+      doctor.report({ ...report(Date.now(), []), closes: [...closes] })
+    }
+    expect(printed).toHaveLength(1)
+    const setting = Math.round((readings[0] ?? 0) / 1000)
+    expect(printed[0]).toContain(`The proxy closes the HMR socket after ${setting} s idle`)
+  })
 })
 
 describe('evidence lives as long as the finding it explains', () => {

@@ -31,7 +31,14 @@ describe('idle-timeout', () => {
     {
       name: 'three steady closes: the median idle, the span from the first open to the last close',
       closes: steady,
-      expected: { proxy: 'unknown', idleMs: 60_000, closes: 3, spanMs: 188_000, code: 1006 },
+      expected: {
+        proxy: 'unknown',
+        timeoutMs: 60_000,
+        idleRangeMs: [59_980, 60_020],
+        closes: 3,
+        spanMs: 188_000,
+        code: 1006,
+      },
     },
     {
       name: "the proxy is read from the page's latest socket",
@@ -65,16 +72,16 @@ describe('idle-timeout', () => {
       expected: { code: 1001, closes: 2 },
     },
     {
-      // Even counts take the upper middle; the span starts when the first socket opened (openForMs before its close).
-      name: 'two closes: the upper median, and span = last.at - (first.at - first.openForMs)',
+      // The span starts when the first socket opened (openForMs before its close).
+      name: 'two closes: their whole second, both readings, and span = last.at - (first.at - first.openForMs)',
       closes: [close(30_000, 2000), close(40_000, 2200)],
-      expected: { idleMs: 2200, closes: 2, spanMs: 40_000 - (30_000 - 4000) },
+      expected: { timeoutMs: 2000, idleRangeMs: [2000, 2200], closes: 2, spanMs: 40_000 - (30_000 - 4000) },
     },
     {
       name: 'closes before this server started (a restart) are left out, the rest still steady',
       closes: steady,
       context: { serverStartedAt: 100_000 },
-      expected: { closes: 2, idleMs: 60_020, spanMs: 188_000 - (125_000 - 61_500) },
+      expected: { closes: 2, timeoutMs: 60_000, spanMs: 188_000 - (125_000 - 61_500) },
     },
     {
       name: 'a close exactly at the server start counts',
@@ -83,14 +90,35 @@ describe('idle-timeout', () => {
       expected: { closes: 2 },
     },
     {
+      // Two whole seconds, one reading each: the shorter, whose ping interval holds for either.
       name: 'within 10 %: 54 s against 60 s',
       closes: [close(1000, 54_000), close(2000, 60_000)],
-      expected: { idleMs: 60_000 },
+      expected: { timeoutMs: 54_000, idleRangeMs: [54_000, 60_000] },
+    },
+    {
+      name: 'one late reading among the latest closes: the loop still shows, without it',
+      closes: [close(10_000, 1900), close(20_000, 2700), close(30_000, 2000)],
+      expected: { timeoutMs: 2000, idleRangeMs: [1900, 2000], closes: 2, spanMs: 30_000 - (10_000 - 3900) },
+    },
+    {
+      name: 'a loop since set to another timeout: the latest closes decide',
+      closes: [1, 2, 3, 4, 5, 6, 7, 8].map((index) => close(index * 10_000, index <= 5 ? 2000 : 5000)),
+      expected: { timeoutMs: 5000, closes: 3 },
+    },
+    {
+      name: 'a setting that is no whole second is given in tenths',
+      closes: [close(1000, 1460), close(2000, 1530), close(3000, 1490)],
+      expected: { timeoutMs: 1500, idleRangeMs: [1460, 1530] },
+    },
+    {
+      name: 'a long timeout read a little late once is still its whole second',
+      closes: [close(1000, 59_950), close(2000, 60_600)],
+      expected: { timeoutMs: 60_000, idleRangeMs: [59_950, 60_600] },
     },
     {
       name: 'within 250 ms: 2.0 s against 2.25 s',
       closes: [close(1000, 2000), close(2000, 2250)],
-      expected: { idleMs: 2250 },
+      expected: { timeoutMs: 2000, idleRangeMs: [2000, 2250] },
     },
   ])('$name', ({ closes, events = [], context: overrides = {}, announced, expected }) => {
     const report = { ...closesReport(closes), ...(announced && { announced }) }
@@ -108,7 +136,8 @@ describe('idle-timeout', () => {
         cause: 'idle-timeout',
         proxy: 'nginx',
         pageOrigin: 'http://localhost:8080',
-        idleMs: 60_000,
+        timeoutMs: 60_000,
+        idleRangeMs: [59_980, 60_020],
         closes: 3,
         spanMs: 188_000,
         code: 1006,
@@ -144,11 +173,75 @@ describe('idle-timeout', () => {
     { name: 'unsteady idle times: 2 s and 9 s', closes: [close(10_000, 2000), close(30_000, 9000)] },
     { name: 'just outside 10 %: 53.999 s against 60 s', closes: [close(1000, 53_999), close(2000, 60_000)] },
     { name: 'just outside 250 ms: 2.0 s against 2.251 s', closes: [close(1000, 2000), close(2000, 2251)] },
+    {
+      name: 'two of the latest four agree: no majority',
+      closes: [close(1000, 2000), close(2000, 7000), close(3000, 2100), close(4000, 12_000)],
+    },
     // A ping interval derived from these would flood every client: no proxy times out that fast.
-    { name: 'steady closes under a second idle', closes: [close(1000, 900), close(2000, 900), close(3000, 900)] },
+    { name: 'steady closes under a second idle', closes: [close(1000, 700), close(2000, 700), close(3000, 700)] },
     { name: 'steady closes at zero idle', closes: [close(1000, 0), close(2000, 0)] },
   ])('nothing for $name', ({ closes, serverStartedAt = 0 }) => {
     const reports = [closesReport(closes)]
     expect(diagnose(evidence(200_000, [], reports), { ...context, serverStartedAt })).toEqual([])
+  })
+
+  /** The same pseudo-random space on every run: many more readings than a table could list. */
+  function seeded(seed: number): () => number {
+    let state = seed
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31
+      return state / 2 ** 31
+    }
+  }
+
+  function diagnosed(idleTimes: readonly number[]) {
+    const closes = idleTimes.map((idleMs, index) => close((index + 1) * 200_000, idleMs))
+    return diagnose(evidence(2_000_000, [], [closesReport(closes)]), context)
+  }
+
+  describe.each([1, 2, 3, 5, 10, 30, 60, 75, 120, 300])(
+    'a proxy timing out after %i s, read with jitter',
+    (seconds) => {
+      const timeoutMs = seconds * 1000
+      const random = seeded(seconds)
+      // A proxy closes a little early, a busy page notes the close a little late, and now and then much later.
+      const jitter = () => Math.round(timeoutMs - 150 + random() * 250)
+      const late = () => Math.round(timeoutMs + 300 + random() * 2500)
+      const loops = Array.from({ length: 40 }, () => {
+        const readings = Array.from({ length: 8 }, jitter)
+        const lateAt = Math.floor(random() * 10)
+        if (lateAt < readings.length) readings[lateAt] = late()
+        return readings
+      })
+
+      test('every report of the loop that yields a finding names the setting, so the first one printed is right', () => {
+        for (const readings of loops) {
+          for (let count = 2; count <= readings.length; count += 1) {
+            const seen = readings.slice(0, count)
+            const findings = diagnosed(seen)
+            // Three closes or more hold at most one late reading among the latest: always a loop.
+            if (count >= 3) expect(findings, `readings ${seen.join(', ')}`).toHaveLength(1)
+            for (const finding of findings) {
+              expect(finding, `readings ${seen.join(', ')}`).toMatchObject({ cause: 'idle-timeout', timeoutMs })
+              if (finding.cause !== 'idle-timeout') continue
+              // The seen line keeps the readings as measured.
+              expect(seen).toContain(finding.idleRangeMs[0])
+              expect(seen).toContain(finding.idleRangeMs[1])
+            }
+          }
+        }
+      })
+    },
+  )
+
+  test('scattered closes never look like a loop, in any order or number', () => {
+    const random = seeded(7)
+    // Rungs far enough apart that no two agree: every close a different cause.
+    const rungs = Array.from({ length: 18 }, (_, index) => Math.round(1000 * 1.3 ** index))
+    for (let trial = 0; trial < 200; trial += 1) {
+      const count = 2 + Math.floor(random() * 7)
+      const picked = [...rungs].sort(() => random() - 0.5).slice(0, count)
+      expect(diagnosed(picked), `readings ${picked.join(', ')}`).toEqual([])
+    }
   })
 })

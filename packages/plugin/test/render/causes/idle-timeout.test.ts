@@ -9,7 +9,8 @@ describe('idle-timeout', () => {
       cause: 'idle-timeout',
       proxy,
       pageOrigin: 'http://localhost:8080',
-      idleMs: 60_000,
+      timeoutMs: 60_000,
+      idleRangeMs: [59_980, 60_020],
       closes: 3,
       spanMs: 188_000,
       code: 1006,
@@ -19,9 +20,9 @@ describe('idle-timeout', () => {
   }
 
   const NGINX_WS = `\
-[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+[hmr-doctor] The proxy closes the HMR socket after 60 s idle, and Vite reloads the page every time.
   seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-  Raise nginx's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+  Raise nginx's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60 s (one small frame per interval per open tab).
 
   nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there:
 
@@ -52,9 +53,9 @@ describe('idle-timeout', () => {
 
   test("HAProxy: its own tunnel timeout, not nginx's directives", () => {
     expect(terminal(idle('haproxy'))).toMatchInlineSnapshot(`
-      "[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+      "[hmr-doctor] The proxy closes the HMR socket after 60 s idle, and Vite reloads the page every time.
         seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-        Raise HAProxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+        Raise HAProxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60 s (one small frame per interval per open tab).
 
         HAProxy, in the defaults section (or the backend that proxies Vite):
 
@@ -87,9 +88,9 @@ describe('idle-timeout', () => {
 
   test('a proxy that can’t be told apart: the faster ping, and in words what the proxy must do', () => {
     expect(terminal(idle('unknown'))).toMatchInlineSnapshot(`
-      "[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+      "[hmr-doctor] The proxy closes the HMR socket after 60 s idle, and Vite reloads the page every time.
         seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60 s (one small frame per interval per open tab).
 
         vite.config, merged into your config:
 
@@ -116,9 +117,9 @@ describe('idle-timeout', () => {
 
   test("the doctor's keepalive in force is said after the advice", () => {
     expect(terminal(idle('unknown'), viteFacts(), 25_000)).toMatchInlineSnapshot(`
-      "[hmr-doctor] The proxy closes the HMR socket after 60.0 s idle, and Vite reloads the page every time.
+      "[hmr-doctor] The proxy closes the HMR socket after 60 s idle, and Vite reloads the page every time.
         seen: closed after 60.0 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080
-        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60.0 s (one small frame per interval per open tab).
+        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 60 s (one small frame per interval per open tab).
         Until then the doctor pings each HMR client every 25.0 s so pages stop reloading (option keepalive).
 
         vite.config, merged into your config:
@@ -131,6 +132,24 @@ describe('idle-timeout', () => {
             },
           })
         Then save vite.config: the vite command restarts Vite by itself (a server you start from code needs a restart)."
+    `)
+  })
+
+  test('the setting in the summary and the ping, the readings as measured in the seen line', () => {
+    const text = terminal({ ...idle('unknown'), timeoutMs: 2000, idleRangeMs: [1861, 2043], closes: 4 } as Finding)
+    expect(text.split('\n').slice(0, 3).join('\n')).toMatchInlineSnapshot(`
+      "[hmr-doctor] The proxy closes the HMR socket after 2 s idle, and Vite reloads the page every time.
+        seen: closed after 1.9–2.0 s idle, 4 times in 188.0 s (close code 1006), on the page at http://localhost:8080
+        Raise the proxy's idle timeout for upgraded connections (idle sockets then stay open longer), or make Vite's client ping more often than every 2 s (one small frame per interval per open tab)."
+    `)
+    expect(text).toContain('          timeout: 1000,\n')
+  })
+
+  test('a setting that is no whole second, in tenths', () => {
+    const text = terminal({ ...idle('unknown'), timeoutMs: 1500, idleRangeMs: [1480, 1480] } as Finding)
+    expect(text.split('\n').slice(0, 2).join('\n')).toMatchInlineSnapshot(`
+      "[hmr-doctor] The proxy closes the HMR socket after 1.5 s idle, and Vite reloads the page every time.
+        seen: closed after 1.5 s idle, 3 times in 188.0 s (close code 1006), on the page at http://localhost:8080"
     `)
   })
 })
