@@ -25,6 +25,8 @@ type FindingBody =
        * null, and the fix names the address Vite listens on.
        */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
       /** The page's hostname, only when a page that loaded this server's client vouches for it. */
       pageHostname: string | null
     }
@@ -63,6 +65,8 @@ type FindingBody =
       strippedPrefix: string | null
       /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
       /** The proxy the page's report came through. */
       proxy: ProxyKind
     }
@@ -151,6 +155,8 @@ type FindingBody =
       seenByVite: number
       /** As for upgrade-stripped: the Host of the page's socket as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
     }
 
   /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */
@@ -175,6 +181,8 @@ type FindingBody =
       redirects: number
       /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
     }
   /**
    * The browser dials the socket somewhere other than the origin it loaded Vite's client from (the page's,
