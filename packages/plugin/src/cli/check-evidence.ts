@@ -121,6 +121,7 @@ function report(observations: Observations, now: number): ClientReport[] {
   return [
     {
       at: now,
+      pageSource: 'developer',
       pageOrigin: observations.origin,
       clientOrigin: observations.client?.origin ?? null,
       sockets: sockets.map(socketRecord),

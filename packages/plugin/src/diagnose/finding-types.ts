@@ -201,6 +201,11 @@ type FindingBody =
        * hostname is not one a config can hold (it is then described, not suggested).
        */
       settings: SocketSettings | null
+      /**
+       * A host the settings would point the browser at that only the report names (a public name, another
+       * machine's address): the browser would fetch code from it, so it is described, never printed.
+       */
+      unconfirmedHost?: string
       fallback: FallbackState
     }
 

@@ -97,6 +97,8 @@ export interface CloseRecord {
 /** What the browser reported: sent only when an HMR socket failed, or the page is in a close-and-reload loop. */
 export interface ClientReport {
   at: number
+  /** `developer`: the developer typed the page's URL (the CLI). Absent: anyone holding the secret may have sent it. */
+  pageSource?: 'developer'
   /** The page's origin, as the browser sees it (the report's own Origin header says the same). */
   pageOrigin: string
   /**
