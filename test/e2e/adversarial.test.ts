@@ -255,6 +255,60 @@ describe('floods and answers with the served credentials, valid-looking values',
     expect(text).not.toContain('nginx')
   })
 
+  test('upstreams chosen with the token (an address, a public name) are described, never put into proxy_pass', async () => {
+    const vite = await scenario.vite()
+    const { token } = await credentials(vite)
+    for (const [path, host] of [
+      ['/', '10.66.66.66:6666'],
+      ['/hmr', 'attacker-upstream.example:6666'],
+    ] as const) {
+      await sendRaw(
+        vite.host,
+        vite.port,
+        `GET ${path}?token=${token} HTTP/1.0
+Host: ${host}
+Connection: close
+Origin: ${ATTACKER}
+Sec-WebSocket-Key: ${KEY}
+Sec-WebSocket-Version: 13
+Sec-WebSocket-Protocol: vite-hmr`,
+      )
+    }
+    const output = await settledOutput(vite)
+    expect(output).toContain(NGINX_SUMMARY)
+    expect(output).toContain(
+      'A request arrived with Host "attacker-upstream.example:6666" (from the request, not your config',
+    )
+    await expectNginxBlocksAreSafe(output, [`${vite.host}:${vite.port}`])
+    for (const text of printedBlocks(output).values()) expect(text).not.toMatch(/10\.66\.66\.66|attacker|6666/)
+  })
+
+  test('a handshake with the token and a public name Vite refuses: described with the check to confirm, no allowedHosts', async () => {
+    const vite = await scenario.vite()
+    const { token } = await credentials(vite)
+    const host = `rebind.attacker.example:${vite.port}`
+    await send(`http://${vite.host}:${vite.port}`, `/?token=${token}`, upgrade({ host, origin: ATTACKER }))
+    const output = await scenario.diagnosis(
+      vite,
+      `[hmr-doctor] Vite's host check refuses the HMR handshake's Host "rebind.attacker.example" with a silent 400.`,
+    )
+    expect(output).toContain('run npx hmr-doctor check <the URL you open the page at>')
+    expect(printedBlocks(output).size).toBe(0)
+    expect(output).not.toContain('allowedHosts: [')
+  })
+
+  test("a forged socket report's page origin (another host, port, scheme) is described, never put into server.ws", async () => {
+    const vite = await scenario.vite()
+    const { secret } = await credentials(vite)
+    const forged = forgedReport('https://attacker.example:8443', secret, `ws://${vite.host}:${vite.port}/`)
+    const answer = await fetch(`http://${vite.host}:${vite.port}/${REPORT_PATH}`, { method: 'POST', ...forged })
+    expect(answer.status).toBe(200)
+    const output = await scenario.diagnosis(vite, '[hmr-doctor] The browser dials the HMR socket at')
+    expect(output).toContain('"attacker.example" comes from the page\'s report, not your config')
+    expect(printedBlocks(output).size).toBe(0)
+    expect(output).not.toMatch(/clientPort|protocol: 'wss'/)
+  })
+
   test('junk POSTs from the address every proxied page shares, and stalled bodies: the real report is taken', async () => {
     const vite = await scenario.vite()
     const direct = `http://${vite.host}:${vite.port}`

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Plugin, version as viteVersion } from 'vite'
+import type { ServerEvent } from './evidence/evidence-types.js'
+import { corroborateHost, createLocalHostCheck } from './evidence/local-host.js'
 import { createReportEndpoint } from './evidence/report-endpoint.js'
 import { observeServer } from './evidence/server-observer.js'
 import { type HmrDoctorOptions, resolveOptions } from './options.js'
@@ -100,12 +102,16 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
           token: (viteConfig as { webSocketToken?: string }).webSocketToken,
           hmrServerPort: base.hmrServerPort,
         }
-        const stopObserving = observeServer(server, scope, (event) => doctor.observe(event), errors)
+        const isLocal = createLocalHostCheck()
+        const observe = corroborateHost(isLocal, (event: ServerEvent) => doctor.observe(event), errors)
+        const stopObserving = observeServer(server, scope, observe, errors)
         const reportEndpoint = createReportEndpoint({
           secret,
           errors,
           onReport: (report) => doctor.report(report),
-          onPage: (page) => doctor.page(page),
+          // A report's answer can't wait for a lookup: its Host counts as this machine's only once known to be.
+          onPage: (page) =>
+            doctor.page(page.host !== null && isLocal.settled(page.host) ? { ...page, hostSource: 'local' } : page),
         })
         const stop = () => {
           stopObserving()

@@ -68,7 +68,13 @@ export function checkEvidence(observations: Observations, now: number): Evidence
     } else {
       // Refused with and without an Origin: the Host is what Vite refuses. The browser's Host is the
       // socket URL's; a proxy passing it on (`proxy_set_header Host $host`) sends that name.
-      events.push({ kind: 'handshake', request: snapshot(path, { host: new URL(primary.url).host }) })
+      // The developer typed the page's URL: a socket on that very host is theirs to allow.
+      const socketUrl = new URL(primary.url)
+      const typed = socketUrl.hostname === observations.pageUrl.hostname
+      events.push({
+        kind: 'handshake',
+        request: snapshot(path, { host: socketUrl.host, ...(typed && { hostSource: 'developer' as const }) }),
+      })
     }
   }
   return { now, events, reports: report(observations, now), pages: pageReports(observations, now) }
@@ -115,6 +121,7 @@ function report(observations: Observations, now: number): ClientReport[] {
   return [
     {
       at: now,
+      pageSource: 'developer',
       pageOrigin: observations.origin,
       clientOrigin: observations.client?.origin ?? null,
       sockets: sockets.map(socketRecord),

@@ -25,6 +25,8 @@ type FindingBody =
        * null, and the fix names the address Vite listens on.
        */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
       /** The page's hostname, only when a page that loaded this server's client vouches for it. */
       pageHostname: string | null
     }
@@ -63,6 +65,8 @@ type FindingBody =
       strippedPrefix: string | null
       /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
       /** The proxy the page's report came through. */
       proxy: ProxyKind
     }
@@ -154,6 +158,8 @@ type FindingBody =
       seenByVite: number
       /** As for upgrade-stripped: the Host of the page's socket as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
     }
 
   /** Vite's host check refuses the Host the proxy sends: 403 for pages, a silent 400 for the handshake. */
@@ -178,6 +184,8 @@ type FindingBody =
       redirects: number
       /** As for upgrade-stripped: the vouched-for Host as upstream, or null for Vite's own address. */
       upstream: string | null
+      /** A Host that could name the upstream but only the request vouches for it: described, never printed. */
+      seenUpstream?: string
     }
   /**
    * The browser dials the socket somewhere other than the origin it loaded Vite's client from (the page's,
@@ -196,6 +204,11 @@ type FindingBody =
        * hostname is not one a config can hold (it is then described, not suggested).
        */
       settings: SocketSettings | null
+      /**
+       * A host the settings would point the browser at that only the report names (a public name, another
+       * machine's address): the browser would fetch code from it, so it is described, never printed.
+       */
+      unconfirmedHost?: string
       fallback: FallbackState
     }
 

@@ -79,12 +79,26 @@ export function lostHopHeaders(request: RequestSnapshot): HopHeader[] {
 }
 
 /**
- * The Host header as the proxy's upstream, when it can be one: it carried this server's token (so a page
- * that loaded this server's client sent it), it fits an upstream's grammar, and it names another host than
- * the page (a Host equal to the page's is the browser's, passed on, and says nothing about the upstream).
+ * The Host header as the proxy's upstream, when something beyond the request vouches for it: it carried
+ * this server's token, names this machine (or the developer typed it) and carries the very port it arrived
+ * on. The token alone is no proof: every page holds it. Otherwise null, and the fix names Vite's own address.
  */
 export function vouchedUpstream(request: RequestSnapshot): string | null {
-  return request.vouched ? hostAsUpstream(request.host, parseUrl(request.origin)?.hostname) : null
+  if (!request.vouched || request.hostSource === undefined || !onArrivalPort(request)) return null
+  return hostAsUpstream(request.host, parseUrl(request.origin)?.hostname)
+}
+
+/** A token-bearing Host that could name the upstream, but only the request says so: described, never printed. */
+export function seenUpstreamOf(request: RequestSnapshot): { seenUpstream?: string } {
+  if (!request.vouched || vouchedUpstream(request) !== null) return {}
+  const seen = hostAsUpstream(request.host, parseUrl(request.origin)?.hostname)
+  return seen === null ? {} : { seenUpstream: seen }
+}
+
+/** Whether the Host names the port the request arrived on (80 when it names none): the port Vite listens on. */
+function onArrivalPort(request: RequestSnapshot): boolean {
+  const port = /:(\d+)$/.exec(request.host ?? '')?.[1] ?? '80'
+  return request.localPort !== null && Number(port) === request.localPort
 }
 
 /**

@@ -29,6 +29,12 @@ export interface RequestSnapshot {
   vouched: boolean
   httpVersion: string
   host: string | null
+  /**
+   * Who vouches for `host` beyond the request itself: `local`, it names this machine (an own address, or a
+   * name this machine resolves only to its own addresses); `developer`, the developer typed it (the CLI's
+   * URL). Absent: only the request says so, and anyone holding the token can choose it.
+   */
+  hostSource?: 'local' | 'developer'
   origin: string | null
   connection: string | null
   upgrade: string | null
@@ -91,6 +97,8 @@ export interface CloseRecord {
 /** What the browser reported: sent only when an HMR socket failed, or the page is in a close-and-reload loop. */
 export interface ClientReport {
   at: number
+  /** `developer`: the developer typed the page's URL (the CLI). Absent: anyone holding the secret may have sent it. */
+  pageSource?: 'developer'
   /** The page's origin, as the browser sees it (the report's own Origin header says the same). */
   pageOrigin: string
   /**
@@ -122,8 +130,10 @@ export interface PageReport {
   pageUrl: string
   /** The path this report arrived at Vite under: the page's own path as the proxy forwarded it. */
   arrivedPath: string
-  /** The Host it arrived with (a bare proxy_pass sends its upstream), vouched for by the secret. */
+  /** The Host it arrived with (a bare proxy_pass sends its upstream): chosen by whoever sent the report. */
   host: string | null
+  /** As for a request: `local` when `host` names this machine, `developer` when the developer typed the page's URL. */
+  hostSource?: 'local' | 'developer'
   /** The proxy the report came through, by the marks it left on the request. */
   proxy: ProxyKind
 }

@@ -15,6 +15,7 @@ import { renderUpgradeUnrelayed } from './causes/render-upgrade-unrelayed.js'
 import { renderUriRewritten } from './causes/render-uri-rewritten.js'
 import { inConfigOwnersFile } from './config-owner.js'
 import type { RenderedFinding, RenderState } from './rendered-types.js'
+import { seenUpstreamNote } from './upstream.js'
 
 type Renderer<C extends Cause> = (
   finding: Extract<Finding, { cause: C }>,
@@ -57,7 +58,12 @@ export function renderFinding(
   seen: string | null = null,
 ): RenderedFinding {
   const byCause = (RENDERERS[finding.cause] as Renderer<Cause>)(finding as never, facts, state)
-  const rendered = seen === null ? byCause : { ...byCause, evidence: seen }
+  const observed = seen === null ? byCause : { ...byCause, evidence: seen }
+  const seenUpstream = 'seenUpstream' in finding ? finding.seenUpstream : undefined
+  const rendered =
+    seenUpstream !== undefined && observed.proxy.length > 0
+      ? { ...observed, notes: [...observed.notes, seenUpstreamNote(seenUpstream)] }
+      : observed
   const acknowledged = facts.hmrDisabled ? { ...rendered, notes: [...rendered.notes, HMR_DISABLED_NOTE] } : rendered
   return inConfigOwnersFile(acknowledged, facts)
 }

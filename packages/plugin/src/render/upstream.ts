@@ -20,3 +20,8 @@ export function upstreamFor(vouched: string | null, facts: ViteFacts, localPort:
   if (facts.listen) return `${facts.listen.host}:${facts.listen.port}`
   return localPort === null ? null : `127.0.0.1:${localPort}`
 }
+
+/** What is said of a Host that could name the upstream when nothing but the request vouches for it. */
+export function seenUpstreamNote(seen: string): string {
+  return `A request arrived with Host "${seen}" (from the request, not your config; anyone who can load a page can send it): the fix names the address Vite listens on. If your proxy reaches Vite at "${seen}", use that instead.`
+}

@@ -83,3 +83,16 @@ export function couldBeAllowed(hostname: string): boolean {
   const kind = hostKind(hostname)
   return kind.type === 'hostname' && kind.value === hostname && !isHostAllowedByVite(hostname, [])
 }
+
+/** Special-use suffixes no public DNS delegates (RFC 6761, 6762, 8375; ICANN's `.internal`). */
+const PRIVATE_SUFFIXES = ['.test', '.localhost', '.local', '.internal', '.home.arpa']
+
+/**
+ * Whether no public DNS server can answer for `hostname`: a single label (a Docker service, a LAN name) or a
+ * special-use suffix. Only such a name may be printed into `allowedHosts` on a request's word alone: a
+ * public one could be a DNS-rebinding attacker's, planted by anyone who can load a page.
+ */
+export function isPrivateName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '')
+  return (!name.includes('.') && !name.startsWith('[')) || PRIVATE_SUFFIXES.some((suffix) => name.endsWith(suffix))
+}

@@ -288,7 +288,7 @@ describe('junk cannot drown the genuine diagnosis', () => {
       doctor.observe(junkPage(`made-up-${index}.test`))
       vi.advanceTimersByTime(50)
     }
-    doctor.observe(flattenedNow({ host: 'vite:5173' }))
+    doctor.observe(flattenedNow({ host: 'vite:5173', hostSource: 'local' }))
     vi.advanceTimersByTime(timing.fallbackSettleMs)
     const genuine = printed.find((text) => text.includes(NGINX_SUMMARY))
     expect(genuine).toContain('proxy_pass http://vite:5173;')
@@ -316,7 +316,7 @@ describe('junk cannot drown the genuine diagnosis', () => {
     doctor.observe(flattenedNow(attacker))
     vi.advanceTimersByTime(timing.fallbackSettleMs)
     expect(printed).toEqual([])
-    doctor.observe(flattenedNow({ host: 'vite:5173' }))
+    doctor.observe(flattenedNow({ host: 'vite:5173', hostSource: 'local' }))
     vi.advanceTimersByTime(timing.fallbackSettleMs)
     expect(printed).toHaveLength(1)
     expect(printed[0]).toContain('proxy_pass http://vite:5173;')
@@ -331,7 +331,7 @@ describe('junk cannot drown the genuine diagnosis', () => {
       doctor.report(report(Date.now(), [socket({ url: `ws://forged-${index}.attacker.example:6666/` })]))
       vi.advanceTimersByTime(timing.fallbackSettleMs)
     }
-    doctor.observe(flattenedNow({ host: 'vite:5173' }))
+    doctor.observe(flattenedNow({ host: 'vite:5173', hostSource: 'local' }))
     vi.advanceTimersByTime(timing.fallbackSettleMs)
     expect(printed.at(-1)).toContain('proxy_pass http://vite:5173;')
   })

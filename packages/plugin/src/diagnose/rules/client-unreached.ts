@@ -23,6 +23,7 @@ export const clientUnreached: Rule = (evidence, { facts }) => {
   if (!page) return null
   const pageUrl = parseUrl(page.pageUrl)
   const prefix = strippedPrefix(pageUrl?.pathname ?? '/', page.arrivedPath)
+  const seenUpstream = hostAsUpstream(page.host, pageUrl?.hostname)
   return {
     cause: 'client-unreached',
     pageUrl: page.pageUrl,
@@ -30,8 +31,9 @@ export const clientUnreached: Rule = (evidence, { facts }) => {
     arrivedPath: page.arrivedPath,
     // A base already set means the stripped part is not the whole story: describe, don't suggest.
     strippedPrefix: facts.base === '/' ? prefix : null,
-    // The page's report carried the secret: its Host is vouched for.
-    upstream: hostAsUpstream(page.host, pageUrl?.hostname),
+    // The secret is in every page: the report's Host names the upstream only when it names this machine.
+    upstream: page.hostSource === undefined ? null : hostAsUpstream(page.host, pageUrl?.hostname),
+    ...(page.hostSource === undefined && seenUpstream !== null ? { seenUpstream } : {}),
     proxy: page.proxy,
   }
 }

@@ -1,5 +1,5 @@
 import type { RequestSnapshot } from '../../evidence/evidence-types.js'
-import { couldBeAllowed, hostnameOf, isHostAllowedByVite } from '../../vite/host-check.js'
+import { couldBeAllowed, hostnameOf, isHostAllowedByVite, isPrivateName } from '../../vite/host-check.js'
 import type { Rule } from '../finding-types.js'
 import { eventsOf } from '../queries.js'
 
@@ -48,12 +48,15 @@ export const hostRejected: Rule = (evidence, { facts }) => {
       !isHostAllowedByVite(hostnameOf(request.host), facts.allowedHosts),
   )
   if (handshake?.host) {
+    const hostname = hostnameOf(handshake.host)
     return {
       cause: 'host-rejected',
       via: 'handshake',
       request: handshake,
-      hostname: hostnameOf(handshake.host),
-      verified: true,
+      hostname,
+      // The token is in every page: a name goes into allowedHosts only if the developer typed it, or if no
+      // public DNS could answer for it (else it could be a rebinding attacker's).
+      verified: handshake.hostSource === 'developer' || isPrivateName(hostname),
     }
   }
   const page = mostAsked(

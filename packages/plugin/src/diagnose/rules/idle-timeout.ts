@@ -1,6 +1,6 @@
 import type { CloseRecord } from '../../evidence/evidence-types.js'
 import type { Rule } from '../finding-types.js'
-import { eventsOf, proxyOf, vouchedUpstream } from '../queries.js'
+import { eventsOf, proxyOf, seenUpstreamOf, vouchedUpstream } from '../queries.js'
 
 /** Closes count as one timeout when their idle times agree to within this (or 10 %). */
 const IDLE_TOLERANCE_MS = 250
@@ -79,5 +79,6 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
     code: last.code,
     seenByVite,
     upstream: socket ? vouchedUpstream(socket) : null,
+    ...(socket ? seenUpstreamOf(socket) : {}),
   }
 }

@@ -1,6 +1,9 @@
+import { isIP } from 'node:net'
 import type { RequestSnapshot } from '../../evidence/evidence-types.js'
+import { isOwnAddress } from '../../evidence/local-host.js'
 import { isConfigHost } from '../../safe/grammar.js'
 import { effectivePort, parseUrl } from '../../safe/parse-url.js'
+import { isPrivateName } from '../../vite/host-check.js'
 import type { ViteFacts } from '../../vite/vite-facts.js'
 import type { Rule, SocketSettings } from '../finding-types.js'
 import { eventsOf, failedSocketReports, fallbackFromReports } from '../queries.js'
@@ -44,6 +47,14 @@ export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts:
   return settings
 }
 
+/**
+ * A host the browser may be pointed at on a report's word alone: this machine's own address, or a name no
+ * public DNS answers for. The secret is in every page, and the socket's host is where updates come from.
+ */
+function isSafeSocketHost(host: string): boolean {
+  return isIP(host.replace(/^\[|\]$/g, '')) === 0 ? isPrivateName(host) : isOwnAddress(host)
+}
+
 /** Settings a config can hold: a hostname that fails its grammar is described instead (null). */
 function printable(settings: SocketSettings): SocketSettings | null {
   return settings.host === undefined || isConfigHost(settings.host) ? settings : null
@@ -63,13 +74,16 @@ export const socketMisdirected: Rule = (evidence, { facts }) => {
     const clientOrigin = report.clientOrigin ?? report.pageOrigin
     const settings = settingsTowardPage(clientOrigin, failed.url, facts)
     if (settings) {
+      const host = settings.host
+      const unconfirmed = host !== undefined && report.pageSource !== 'developer' && !isSafeSocketHost(host)
       return {
         cause: 'socket-misdirected',
         clientOrigin,
         socketUrl: failed.url,
         opened: false,
         error: failed.error,
-        settings: printable(settings),
+        settings: unconfirmed ? null : printable(settings),
+        ...(unconfirmed && { unconfirmedHost: host }),
         fallback: fallbackFromReports([report]),
       }
     }

@@ -2,6 +2,7 @@ import { isConfigHost } from '../../safe/grammar.js'
 import { parseUrl } from '../../safe/parse-url.js'
 import { HMR_PROTOCOL } from '../../shared/protocol.js'
 import { timing } from '../../shared/timing.js'
+import { isPrivateName } from '../../vite/host-check.js'
 import type { Rule } from '../finding-types.js'
 import {
   eventsOf,
@@ -9,6 +10,7 @@ import {
   fromVouchedOrigin,
   lostHopHeaders,
   proxyOf,
+  seenUpstreamOf,
   vouchedOrigins,
   vouchedUpstream,
 } from '../queries.js'
@@ -48,7 +50,10 @@ export const upgradeStripped: Rule = (evidence, { facts }) => {
     pageOrigin,
     fallback,
     upstream: vouchedUpstream(handshake),
-    pageHostname: pageHostname !== null && isConfigHost(pageHostname) ? pageHostname : null,
+    ...seenUpstreamOf(handshake),
+    // The page's origin is the request's word (the token is in every page): allowed only if no public DNS serves it.
+    pageHostname:
+      pageHostname !== null && isConfigHost(pageHostname) && isPrivateName(pageHostname) ? pageHostname : null,
     // Where Vite's client will retry straight at Vite, its outcome changes what the message says.
     ...(settling ? { pendingUntil: handshake.at + timing.fallbackSettleMs } : {}),
   }

@@ -1,5 +1,5 @@
 import type { Rule } from '../finding-types.js'
-import { eventsOf, vouchedOrigins, vouchedUpstream } from '../queries.js'
+import { eventsOf, seenUpstreamOf, vouchedOrigins, vouchedUpstream } from '../queries.js'
 
 /**
  * Vite redirects a page outside `base` into it; this many redirects in a short while, none of them followed
@@ -28,6 +28,7 @@ export const uriRewritten: Rule = (evidence, { facts }) => {
       request: offPath,
       redirects: 0,
       upstream: vouchedUpstream(offPath),
+      ...seenUpstreamOf(offPath),
     }
   }
   if (facts.tokenCheck) {

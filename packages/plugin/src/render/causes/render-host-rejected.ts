@@ -46,6 +46,19 @@ export function renderHostRejected(finding: HostRejected, facts: ViteFacts): Ren
   const { request, hostname } = finding
   const evidence = `${request.method} ${request.path} with Host: ${request.host ?? hostname}${request.origin ? `, from the page at ${request.origin}` : ''}`
   if (finding.via === 'upstream') return renderUpstreamName(finding, evidence, facts)
+  if (finding.via === 'handshake' && !finding.verified) {
+    return {
+      summary: `Vite's host check refuses the HMR handshake's Host "${hostname}" with a silent 400.`,
+      evidence,
+      notes: [
+        `"${hostname}" comes from the request's Host header, not your config, and any page's HMR token lets anyone send it. A name public DNS can answer for is printed only once you confirm it.`,
+        `If you open the app at "${hostname}", run npx hmr-doctor check <the URL you open the page at>: it prints the server.allowedHosts entry for that URL. ${ALLOWED_HOSTS_CAUTION}`,
+      ],
+      proxy: [],
+      vite: null,
+      afterwards: null,
+    }
+  }
   if (!finding.verified) {
     return {
       summary: `Vite's host check refuses "${hostname}": every page through the proxy gets 403, and Vite logs nothing.`,

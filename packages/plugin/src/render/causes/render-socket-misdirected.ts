@@ -21,11 +21,15 @@ export function renderSocketMisdirected(
           `A separate server.${facts.hmrConfigKey}.port is a second server the proxy doesn't carry; on Vite's own port the proxy carries the socket with the page.`,
         ]
   const unprintable =
-    finding.settings === null
+    finding.unconfirmedHost !== undefined
       ? [
-          `Nothing to paste: ${finding.clientOrigin}'s hostname is not one a config can hold as it is; set server.${facts.hmrConfigKey}.host and clientPort to the name and port the browser uses for this page.`,
+          `Nothing to paste: "${finding.unconfirmedHost}" comes from the page's report, not your config, and anyone who can load a page can send one; the socket's host is where the browser takes updates from. If you open the app at ${finding.clientOrigin}, run npx hmr-doctor check <the URL you open the page at>: it prints server.${facts.hmrConfigKey} for that URL.`,
         ]
-      : []
+      : finding.settings === null
+        ? [
+            `Nothing to paste: ${finding.clientOrigin}'s hostname is not one a config can hold as it is; set server.${facts.hmrConfigKey}.host and clientPort to the name and port the browser uses for this page.`,
+          ]
+        : []
   return {
     summary: `The browser dials the HMR socket at ${finding.socketUrl}, not through ${finding.clientOrigin} where the page came from.`,
     evidence: `the page at ${finding.clientOrigin} dialled ${finding.socketUrl}: ${outcome}`,

@@ -5,8 +5,13 @@ import type { PageReport } from '../../../src/evidence/evidence-types.js'
 import { context, evidence, viteFacts } from '../../fixtures.js'
 
 describe('client-unreached', () => {
-  function page(pageUrl: string, arrivedPath: string, host: string | null = '127.0.0.1:5173'): PageReport {
-    return { at: 2000, pageUrl, arrivedPath, host, proxy: 'nginx' }
+  function page(
+    pageUrl: string,
+    arrivedPath: string,
+    host: string | null = '127.0.0.1:5173',
+    hostSource: PageReport['hostSource'] | null = 'local',
+  ): PageReport {
+    return { at: 2000, pageUrl, arrivedPath, host, proxy: 'nginx', ...(hostSource && { hostSource }) }
   }
 
   test.each<[string, string, string | null]>([
@@ -32,6 +37,13 @@ describe('client-unreached', () => {
         upstream: '127.0.0.1:5173',
         proxy: 'nginx',
       },
+    ])
+  })
+
+  test("a report's Host that names another machine is described, never the upstream: anyone holds the secret", () => {
+    const forged = page('http://app.test/app/', '/', 'attacker-upstream.example:6666', null)
+    expect(diagnose(evidence(5000, [], [], [forged]), context)).toMatchObject([
+      { upstream: null, seenUpstream: 'attacker-upstream.example:6666' },
     ])
   })
 

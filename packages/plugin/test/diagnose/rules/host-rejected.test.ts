@@ -110,13 +110,42 @@ describe('host-rejected', () => {
       },
     })),
     {
-      name: "a host outside the allowedHosts list (a suffix entry doesn't cover a look-alike)",
+      name: 'a public name outside the allowedHosts list: the token is in every page, so it is only described',
       events: [handshake(1000, { host: 'badexample.com' })],
       facts: viteFacts({ allowedHosts: ['.example.com'] }),
       expected: {
         cause: 'host-rejected',
         via: 'handshake',
         request: handshakeRequest(1000, { host: 'badexample.com' }),
+        hostname: 'badexample.com',
+        verified: false,
+      },
+    },
+    ...[
+      ...['rebind.attacker.example', 'evil.dev'].map((hostname) => ({ hostname, verified: false })),
+      ...['web_app', 'app.test', 'dev-box.internal', 'printer.local', 'nas.home.arpa'].map((hostname) => ({
+        hostname,
+        verified: true,
+      })),
+    ].map(({ hostname, verified }) => ({
+      name: `${hostname}, sent with the token: ${verified ? 'no public DNS answers for it, printed' : 'a rebinding door, only described'}`,
+      events: [handshake(1000, { host: `${hostname}:5173` })],
+      expected: {
+        cause: 'host-rejected' as const,
+        via: 'handshake' as const,
+        request: handshakeRequest(1000, { host: `${hostname}:5173` }),
+        hostname,
+        verified,
+      },
+    })),
+    {
+      name: 'a public name the developer typed (the CLI): printed',
+      events: [handshake(1000, { host: 'badexample.com', hostSource: 'developer' })],
+      facts: viteFacts({ allowedHosts: ['.example.com'] }),
+      expected: {
+        cause: 'host-rejected',
+        via: 'handshake',
+        request: handshakeRequest(1000, { host: 'badexample.com', hostSource: 'developer' }),
         hostname: 'badexample.com',
         verified: true,
       },

@@ -129,7 +129,7 @@ describe('idle-timeout', () => {
   })
 
   test('the whole finding', () => {
-    const events = [hmrSocket(126_000, { proxy: 'nginx' })]
+    const events = [hmrSocket(126_000, { proxy: 'nginx', hostSource: 'local' })]
     const findings = diagnose(evidence(200_000, events, [closesReport(steady, 'http://localhost:8080')]), context)
     expect(findings).toEqual([
       {

@@ -168,6 +168,38 @@ describe('socket-misdirected', () => {
         fallback: 'unknown',
       },
     },
+    ...['https://attacker.example:8443', 'https://10.66.66.66:8443'].map((pageOrigin) => ({
+      name: `a report from ${pageOrigin}: its host is only the report's word, so it is described, never printed`,
+      reports: [report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], pageOrigin)],
+      expected: {
+        cause: 'socket-misdirected' as const,
+        clientOrigin: pageOrigin,
+        socketUrl: 'ws://localhost:5173/?token=…',
+        opened: false,
+        error: null,
+        settings: null,
+        unconfirmedHost: new URL(pageOrigin).hostname,
+        fallback: 'unknown' as const,
+      },
+    })),
+    {
+      name: 'the same from the URL the developer typed (the CLI): printed',
+      reports: [
+        {
+          ...report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'https://attacker.example:8443'),
+          pageSource: 'developer',
+        },
+      ],
+      expected: {
+        cause: 'socket-misdirected',
+        clientOrigin: 'https://attacker.example:8443',
+        socketUrl: 'ws://localhost:5173/?token=…',
+        opened: false,
+        error: null,
+        settings: { protocol: 'wss', host: 'attacker.example', clientPort: 8443 },
+        fallback: 'unknown',
+      },
+    },
   ])('$name', ({ events = [], reports = [], facts = viteFacts(), expected }) => {
     expect(diagnose(evidence(5000, events, reports), { ...context, facts })).toEqual([expected])
   })

@@ -128,9 +128,9 @@ describe('upgrade-stripped', () => {
     },
     {
       name: "a handshake without Origin takes the page from the browser's report",
-      events: [stripped(1000, { origin: null })],
+      events: [stripped(1000, { origin: null, hostSource: 'local' })],
       reports: [report(2600, [socket({ url: 'wss://app.test/?token=…' })], 'https://app.test')],
-      handshake: { origin: null },
+      handshake: { origin: null, hostSource: 'local' },
       pageOrigin: 'https://app.test',
       fallback: 'unknown',
       // With no page hostname to tell it from, the vouched-for Host is taken as the upstream nginx dials.

@@ -48,11 +48,11 @@ describe('uri-rewritten', () => {
     },
     {
       name: 'a bare proxy_pass with a path sends its upstream as Host: that is the upstream to keep',
-      events: [handshake(1000, { path: '/', host: 'vite:5173' })],
+      events: [handshake(1000, { path: '/', host: 'vite:5173', hostSource: 'local' })],
       expected: {
         cause: 'uri-rewritten',
         what: 'prefix',
-        request: handshakeRequest(1000, { path: '/', host: 'vite:5173' }),
+        request: handshakeRequest(1000, { path: '/', host: 'vite:5173', hostSource: 'local' }),
         redirects: 0,
         upstream: 'vite:5173',
       },

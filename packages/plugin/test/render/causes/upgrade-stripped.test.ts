@@ -117,7 +117,9 @@ describe('renderTerminal(renderFinding()) for upgrade-stripped behind nginx', ()
   })
 
   test("a page host Vite's host check would reject gets an allowedHosts block with just that host", () => {
-    const finding = upgradeStripped({ handshake: { origin: 'https://app.test', host: 'vite:5173' } })
+    const finding = upgradeStripped({
+      handshake: { origin: 'https://app.test', host: 'vite:5173', hostSource: 'local' },
+    })
     expect(terminal(finding, viteFacts({ allowedHosts: ['.example.com'] }))).toMatchInlineSnapshot(`
       "[hmr-doctor] nginx drops the WebSocket upgrade: the HMR handshake reaches Vite as a plain request.
         seen: GET / HTTP/1.0 with Connection: close and no Upgrade header, from the page at https://app.test
