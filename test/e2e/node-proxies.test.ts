@@ -50,12 +50,12 @@ const LAYOUTS = [
   {
     name: 'Express + http-proxy-middleware 3.x without ws: true',
     source: expressWithHpm('http-proxy-middleware'),
-    paste: pasteHpmFix,
+    paste: pasteHpmFix(),
   },
   {
     name: 'Express + http-proxy-middleware 2.x without ws: true',
     source: expressWithHpm('http-proxy-middleware-2'),
-    paste: pasteHpmFix,
+    paste: pasteHpmFix(),
   },
   {
     name: 'http-proxy with proxy.web only',
@@ -131,13 +131,13 @@ test('the terminal output for Express + http-proxy-middleware without ws: true',
       seen: the page at http://127.0.0.2:FRONT_PORT dialled ws://127.0.0.2:FRONT_PORT/?token=…, still connecting N ms after it was created; Vite answered its handshake (GET /, its header names in lowercase as Node's HTTP client sends them) with 101, and the connection was cut N ms later
       Vite's client dials no fallback while its socket hangs: this page gets no updates.
       That is what http-proxy's web pass does with an upgrade: http-proxy-middleware without ws: true, or http-proxy / http-proxy-3 with proxy.web(…) alone. Paste the lines for the library your server uses.
-      http-proxy-middleware subscribes to the server's upgrade event on the first HTTP request through it; the server.on line carries a socket that comes first.
+      http-proxy-middleware subscribes to the server's upgrade event on the first HTTP request through it; the server.on line carries a socket that comes first. Two middlewares with ws: true would both take the socket and garble its frames.
 
-      http-proxy-middleware, in the options you pass to createProxyMiddleware({ … }):
+      http-proxy-middleware, in the options of the middleware that proxies the HMR path (/), and in no other createProxyMiddleware({ … }):
 
         ws: true,
 
-      http-proxy-middleware, after your server is created (const server = app.listen(…)), with proxy the middleware createProxyMiddleware returned:
+      http-proxy-middleware, after your server is created (const server = app.listen(…)), with proxy that same middleware (the one createProxyMiddleware returned for the HMR path):
 
         server.on('upgrade', proxy.upgrade)
 

@@ -96,13 +96,22 @@ function socketReply(check: SocketCheck | null) {
 function hopAnswer(check: SocketCheck): HopAnswer | undefined {
   if (check.probe === null) return undefined
   if (check.probe === 'no-answer') return { kind: 'no-answer', status: null, server: null }
-  return { kind: check.probe.kind, status: check.probe.status, server: check.probe.server }
+  const { kind, status, server, poweredBy, expressPage } = check.probe
+  return {
+    kind,
+    status,
+    server,
+    ...(poweredBy !== undefined && { poweredBy }),
+    ...(expressPage && { errorPage: 'express' as const }),
+  }
 }
 
-function socketRecord(check: SocketCheck): SocketRecord {
+function socketRecord(check: SocketCheck, atVite: Observations['atVite'] = null): SocketRecord {
   const outcome = check.outcome
   const opened = outcome?.kind === 'opened'
   const hop = hopAnswer(check)
+  // Hung through the hop while Vite, dialled straight, opened it: a browser's socket would hang the same.
+  const viteOpened = outcome?.kind === 'timeout' && atVite?.kind === 'opened'
   return {
     url: check.url,
     opened,
@@ -112,6 +121,7 @@ function socketRecord(check: SocketCheck): SocketRecord {
     closedAfterMs: opened || !outcome ? null : outcome.afterMs,
     error: check.blocked,
     ...(hop ? { hop } : {}),
+    ...(viteOpened && { hangingAfterMs: outcome.afterMs, viteOpened: true as const }),
   }
 }
 
@@ -124,7 +134,7 @@ function report(observations: Observations, now: number): ClientReport[] {
       pageSource: 'developer',
       pageOrigin: observations.origin,
       clientOrigin: observations.client?.origin ?? null,
-      sockets: sockets.map(socketRecord),
+      sockets: sockets.map((check) => socketRecord(check, check === observations.primary ? observations.atVite : null)),
       closes: (observations.idle?.closes ?? []).map((close) => ({ at: now, ...close })),
     },
   ]

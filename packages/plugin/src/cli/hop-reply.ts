@@ -1,7 +1,7 @@
 import type { ProxyKind } from '../evidence/evidence-types.js'
 import { proxyFromServerHeader } from '../evidence/proxy-kind.js'
 import { cleanText } from '../safe/sanitize.js'
-import { answerKind, type HopAnswer } from '../shared/protocol.js'
+import { answerKind, errorPageOf, type HopAnswer } from '../shared/protocol.js'
 
 /** What one hop answered a request with: enough to say who answered and what kind of answer it was. */
 export interface HopReply {
@@ -13,6 +13,10 @@ export interface HopReply {
   proxy: ProxyKind
   /** The hop-by-hop and proxy headers that answered, as seen: `Connection`, `Upgrade`, `Via`. */
   hopHeaders: Record<string, string>
+  /** `X-Powered-By`, when the answer carries one: Express sets it on every answer it sends, proxied or its own. */
+  poweredBy?: string
+  /** Express's own 404 page (the plugin's page probe tells it the same way). */
+  expressPage?: true
 }
 
 const HOP_HEADERS = ['connection', 'upgrade', 'via']
@@ -40,7 +44,16 @@ export function kindOfAnswer(status: number, rawHeaders: readonly string[], body
     const value = values.get(name)
     if (value !== undefined) hopHeaders[name] = value
   }
-  return { status, kind: answerKind(status, body), server, proxy: proxyOfAnswer(server, names), hopHeaders }
+  const poweredBy = values.get('x-powered-by')
+  return {
+    status,
+    kind: answerKind(status, body),
+    server,
+    proxy: proxyOfAnswer(server, names),
+    hopHeaders,
+    ...(poweredBy !== undefined && { poweredBy }),
+    ...(server === null && errorPageOf(status, body, poweredBy) === 'express' && { expressPage: true as const }),
+  }
 }
 
 /** The name Vite's host check refused, from its 403 page ("Blocked request. This host ("X") is not allowed."). */

@@ -53,6 +53,11 @@ export interface Observations {
   direct: SocketCheck | null
   /** The first socket again, without an Origin: opens when only the token (which Vite checks with an Origin) was lost. */
   withoutOrigin: DialOutcome | null
+  /**
+   * For a socket that hung though its URL over plain HTTP answered with Vite's page: the same handshake
+   * dialled straight at the address Vite's client names (never a fallback a browser would dial).
+   */
+  atVite: DialOutcome | null
   idle: { heldMs: number; closes: IdleClose[] } | null
 }
 
@@ -74,6 +79,7 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
     primary: null,
     direct: null,
     withoutOrigin: null,
+    atVite: null,
     idle: null,
   }
   // A refused page never runs Vite's client: nothing further to dial.
@@ -145,9 +151,29 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
     })
     observations.withoutOrigin = again.outcome
   }
+  const probe = observations.primary.probe
+  // Hung at a URL the hop routes to Vite over plain HTTP: does Vite itself open that handshake?
+  if (targets.direct !== null && primary?.kind === 'timeout' && probe !== 'no-answer' && probe?.kind === 'vite-page') {
+    observations.atVite = await dialAtVite(targets.primary, targets.direct, options, origin, served.token)
+  }
   // A handshake left unanswered hangs in a browser, whose client then dials no fallback: none to claim.
   if (targets.direct !== null && primary?.kind !== 'timeout') {
     observations.direct = await checkSocket(targets.direct, pageUrl, options, origin, served.token, 2)
   }
   return observations
+}
+
+/** The socket's own URL at Vite's address (the direct fallback's target leaves out hmr.path), dialled once. */
+async function dialAtVite(socket: string, direct: string, options: Run, origin: string, token: string | null) {
+  const url = new URL(socket)
+  const vite = new URL(direct)
+  url.protocol = vite.protocol
+  url.host = vite.host
+  const { outcome } = await dial(url.href, {
+    origin,
+    token,
+    insecure: options.insecure,
+    timeoutMs: options.budget.share(2),
+  })
+  return outcome
 }

@@ -43,7 +43,8 @@ export async function probeHop(
     if (response.type === 'opaqueredirect') return none('redirect')
     const body = (await response.text()).slice(0, BODY_PEEK)
     const server = response.headers.get('server')
-    const errorPage = server === null ? errorPageOf(response.status, body) : undefined
+    const poweredBy = response.headers.get('x-powered-by')
+    const errorPage = server === null ? errorPageOf(response.status, body, poweredBy) : undefined
     return { kind: answerKind(response.status, body), status: response.status, server, ...(errorPage && { errorPage }) }
   } catch {
     return abort.signal.aborted ? none('timeout') : await opaque()

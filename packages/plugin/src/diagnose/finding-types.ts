@@ -45,6 +45,8 @@ type FindingBody =
       path: string
       pageOrigin: string
       fallback: FallbackState
+      /** The 404 was Express's own page (finalhandler's, with X-Powered-By: Express): no middleware took the path. */
+      express?: true
     }
   /**
    * Vite served a page, but Vite's client never ran in it: the page asked for it somewhere the proxy
@@ -107,12 +109,19 @@ type FindingBody =
       socketUrl: string
       /** How long the page's socket had been connecting when the page called it hanging. */
       hangingAfterMs: number
-      /** The handshake as it reached Vite, which answered it. */
-      handshake: RequestSnapshot
-      /** How soon after Vite's 101 the hop cut the connection. */
-      cutAfterMs: number
-      /** Its header names were all lowercase, as Node's HTTP client sends them: a Node proxy forwarded it. */
+      /**
+       * The handshake as it reached Vite, which answered it, and how soon after Vite's 101 the hop cut the
+       * connection; null from the CLI, which sees the hop from outside.
+       */
+      handshake: RequestSnapshot | null
+      cutAfterMs: number | null
+      /**
+       * Its header names were all lowercase, as Node's HTTP client sends them: a Node proxy forwarded it. From
+       * the CLI: the hop's answers said X-Powered-By: Express.
+       */
       nodeClient: boolean
+      /** The CLI's view: the hop answered the socket's URL with Vite's page, and Vite dialled straight opened it. */
+      dialledAtVite?: true
     }
 
   /**

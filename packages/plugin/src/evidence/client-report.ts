@@ -44,7 +44,8 @@ function hopAnswer(value: unknown): HopAnswer | null {
     kind: value.kind as HopAnswer['kind'],
     status: status as number | null,
     server: server === null ? null : cleanText(server, 64),
-    ...(value.errorPage === 'haproxy' && server === null && { errorPage: 'haproxy' as const }),
+    ...((value.errorPage === 'haproxy' || value.errorPage === 'express') &&
+      server === null && { errorPage: value.errorPage }),
   }
 }
 

@@ -1,3 +1,4 @@
+import { jsString } from '../safe/quote.js'
 import { VITE_PROTOCOLS } from './proxies/proxy-syntax.js'
 import type { ConfigBlock } from './rendered-types.js'
 
@@ -10,15 +11,16 @@ import type { ConfigBlock } from './rendered-types.js'
  * http-proxy's web pass forwards an upgrade as a plain request and drops Vite's 101; its `ws` pass carries
  * it. The blocks for each library built on it: which one a server uses, only its source says.
  */
-export function relayUpgradeBlocks(target: string): ConfigBlock[] {
+export function relayUpgradeBlocks(target: string, hmrPath: string): ConfigBlock[] {
   return [
     {
-      where: 'http-proxy-middleware, in the options you pass to createProxyMiddleware({ … })',
+      // Two middlewares with ws: true both take the one socket: its frames arrive garbled.
+      where: `http-proxy-middleware, in the options of the middleware that proxies the HMR path (${hmrPath}), and in no other createProxyMiddleware({ … })`,
       text: 'ws: true,',
     },
     {
       where:
-        'http-proxy-middleware, after your server is created (const server = app.listen(…)), with proxy the middleware createProxyMiddleware returned',
+        'http-proxy-middleware, after your server is created (const server = app.listen(…)), with proxy that same middleware (the one createProxyMiddleware returned for the HMR path)',
       text: "server.on('upgrade', proxy.upgrade)",
     },
     {
@@ -30,7 +32,7 @@ export function relayUpgradeBlocks(target: string): ConfigBlock[] {
 
 /** Why the `upgrade` subscription goes beside `ws: true`. */
 export const UPGRADE_SUBSCRIPTION_NOTE =
-  "http-proxy-middleware subscribes to the server's upgrade event on the first HTTP request through it; the server.on line carries a socket that comes first."
+  "http-proxy-middleware subscribes to the server's upgrade event on the first HTTP request through it; the server.on line carries a socket that comes first. Two middlewares with ws: true would both take the socket and garble its frames."
 
 /**
  * An app's `ws` server on the HTTP server Vite's socket shares, routed by subprotocol so that Vite's
@@ -64,6 +66,24 @@ export function undiciUpgradeFix(): { notes: string[]; blocks: ConfigBlock[] } {
         where:
           '@fastify/http-proxy, in the options you register it with (another Node proxy: its own WebSocket option)',
         text: 'websocket: true,',
+      },
+    ],
+  }
+}
+
+/**
+ * For Express's own 404 at Vite's HMR path: http-proxy-middleware's pathFilter is the usual list that leaves a
+ * path to Express. The path is Vite's own, never the page's word.
+ */
+export function pathFilterFix(hmrPath: string): { notes: string[]; blocks: ConfigBlock[] } {
+  return {
+    notes: [
+      'If your server proxies to Vite with http-proxy-middleware (ws: true in the same options), add the path to its pathFilter list.',
+    ],
+    blocks: [
+      {
+        where: 'http-proxy-middleware, in the pathFilter list you pass to createProxyMiddleware({ … })',
+        text: `${jsString(hmrPath)},`,
       },
     ],
   }

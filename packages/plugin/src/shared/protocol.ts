@@ -60,18 +60,27 @@ export interface HopAnswer {
   server: string | null
   /** Whose built-in error page the body is, for a hop that names itself nowhere else. */
   errorPage?: ErrorPage
+  /** The `X-Powered-By` header, as the CLI read it (Express sets it on every answer, proxied ones too). */
+  poweredBy?: string
 }
 
-/** HAProxy's own answers carry no `Server` header: its error pages are how a page can tell it. */
-export type ErrorPage = 'haproxy'
+/**
+ * Whose built-in error page a body is, for a hop that names itself nowhere else: HAProxy's (no `Server`
+ * header at all), or Express's own 404 for a path no middleware took (marked `X-Powered-By: Express`).
+ */
+export type ErrorPage = 'haproxy' | 'express'
 
 /**
  * HAProxy's built-in error page for `status` (`<html><body><h1>503 Service Unavailable</h1>` and one
- * line of text), as HAProxy 2.x writes it.
+ * line of text), as HAProxy 2.x writes it; Express's 404 (`<pre>Cannot GET /path</pre>` in finalhandler's
+ * page), only with the `X-Powered-By: Express` it sends beside it.
  */
-export function errorPageOf(status: number, body: string): ErrorPage | undefined {
+export function errorPageOf(status: number, body: string, poweredBy: string | null = null): ErrorPage | undefined {
   const haproxy = new RegExp(`^<html><body><h1>${status} [^<\\n]*</h1>\\n[^<]*\\n</body></html>$`)
-  return haproxy.test(body.trim()) ? 'haproxy' : undefined
+  if (haproxy.test(body.trim())) return 'haproxy'
+  const express =
+    /^<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error<\/title>\n<\/head>\n<body>\n<pre>Cannot GET \/[^<\s]*<\/pre>\n<\/body>\n<\/html>$/
+  return status === 404 && poweredBy === 'Express' && express.test(body.trim()) ? 'express' : undefined
 }
 
 export const HOP_ANSWER_KINDS: readonly HopAnswer['kind'][] = [
@@ -131,6 +140,11 @@ export interface ReportedSocket {
    * when the page called it hanging: something on the way holds the handshake unanswered.
    */
   hangingAfterMs?: number
+  /**
+   * Set by the CLI only, on a socket that hung: the same handshake, dialled straight at the address Vite's
+   * client names, opened. A page never sends it.
+   */
+  viteOpened?: true
 }
 
 /** One finding, as the browser shows it. */

@@ -127,6 +127,17 @@ describe('who answered', () => {
 const client = readServedClient(served('vite8.4.0-default.txt'), 'fixture')
 const nginxPage: HopReply = { status: 200, kind: 'vite-page', server: 'nginx/1.22.1', proxy: 'nginx', hopHeaders: {} }
 
+/** Vite's page proxied by Express, which marks every answer it sends. */
+const expressPage: HopReply = { ...nginxPage, server: null, proxy: 'unknown', poweredBy: 'Express' }
+
+/** A handshake through the hop that got no answer at all, and what its URL answered over plain HTTP. */
+const hung = (probe: HopReply) => ({
+  url: 'ws://app.test:8080/',
+  blocked: null,
+  outcome: { kind: 'timeout', afterMs: 5000 } as const,
+  probe,
+})
+
 function observations(overrides: Partial<Observations>): Observations {
   const pageUrl = new URL('http://app.test:8080/')
   return {
@@ -142,6 +153,7 @@ function observations(overrides: Partial<Observations>): Observations {
     primary: null,
     direct: null,
     withoutOrigin: null,
+    atVite: null,
     idle: null,
     ...overrides,
   }
@@ -203,6 +215,21 @@ describe('observations become the plugin’s findings', () => {
         idle: { heldMs: 90_000, closes: [1, 2].map(() => ({ code: 1006, openForMs: 60_000, idleMs: 60_000 })) },
       },
       [],
+    ],
+    [
+      'a hung handshake at a URL the hop routes to Vite, which opened it dialled straight',
+      { ...base, primary: hung(expressPage), atVite: { kind: 'opened', afterMs: 4 } },
+      ['upgrade-unrelayed'],
+    ],
+    [
+      'a hung handshake at a URL the hop routes to Vite, and Vite dialled straight not answering either',
+      { ...base, primary: hung(expressPage), atVite: { kind: 'timeout', afterMs: 5000 } },
+      ['socket-never-arrived'],
+    ],
+    [
+      'a hung handshake at a URL the hop answers itself, Vite opening it dialled straight',
+      { ...base, primary: hung({ ...nginxPage, status: 404, kind: 'other' }), atVite: { kind: 'opened', afterMs: 4 } },
+      ['proxy-error'],
     ],
     [
       'a client the page’s origin may not run (CORS), whatever its socket would do',

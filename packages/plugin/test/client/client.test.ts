@@ -199,7 +199,33 @@ test.each<{ status: number; body: string; kind: string }>([
 const HAPROXY_503 =
   '<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n'
 
-test.each<{ name: string; status: number; body: string; page: string | undefined }>([
+/** Express 5's own 404 (finalhandler's page), as measured behind a pathFilter that left /hmr out. */
+const EXPRESS_404 =
+  '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET /hmr</pre>\n</body>\n</html>\n'
+
+test.each<{ name: string; status: number; body: string; poweredBy?: string; page: string | undefined }>([
+  {
+    name: "Express's own 404 with its X-Powered-By",
+    status: 404,
+    body: EXPRESS_404,
+    poweredBy: 'Express',
+    page: 'express',
+  },
+  { name: "Express's 404 page without X-Powered-By", status: 404, body: EXPRESS_404, page: undefined },
+  {
+    name: "Express's page under another status",
+    status: 500,
+    body: EXPRESS_404,
+    poweredBy: 'Express',
+    page: undefined,
+  },
+  {
+    name: 'an app page that ends the same way',
+    status: 404,
+    body: `${EXPRESS_404}<script></script>`,
+    poweredBy: 'Express',
+    page: undefined,
+  },
   { name: "HAProxy's own 503", status: 503, body: HAPROXY_503, page: 'haproxy' },
   { name: 'the same page under another status', status: 502, body: HAPROXY_503, page: undefined },
   {
@@ -214,8 +240,8 @@ test.each<{ name: string; status: number; body: string; page: string | undefined
     body: `${HAPROXY_503}<script></script>`,
     page: undefined,
   },
-])('errorPageOf: $name', ({ status, body, page }) => {
-  expect(errorPageOf(status, body)).toBe(page)
+])('errorPageOf: $name', ({ status, body, poweredBy, page }) => {
+  expect(errorPageOf(status, body, poweredBy)).toBe(page)
 })
 
 test.each([

@@ -327,9 +327,11 @@ describe('what answered the socket over plain HTTP', () => {
     { name: "HAProxy's error page, with no Server header", errorPage: 'haproxy', server: null, kept: true },
     { name: 'an error page of a proxy the doctor knows no page of', errorPage: 'nginx', server: null, kept: false },
     { name: 'an error page beside a Server header', errorPage: 'haproxy', server: 'nginx', kept: false },
+    { name: "Express's own 404, with no Server header", errorPage: 'express', server: null, kept: true },
+    { name: "Express's page beside a Server header", errorPage: 'express', server: 'nginx', kept: false },
   ])('whose error page: $name', ({ errorPage, server, kept }) => {
     const result = parse(withSocket({ hop: { kind: 'other', status: 503, server, errorPage } }), 0)
-    expect(result.ok && result.report.sockets[0]?.hop?.errorPage).toBe(kept ? 'haproxy' : undefined)
+    expect(result.ok && result.report.sockets[0]?.hop?.errorPage).toBe(kept ? errorPage : undefined)
   })
 
   test.each([

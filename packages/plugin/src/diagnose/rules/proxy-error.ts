@@ -22,12 +22,13 @@ export const proxyError: Rule = (evidence, { facts }) => {
   if (reached) return null
   return {
     cause: 'proxy-error',
-    proxy: failed.hop.errorPage ?? proxyFromServerHeader(failed.hop.server),
+    proxy: failed.hop.errorPage === 'haproxy' ? 'haproxy' : proxyFromServerHeader(failed.hop.server),
     status,
     server: failed.hop.server,
     socketUrl: failed.url,
     path,
     pageOrigin: report.pageOrigin,
     fallback: fallbackFromReports([report]),
+    ...(failed.hop.errorPage === 'express' && { express: true as const }),
   }
 }

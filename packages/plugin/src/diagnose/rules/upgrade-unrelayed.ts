@@ -1,6 +1,6 @@
-import type { ServerEvent } from '../../evidence/evidence-types.js'
+import type { ServerEvent, SocketRecord } from '../../evidence/evidence-types.js'
 import { cutSockets } from '../cut-sockets.js'
-import type { Rule } from '../finding-types.js'
+import type { Finding, Rule } from '../finding-types.js'
 import { failedSocketReports } from '../queries.js'
 
 /**
@@ -18,7 +18,10 @@ export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
     (!facts.issuesToken || event.request.vouched) &&
     event.request.at <= report.at
   const [cut] = cutSockets(evidence, counts)
-  if (!cut) return null
+  if (!cut)
+    return hanging.viteOpened && hanging.hop?.kind === 'vite-page'
+      ? fromOutside(report.pageOrigin, hanging, hanging.hangingAfterMs)
+      : null
   return {
     cause: 'upgrade-unrelayed',
     pageOrigin: report.pageOrigin,
@@ -27,5 +30,22 @@ export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
     handshake: cut.accepted?.request ?? cut.closed.request,
     cutAfterMs: cut.closed.openForMs,
     nodeClient: cut.accepted?.nodeClient === true,
+  }
+}
+
+/**
+ * The CLI's proof, from outside: the hop routes the socket's URL to Vite over plain HTTP, its handshake hangs
+ * there, and Vite dialled straight opens it. Only Express's own mark says the hop is a Node proxy.
+ */
+function fromOutside(pageOrigin: string, hanging: SocketRecord, hangingAfterMs: number): Finding {
+  return {
+    cause: 'upgrade-unrelayed',
+    pageOrigin,
+    socketUrl: hanging.url,
+    hangingAfterMs,
+    handshake: null,
+    cutAfterMs: null,
+    nodeClient: hanging.hop?.poweredBy === 'Express',
+    dialledAtVite: true,
   }
 }

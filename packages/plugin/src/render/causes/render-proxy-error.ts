@@ -1,6 +1,7 @@
 import type { Finding } from '../../diagnose/finding-types.js'
 import type { ViteFacts } from '../../vite/vite-facts.js'
 import { afterwards } from '../afterwards.js'
+import { pathFilterFix } from '../node-proxies.js'
 import { fallbackNote } from '../notes.js'
 import { hostedNote, proxyName, proxyNameInline, syntaxFor } from '../proxies/syntaxes.js'
 import type { RenderedFinding } from '../rendered-types.js'
@@ -16,6 +17,13 @@ function meaning(finding: ProxyError, facts: ViteFacts): { summary: string; note
     listen === null
       ? ''
       : ` Vite listens on ${listen}${facts.listen?.host === '[::1]' ? ' (IPv6 only: localhost resolved to ::1)' : ''}.`
+  if (finding.status === 404 && finding.express) {
+    return {
+      summary: `Express answered 404 for ${finding.path} itself: none of its middlewares takes the HMR socket's path.`,
+      notes: [`Route ${finding.path} to Vite as a WebSocket.${where}`],
+      route: false,
+    }
+  }
   if (finding.status === 404) {
     return {
       summary: `${name} answered 404 for ${finding.path}: the HMR socket's path isn't routed to Vite.`,
@@ -61,13 +69,20 @@ export function renderProxyError(finding: ProxyError, facts: ViteFacts): Rendere
   // is the page's word: the route uses Vite's own address and its own HMR path.
   const upstream = upstreamFor(null, facts, null)
   const syntax = syntaxFor(finding.proxy)
-  const fix = route && upstream !== null && syntax !== null ? syntax.routeSocket({ facts, upstream }) : null
+  const fix =
+    route && upstream !== null && syntax !== null
+      ? syntax.routeSocket({ facts, upstream })
+      : finding.express && finding.path === facts.hmrPath
+        ? pathFilterFix(facts.hmrPath)
+        : null
   return {
     summary,
-    evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}; asked over plain HTTP, that URL answered ${finding.status}${finding.server ? ` (Server: ${finding.server})` : ''}, and no handshake from the page reached Vite`,
+    evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}; asked over plain HTTP, that URL answered ${finding.status}${finding.server ? ` (Server: ${finding.server})` : ''}${finding.express ? " with Express's own page (X-Powered-By: Express)" : ''}, and no handshake from the page reached Vite`,
     notes: [...fallbackNote(finding.fallback, facts), ...notes, ...(fix?.notes ?? []), ...hostedNote(finding.proxy)],
     proxy: fix?.blocks ?? [],
     vite: null,
-    afterwards: afterwards({ proxy: fix ? syntax : null, vite: false }, facts),
+    afterwards: finding.express
+      ? fix && afterwards({ script: true }, facts)
+      : afterwards({ proxy: fix ? syntax : null, vite: false }, facts),
   }
 }

@@ -10,13 +10,17 @@ type UpgradeUnrelayed = Extract<Finding, { cause: 'upgrade-unrelayed' }>
 
 export function renderUpgradeUnrelayed(finding: UpgradeUnrelayed, facts: ViteFacts): RenderedFinding {
   const { handshake } = finding
-  const upstream = upstreamFor(null, facts, handshake.localPort)
-  const blocks = finding.nodeClient && upstream !== null ? relayUpgradeBlocks(`http://${upstream}`) : []
+  const upstream = upstreamFor(null, facts, handshake?.localPort ?? null)
+  const blocks = finding.nodeClient && upstream !== null ? relayUpgradeBlocks(`http://${upstream}`, facts.hmrPath) : []
   const hop = finding.nodeClient ? 'The Node proxy in front of Vite' : 'The hop in front of Vite'
-  const how = finding.nodeClient ? ", its header names in lowercase as Node's HTTP client sends them" : ''
+  // From outside, only Express's mark says the hop takes the handshake for a plain request.
+  const summary =
+    handshake === null && !finding.nodeClient
+      ? `${hop} carries the HMR socket's URL to Vite over plain HTTP but not its handshake: the page's socket hangs.`
+      : `${hop} forwards the HMR handshake as a plain request and never relays Vite's answer: the page's socket hangs.`
   return {
-    summary: `${hop} forwards the HMR handshake as a plain request and never relays Vite's answer: the page's socket hangs.`,
-    evidence: `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}, still connecting ${finding.hangingAfterMs} ms after it was created; Vite answered its handshake (${handshake.method} ${handshake.path}${how}) with 101, and the connection was cut ${finding.cutAfterMs} ms later`,
+    summary,
+    evidence: seen(finding, upstream),
     notes: [
       HANGING_NOTE,
       ...(blocks.length > 0
@@ -32,4 +36,16 @@ export function renderUpgradeUnrelayed(finding: UpgradeUnrelayed, facts: ViteFac
     vite: null,
     afterwards: blocks.length > 0 ? afterwards({ script: true }, facts) : null,
   }
+}
+
+function seen(finding: UpgradeUnrelayed, upstream: string | null): string {
+  const { handshake } = finding
+  const dialled = `the page at ${finding.pageOrigin} dialled ${finding.socketUrl}`
+  if (handshake === null) {
+    const express = finding.nodeClient ? ' through a server that says X-Powered-By: Express' : ''
+    const vite = upstream === null ? 'Vite' : `Vite (${upstream})`
+    return `${dialled}: no answer in ${finding.hangingAfterMs} ms; asked over plain HTTP, that URL answered with Vite's page${express}; dialled straight at ${vite}, the same handshake opened`
+  }
+  const how = finding.nodeClient ? ", its header names in lowercase as Node's HTTP client sends them" : ''
+  return `${dialled}, still connecting ${finding.hangingAfterMs} ms after it was created; Vite answered its handshake (${handshake.method} ${handshake.path}${how}) with 101, and the connection was cut ${finding.cutAfterMs} ms later`
 }

@@ -38,6 +38,13 @@ describe('proxy-error', () => {
     expect(finding).toMatchObject({ cause: 'proxy-error', proxy: 'haproxy', status: 503 })
   })
 
+  test("Express, by its own 404 page: marked as Express's, the proxy left unnamed", () => {
+    const hop = { kind: 'other' as const, status: 404, server: null, errorPage: 'express' as const }
+    const reports = [report(2000, [socket({ url: 'ws://localhost:8080/hmr?token=…', hop })])]
+    const [finding] = diagnose(evidence(5000, [], reports), { ...context, facts: withPath })
+    expect(finding).toMatchObject({ cause: 'proxy-error', proxy: 'unknown', status: 404, express: true })
+  })
+
   test.each<{ name: string; sockets: ReturnType<typeof socket>[]; events?: ServerEvent[] }>([
     {
       name: "Vite's own page answered (the proxy flattened the handshake)",

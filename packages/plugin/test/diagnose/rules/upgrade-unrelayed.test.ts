@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { diagnose } from '../../../src/diagnose/diagnose.js'
 import type { ServerEvent } from '../../../src/evidence/evidence-types.js'
+import type { HopAnswer } from '../../../src/shared/protocol.js'
 import { context, evidence, hanging, hmrSocket, report, socket, terminal } from '../../fixtures.js'
 
 /** Vite's 101 to a handshake a Node proxy forwarded, and the cut that followed `openForMs` later. */
@@ -30,6 +31,44 @@ describe('upgrade-unrelayed', () => {
     const text = terminal(finding as never)
     expect(text).toContain('The hop in front of Vite')
     expect(text).not.toContain('proxy.ws')
+  })
+
+  /** As the CLI reports a handshake that hung through the hop while Vite, dialled straight, opened it. */
+  const seenFromOutside = (hop: Pick<HopAnswer, 'kind' | 'poweredBy'>) => ({
+    ...hanging,
+    viteOpened: true as const,
+    hop: { ...hop, status: 200, server: null },
+  })
+
+  test('from the CLI, behind Express: the Node fixes, with what the CLI saw', () => {
+    const reports = [report(2100, [seenFromOutside({ kind: 'vite-page', poweredBy: 'Express' })])]
+    const [finding] = diagnose(evidence(3000, [], reports), context)
+    expect(finding).toMatchObject({ cause: 'upgrade-unrelayed', nodeClient: true, handshake: null })
+    const text = terminal(finding as never)
+    expect(text.split('\n').slice(0, 2).join('\n')).toMatchInlineSnapshot(`
+      "[hmr-doctor] The Node proxy in front of Vite forwards the HMR handshake as a plain request and never relays Vite's answer: the page's socket hangs.
+        seen: the page at http://localhost:8080 dialled ws://localhost:8080/?token=…: no answer in 1000 ms; asked over plain HTTP, that URL answered with Vite's page through a server that says X-Powered-By: Express; dialled straight at Vite (127.0.0.1:5173), the same handshake opened"
+    `)
+    expect(text).toContain("server.on('upgrade', proxy.upgrade)")
+  })
+
+  test('from the CLI, a hop that says nothing of itself: the hop described, no library lines', () => {
+    const [finding] = diagnose(evidence(3000, [], [report(2100, [seenFromOutside({ kind: 'vite-page' })])]), context)
+    const text = terminal(finding as never)
+    expect(text.split('\n').slice(0, 3).join('\n')).toMatchInlineSnapshot(`
+      "[hmr-doctor] The hop in front of Vite carries the HMR socket's URL to Vite over plain HTTP but not its handshake: the page's socket hangs.
+        seen: the page at http://localhost:8080 dialled ws://localhost:8080/?token=…: no answer in 1000 ms; asked over plain HTTP, that URL answered with Vite's page; dialled straight at Vite (127.0.0.1:5173), the same handshake opened
+        Vite's client dials no fallback while its socket hangs: this page gets no updates."
+    `)
+    expect(text).not.toContain('proxy.ws')
+  })
+
+  test.each([
+    ['the hop answered its URL with a page of its own', seenFromOutside({ kind: 'other', poweredBy: 'Express' })],
+    ['Vite dialled straight did not open it', { ...hanging, hop: { kind: 'vite-page', status: 200, server: null } }],
+  ])('from the CLI, not named: %s', (_name, socketSeen) => {
+    const findings = diagnose(evidence(3000, [], [report(2100, [socketSeen as typeof hanging])]), context)
+    expect(findings.map((finding) => finding.cause)).not.toContain('upgrade-unrelayed')
   })
 
   test.each<[string, ServerEvent[], ReturnType<typeof report>[]]>([

@@ -52,6 +52,31 @@ describe('proxy-error', () => {
     expect(text).not.toContain('evil;')
   })
 
+  const express404 = (path = '/hmr') =>
+    proxyError(404, { proxy: 'unknown', server: null, express: true, path, socketUrl: `ws://app.test${path}?token=…` })
+
+  test("Express's own 404: the pathFilter entry in http-proxy-middleware's syntax, Vite's own HMR path", () => {
+    expect(terminal(express404(), facts)).toMatchInlineSnapshot(`
+      "[hmr-doctor] Express answered 404 for /hmr itself: none of its middlewares takes the HMR socket's path.
+        seen: the page at http://app.test dialled ws://app.test/hmr?token=…; asked over plain HTTP, that URL answered 404 with Express's own page (X-Powered-By: Express), and no handshake from the page reached Vite
+        Route /hmr to Vite as a WebSocket. Vite listens on [::1]:5173 (IPv6 only: localhost resolved to ::1).
+        If your server proxies to Vite with http-proxy-middleware (ws: true in the same options), add the path to its pathFilter list.
+
+        http-proxy-middleware, in the pathFilter list you pass to createProxyMiddleware({ … }):
+
+          '/hmr',
+
+        vite.config: nothing to change.
+        Then restart your server."
+    `)
+  })
+
+  test("Express's own 404 at a path other than Vite's: the words, nothing to paste", () => {
+    const text = terminal(express404('/app/hmr'), facts)
+    expect(text).toContain('Express answered 404 for /app/hmr itself')
+    expect(text).not.toContain('pathFilter')
+  })
+
   test("Apache's 404 gets the words, not nginx's lines", () => {
     const text = terminal(proxyError(404, { proxy: 'apache', server: 'Apache/2.4.62' }), facts)
     expect(text).toContain("[hmr-doctor] Apache answered 404 for /hmr: the HMR socket's path isn't routed to Vite.")
