@@ -1,6 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
-import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import {
   BROWSER_MODES,
   configWithPrintedFix,
@@ -9,6 +8,7 @@ import {
   freePort,
   noticeText,
   openPage,
+  outlastDoctor,
   PROXY_HOST,
   PROXY_NAME,
   printedBlock,
@@ -123,10 +123,7 @@ function portless(output: string, ports: Record<string, number>): string {
  * "HMR works now" confirmation, and no notice on the page.
  */
 async function expectQuietSince(vite: RunningVite, mark: number, watched: WatchedPage): Promise<void> {
-  const loadedAt = watched.loadedAt()
-  if (loadedAt === null) throw new Error('the page never finished loading')
-  const remaining = loadedAt + silenceWindowMs(vite.doctor ? vite.doctor.socketGraceMs : undefined) - Date.now()
-  if (remaining > 0) await watched.page.waitForTimeout(remaining)
+  await outlastDoctor(vite, watched)
   const spoken = vite.logger
     .text()
     .slice(mark)

@@ -5,6 +5,7 @@ import {
   expectHmrApplies,
   NOTICE_SELECTOR,
   openPage,
+  outlastDoctor,
   type RunningVite,
   startNodeFront,
 } from '../harness/index.js'
@@ -69,8 +70,7 @@ describe.each(BROWSER_MODES)('a healthy handshake slower than the pending time, 
     const context = await scenario.context(mode)
     const watched = await openPage(context, `${front.origin}/`)
     await expectHmrApplies(watched, vite)
-    // Past every window in which the doctor could still speak about this page.
-    await watched.page.waitForTimeout(timing.reportCapMs + timing.fallbackSettleMs + 500)
+    await outlastDoctor(vite, watched)
     expect(vite.logger.text()).not.toContain('[hmr-doctor]')
     expect(await watched.page.locator(NOTICE_SELECTOR).count()).toBe(0)
     expect(watched.console.filter((line) => /hmr-doctor/i.test(line))).toEqual([])
