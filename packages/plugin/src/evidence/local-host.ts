@@ -5,8 +5,10 @@ import type { ErrorSink } from '../server/error-sink.js'
 import { hostnameOf } from '../vite/host-check.js'
 import type { RequestSnapshot } from './evidence-types.js'
 
-/** Names looked up at once at most, and remembered (oldest forgotten first), so a flood of names costs little. */
+/** Names remembered (oldest forgotten first), so a flood of names costs little memory. */
 const MAX_NAMES = 32
+/** Lookups under way at once at most: each holds a thread of the pool Vite's file reads share, till it ends. */
+const MAX_LOOKUPS = 2
 /** A lookup that takes longer than this proves nothing: the name is treated as another machine's. */
 export const LOOKUP_TIMEOUT_MS = 1000
 
@@ -36,17 +38,24 @@ export interface LocalHostCheck {
 export function createLocalHostCheck(resolve: Resolve = resolveAll): LocalHostCheck {
   const known = new Map<string, Promise<boolean>>()
   const done = new Map<string, boolean>()
+  let lookups = 0
   const check = (host: string): Promise<boolean> => {
     const hostname = hostnameOf(host)
     if (isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return Promise.resolve(isOwnAddress(hostname))
     const cached = known.get(hostname)
     if (cached) return cached
+    // Past the bound the name proves nothing now, and isn't remembered: asked again later, it is looked up.
+    if (lookups >= MAX_LOOKUPS) return Promise.resolve(false)
+    lookups += 1
+    const lookup = resolve(hostname).finally(() => {
+      lookups -= 1
+    })
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<readonly string[]>((done) => {
       timer = setTimeout(() => done([]), LOOKUP_TIMEOUT_MS)
       timer.unref()
     })
-    const verdict = Promise.race([resolve(hostname).catch(() => []), timeout]).then((addresses) => {
+    const verdict = Promise.race([lookup.catch(() => []), timeout]).then((addresses) => {
       clearTimeout(timer)
       const local = addresses.length > 0 && addresses.every(isOwnAddress)
       if (known.has(hostname)) done.set(hostname, local)

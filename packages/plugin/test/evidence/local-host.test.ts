@@ -50,6 +50,24 @@ test('a lookup that never answers proves nothing', async () => {
   await expect(check('vite:5173')).resolves.toBe(false)
 })
 
+test('lookups that never end hold at most two at once; a name past them proves nothing and is asked again later', async () => {
+  const pending: Array<() => void> = []
+  const asked: string[] = []
+  const check = createLocalHostCheck((hostname) => {
+    asked.push(hostname)
+    return new Promise((done) => pending.push(() => done(['127.0.0.1'])))
+  })
+  const verdicts = ['a.example:5173', 'b.example:5173', 'vite:5173'].map((host) => check(host))
+  expect(asked).toEqual(['a.example', 'b.example'])
+  await expect(verdicts[2]).resolves.toBe(false)
+  for (const end of pending) end()
+  await Promise.all(verdicts)
+  const again = check('vite:5173')
+  expect(asked).toEqual(['a.example', 'b.example', 'vite'])
+  pending[2]?.()
+  await expect(again).resolves.toBe(true)
+})
+
 test('only a token-bearing request is marked, and only when its Host names this machine', async () => {
   const seen: RequestSnapshot[] = []
   const forward = corroborateHost(
