@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import type { ErrorSink } from '../server/error-sink.js'
+import type { ErrorSink } from '../safe/guard.js'
 import { hostnameOf } from '../vite/host-check.js'
 import type { RequestSnapshot } from './evidence-types.js'
 

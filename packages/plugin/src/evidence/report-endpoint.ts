@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ErrorSink } from '../safe/guard.js'
 import { arrivedUrl } from '../safe/parse-url.js'
 import { sameSecret } from '../safe/same-secret.js'
-import type { ErrorSink } from '../server/error-sink.js'
 import { REPORT_RATE_LIMIT } from '../shared/constants.js'
 import { REPORT_PARAM, type ReportResponse, SECRET_HEADER } from '../shared/protocol.js'
 import { MAX_REPORT_BYTES, parseClientReport, parsePageReport, reportKind } from './client-report.js'

@@ -9,8 +9,8 @@ import { renderFinding } from '../render/finding.js'
 import { renderRecovered } from '../render/recovered-line.js'
 import type { RenderedFinding } from '../render/rendered-types.js'
 import { renderTerminal } from '../render/terminal.js'
+import type { ErrorSink } from '../safe/guard.js'
 import type { ReportResponse } from '../shared/protocol.js'
-import type { ErrorSink } from './error-sink.js'
 import { isPagesOwn, originOf, type ReportingPage } from './own-findings.js'
 
 /**

@@ -1,9 +1,7 @@
 import colors from 'picocolors'
 import type { Logger } from 'vite'
+import type { ErrorSink } from '../safe/guard.js'
 import { PREFIX } from '../shared/constants.js'
-
-/** Where a bug in the doctor goes: Vite's logger, never the request or timer that ran into it. */
-export type ErrorSink = (where: string, error: unknown) => void
 
 const MAX_DISTINCT = 16
 
@@ -21,20 +19,5 @@ export function createErrorSink(logger: Pick<Logger, 'error'>): ErrorSink {
         error: error instanceof Error ? error : null,
       },
     )
-  }
-}
-
-/** `fn` with its throws sent to `sink`: for listeners and timers, where a throw would reach Node or Vite. */
-export function guard<Args extends unknown[]>(
-  sink: ErrorSink,
-  where: string,
-  fn: (...args: Args) => void,
-): (...args: Args) => void {
-  return (...args) => {
-    try {
-      fn(...args)
-    } catch (error) {
-      sink(where, error)
-    }
   }
 }

@@ -1,5 +1,5 @@
 import type { ViteDevServer } from 'vite'
-import { type ErrorSink, guard } from './error-sink.js'
+import { type ErrorSink, guard } from '../safe/guard.js'
 
 export interface Keepalive {
   /** The interval in force, or null while off. */
