@@ -2,20 +2,24 @@
 // the server side as one ES module and once more as one CommonJS file for projects whose vite.config is
 // loaded with require (no "type": "module"), and the types with tsc, for each.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { build } from 'vite'
 
-const dist = new URL('./dist/', import.meta.url)
+// Built aside and swapped in at the end: a Vite or test reading dist/ meanwhile (the demo rebuilds during
+// the end-to-end pass) sees the old build or the new one, never none.
+const STAGING = `dist-${process.pid}`
+const dist = new URL(`./${STAGING}/`, import.meta.url)
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 rmSync(dist, { recursive: true, force: true })
+process.on('exit', () => rmSync(dist, { recursive: true, force: true }))
 
 /** A browser bundle for modern browsers, minified, into dist/. */
 function buildBrowser(lib, target = 'es2020') {
   return build({
     configFile: false,
     logLevel: 'warn',
-    build: { outDir: 'dist', emptyOutDir: false, minify: true, target, lib },
+    build: { outDir: STAGING, emptyOutDir: false, minify: true, target, lib },
   })
 }
 
@@ -42,6 +46,8 @@ execFileSync(
     '-p',
     'tsconfig.build.json',
     '--emitDeclarationOnly',
+    '--outDir',
+    STAGING,
   ],
   {
     stdio: 'inherit',
@@ -54,7 +60,7 @@ function buildNode(entry, format, fileName, output = {}) {
     configFile: false,
     logLevel: 'warn',
     build: {
-      outDir: 'dist',
+      outDir: STAGING,
       emptyOutDir: false,
       ssr: true,
       minify: false,
@@ -98,3 +104,9 @@ for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   const text = readFileSync(source, 'utf8').replace(/((?:from\s+|import\()'\.{1,2}\/[^']*)\.js'/g, "$1.cjs'")
   writeFileSync(new URL(entry.replace(/\.d\.ts$/, '.d.cts'), dist), text)
 }
+
+const live = new URL('./dist/', import.meta.url)
+const old = new URL(`./dist-old-${process.pid}/`, import.meta.url)
+if (existsSync(live)) renameSync(live, old)
+renameSync(dist, live)
+rmSync(old, { recursive: true, force: true })
