@@ -91,6 +91,7 @@ export async function openPage(context: BrowserContext, url: string): Promise<Wa
     loads += 1
     loadedAt = Date.now()
   })
-  await page.goto(url)
+  // A bound, not a verdict: a framework's first page, compiled on request, can take long on a loaded machine.
+  await page.goto(url, { timeout: 90_000 })
   return { page, console, doctorRequests, reloads: () => Math.max(0, loads - 1), loadedAt: () => loadedAt }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import {
   BROWSER_MODES,
   expectHmrApplies,
@@ -40,6 +40,9 @@ function nuxtConfigWithPrintedFix(printed: string): Record<string, string> {
     'nuxt.config.ts': user.replace('defineNuxtConfig({', "defineNuxtConfig({\n  extends: ['./fix'],"),
   }
 }
+
+// A framework compiles its first page on request: three files at a time on a loaded machine can take a minute.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 })
 
 describe.each(BROWSER_MODES)('Nuxt (nuxt dev) behind nginx, %s browser', (mode) => {
   // One Nuxt for both tests (it takes seconds to start); the fix restarts it with the printed nuxt.config.

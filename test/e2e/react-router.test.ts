@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
   BROWSER_MODES,
   expectHmrApplies,
@@ -53,6 +53,9 @@ function withSharedServer(serverJs: string, printed: string): string {
   )
   return edit(text, 'app.listen(', 'httpServer.listen(')
 }
+
+// A framework compiles its first page on request: three files at a time on a loaded machine can take a minute.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 })
 
 describe.each(BROWSER_MODES)('React Router behind nginx, %s browser', (mode) => {
   test('react-router dev: silent while upgrades are forwarded; a bare proxy_pass named, its fix makes HMR work', async () => {
