@@ -47,6 +47,7 @@ export function matrixConfig(fixture: URL): ViteUserConfig {
       },
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      expect: { poll: { timeout: 10_000 } },
       // As in the main end-to-end run: one browser, proxy and Vite at a time.
       fileParallelism: false,
       projects: [
