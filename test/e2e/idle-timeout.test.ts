@@ -37,6 +37,11 @@ const NGINX_FIX =
  */
 const LOOP_DIAGNOSIS_MS = 45_000
 
+/** Host set first, as many guides write it: nginx then leaves no mark on what it forwards, only its Server header. */
+const HOST_FIRST_LOCATION = `proxy_set_header Host $host;
+${UPGRADE_HEADERS}
+proxy_read_timeout ${PROXY_TIMEOUT_S}s;`
+
 /** Several turns of the loop: the doctor's own module never arrives before the page reloads. */
 const DOCTOR_HELD_MS = PROXY_TIMEOUT_S * 1000 * 10
 /** The app's entry module, served late as from a dev server compiling a big app on a busy CPU. */
@@ -130,6 +135,25 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     // The doctor's module is held past every turn: the report that named the loop left from the watcher.
     expect(looping.reloads()).toBeGreaterThanOrEqual(1)
     await looping.page.close()
+  })
+
+  test('nginx that left no mark on the requests is named by its Server header: its printed lines stop the loop', async () => {
+    const vite = await scenario.vite({ doctor: { keepalive: false } })
+    const { nginx, site, origin } = await scenario.nginx({
+      upstream: `${vite.host}:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: HOST_FIRST_LOCATION,
+    })
+    const context = await scenario.context(mode)
+    const looping = await openPage(context, `${origin}/`)
+    const printed = printedBlock(await waitForLoopDiagnosis(vite), NGINX_FIX)
+    expect(printed).toContain('proxy_read_timeout')
+    await looping.page.close()
+
+    await nginx.restart(nginxConfig({ ...site, location: pasteReplacingDirectives(HOST_FIRST_LOCATION, printed) }))
+    const fixed = await openPage(context, `${origin}/`)
+    await expectNoReloadWhileIdle(fixed)
+    await expectHmrApplies(fixed, vite)
   })
 
   test('the printed vite.config ping interval, used as the config file, stops the loop without touching nginx', async () => {

@@ -4,6 +4,7 @@ import { showNotice } from './notice.js'
 import { probeHop, probeUrl } from './probe.js'
 import { createReportGate, hasFailed } from './report-gate.js'
 import { isHanging } from './reported-socket.js'
+import { routeServer } from './route-server.js'
 import { sendReport } from './send-report.js'
 import type { Watched } from './watch.js'
 
@@ -42,13 +43,15 @@ export function start(watched: Watched): void {
   const { config } = watched
   const hops = new Map<SeenSocket, HopAnswer>()
   const probes = new Map<SeenSocket, Promise<unknown>>()
+  // Asked alongside the probes: which proxy the route names, for a loop whose sockets bear no marks.
+  const announced = routeServer(config.clientUrl)
 
   const report = async (): Promise<void> => {
     try {
       await Promise.all(probes.values())
       // A handshake that was only slow opened meanwhile: a healthy page tells Vite nothing.
       if (!watched.loop && watched.refusals.length === 0 && !watched.sockets.some(hasFailed)) return
-      const response = await sendReport(watched, hops)
+      const response = await sendReport(watched, hops, await announced)
       if (!response.ok) return
       const messages = readMessages(await response.json())
       if (messages.length === 0) return
