@@ -1,4 +1,6 @@
+import type { Plugin } from 'vite'
 import { describe, expect, test } from 'vitest'
+import { DOCTOR_MODULE } from '../../packages/plugin/src/shared/protocol.js'
 import {
   BROWSER_MODES,
   expectHmrApplies,
@@ -35,6 +37,31 @@ const NGINX_FIX =
  */
 const LOOP_DIAGNOSIS_MS = 45_000
 
+/** Host set first, as many guides write it: nginx then leaves no mark on what it forwards, only its Server header. */
+const HOST_FIRST_LOCATION = `proxy_set_header Host $host;
+${UPGRADE_HEADERS}
+proxy_read_timeout ${PROXY_TIMEOUT_S}s;`
+
+/** Several turns of the loop: the doctor's own module never arrives before the page reloads. */
+const DOCTOR_HELD_MS = PROXY_TIMEOUT_S * 1000 * 10
+/** The app's entry module, served late as from a dev server compiling a big app on a busy CPU. */
+const ENTRY_HELD_MS = 500
+
+/** Holds the doctor's module past every turn of the loop, and the app's entry a little. */
+function slowToLoad(): Plugin {
+  return {
+    name: 'slow-to-load',
+    enforce: 'pre',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const held = req.url?.includes(DOCTOR_MODULE) ? DOCTOR_HELD_MS : req.url === '/src/main.ts' ? ENTRY_HELD_MS : 0
+        if (held > 0) setTimeout(next, held)
+        else next()
+      })
+    },
+  }
+}
+
 const scenario = useScenario()
 
 async function behindShortTimeout(vite: RunningVite) {
@@ -48,6 +75,15 @@ async function behindShortTimeout(vite: RunningVite) {
 
 function waitForLoopDiagnosis(vite: RunningVite): Promise<string> {
   return scenario.diagnosis(vite, SUMMARY, LOOP_DIAGNOSIS_MS)
+}
+
+/** Until the page's latest socket is connected: every close Vite's client logged was followed by a connect. */
+async function settledAfterLastClose(watched: WatchedPage): Promise<void> {
+  const count = (pattern: RegExp) => watched.console.filter((line) => pattern.test(line)).length
+  await expect
+    .poll(() => count(/\[vite\] connected\./) > count(/\[vite\] server connection lost/i), { timeout: 15_000 })
+    .toBe(true)
+  await watched.page.waitForLoadState('load')
 }
 
 /** Several proxy timeouts pass with the page left alone, and it never reloads. */
@@ -89,6 +125,37 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     await expectHmrApplies(fixed, vite)
   })
 
+  test('a page slow to load, whose doctor module comes only after the next reload, still gets the loop named', async () => {
+    const vite = await scenario.vite({ doctor: { keepalive: false }, config: { plugins: [slowToLoad()] } })
+    const { url } = await behindShortTimeout(vite)
+    const context = await scenario.context(mode)
+    const looping = await openPage(context, url)
+    const output = await waitForLoopDiagnosis(vite)
+    expect(output).toContain(`${SUMMARY}${PROXY_TIMEOUT_S} s idle`)
+    // The doctor's module is held past every turn: the report that named the loop left from the watcher.
+    expect(looping.reloads()).toBeGreaterThanOrEqual(1)
+    await looping.page.close()
+  })
+
+  test('nginx that left no mark on the requests is named by its Server header: its printed lines stop the loop', async () => {
+    const vite = await scenario.vite({ doctor: { keepalive: false } })
+    const { nginx, site, origin } = await scenario.nginx({
+      upstream: `${vite.host}:${vite.port}`,
+      http: WEBSOCKET_MAP,
+      location: HOST_FIRST_LOCATION,
+    })
+    const context = await scenario.context(mode)
+    const looping = await openPage(context, `${origin}/`)
+    const printed = printedBlock(await waitForLoopDiagnosis(vite), NGINX_FIX)
+    expect(printed).toContain('proxy_read_timeout')
+    await looping.page.close()
+
+    await nginx.restart(nginxConfig({ ...site, location: pasteReplacingDirectives(HOST_FIRST_LOCATION, printed) }))
+    const fixed = await openPage(context, `${origin}/`)
+    await expectNoReloadWhileIdle(fixed)
+    await expectHmrApplies(fixed, vite)
+  })
+
   test('the printed vite.config ping interval, used as the config file, stops the loop without touching nginx', async () => {
     const diagnosed = await scenario.vite({ doctor: { keepalive: false } })
     const { url } = await behindShortTimeout(diagnosed)
@@ -116,8 +183,9 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     const watched = await openPage(context, url)
     const output = await waitForLoopDiagnosis(vite)
     expect(output).toMatch(/Until then the doctor pings each HMR client every [01]\.\d s so pages stop reloading/)
-    // The loop's last turn may still be under way when the diagnosis prints.
-    await watched.page.waitForLoadState('load')
+    // The loop's last turn may still be under way when the diagnosis prints (the close that made the loop
+    // reports at once, and Vite's client reloads after it): wait for a page whose socket is connected.
+    await settledAfterLastClose(watched)
     await expectNoReloadWhileIdle(watched)
     await expectHmrApplies(watched, vite)
   })

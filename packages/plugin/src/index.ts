@@ -124,7 +124,9 @@ export function hmrDoctor(options: HmrDoctorOptions = {}): Plugin {
         // routes: only pages, POSTs and unknown URLs arrive.
         return () => {
           server.middlewares.use((req, res, next) =>
-            req.method === 'GET' ? doctorModuleMiddleware(req, res, next) : reportEndpoint(req, res, next),
+            req.method === 'GET' || req.method === 'HEAD'
+              ? doctorModuleMiddleware(req, res, next)
+              : reportEndpoint(req, res, next),
           )
         }
       },

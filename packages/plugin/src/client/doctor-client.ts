@@ -1,45 +1,16 @@
-import type { BrowserMessage, HopAnswer, ReportedSocket, SeenSocket } from '../shared/protocol.js'
-import { REPORT_QUERY, SECRET_HEADER } from '../shared/protocol.js'
-import { redactToken } from '../shared/redact-token.js'
+import type { BrowserMessage, HopAnswer, SeenSocket } from '../shared/protocol.js'
 import { timing } from '../shared/timing.js'
-import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
 import { probeHop, probeUrl } from './probe.js'
 import { createReportGate, hasFailed } from './report-gate.js'
+import { isHanging } from './reported-socket.js'
+import { routeServer } from './route-server.js'
+import { sendReport } from './send-report.js'
 import type { Watched } from './watch.js'
 
-const MAX_ERROR_LENGTH = 200
-
-function describeThrown(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, MAX_ERROR_LENGTH) : 'constructor threw'
-}
-
-/** Connecting past `timing.pendingSocketMs`, and still connecting. */
+/** Whether a probe of the socket's URL is same-origin, so its answer can be read without CORS. */
 function isSameOrigin(socketUrl: string): boolean {
   return probeUrl(socketUrl).origin === location.origin
-}
-
-function isHanging(seen: SeenSocket): boolean {
-  return seen.hangingAt !== undefined && seen.openedAt === undefined && seen.closedAt === undefined
-}
-
-/** A socket as the report says it: times relative to its creation, token removed. */
-export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): ReportedSocket {
-  const after = (at: number | undefined) => (at === undefined ? null : Math.round(at - seen.at))
-  return {
-    url: redactToken(seen.url),
-    opened: seen.openedAt !== undefined,
-    closeCode: seen.closeCode ?? null,
-    openedAfterMs: after(seen.openedAt),
-    closedAfterMs: after(seen.closedAt),
-    error: seen.thrown
-      ? describeThrown(seen.thrown.error)
-      : seen.refused
-        ? "refused by the page's Content-Security-Policy"
-        : null,
-    ...(hop && { hop }),
-    ...(isHanging(seen) && { hangingAfterMs: after(seen.hangingAt) ?? 0 }),
-  }
 }
 
 /** Accepts only the shape the server sends; anything else shows nothing. */
@@ -70,26 +41,17 @@ function print(messages: BrowserMessage[]): void {
  */
 export function start(watched: Watched): void {
   const { config } = watched
-  const endpoint = new URL(`?${REPORT_QUERY}`, config.clientUrl)
   const hops = new Map<SeenSocket, HopAnswer>()
   const probes = new Map<SeenSocket, Promise<unknown>>()
+  // Asked alongside the probes: which proxy the route names, for a loop whose sockets bear no marks.
+  const announced = routeServer(config.clientUrl)
 
   const report = async (): Promise<void> => {
     try {
       await Promise.all(probes.values())
       // A handshake that was only slow opened meanwhile: a healthy page tells Vite nothing.
       if (!watched.loop && watched.refusals.length === 0 && !watched.sockets.some(hasFailed)) return
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SECRET_HEADER]: config.secret },
-        body: JSON.stringify({
-          pageOrigin: location.origin,
-          clientOrigin: endpoint.origin,
-          sockets: watched.sockets.map((socket) => toReportedSocket(socket, hops.get(socket))),
-          closes: toReported(watched.history, Date.now(), config.serverId),
-          ...(watched.refusals.length > 0 && { refusals: watched.refusals }),
-        }),
-      })
+      const response = await sendReport(watched, hops, await announced)
       if (!response.ok) return
       const messages = readMessages(await response.json())
       if (messages.length === 0) return

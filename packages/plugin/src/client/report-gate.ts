@@ -17,6 +17,19 @@ export function hasFailed(socket: SeenSocket): boolean {
 }
 
 /**
+ * Every socket opened or failed, and Vite's client dials no more: its direct fallback comes only after a
+ * socket closes, not for a constructor that threw (mixed content), nor for a handshake still held.
+ */
+export function isStoryComplete(sockets: readonly SeenSocket[], directFallback: boolean): boolean {
+  const fallbackDue =
+    directFallback &&
+    sockets.length < 2 &&
+    !sockets.some((socket) => socket.thrown !== undefined || socket.refused === true) &&
+    sockets.some((socket) => socket.closedAt !== undefined && socket.openedAt === undefined)
+  return !fallbackDue && sockets.every(isSettled)
+}
+
+/**
  * Decides when a page reports: as soon as every `vite-hmr` socket it saw has opened or failed, Vite's
  * direct fallback included, or after `capMs` when that fallback hangs. A healthy page never starts a
  * timer. `sockets` is the live list the watcher keeps.
@@ -49,14 +62,7 @@ export function createReportGate(options: {
       // Vite's client dials its fallback from its own close listener, which runs after the watcher's.
       recheck = setTimeout(check, 0)
     }
-    // Vite's client dials its fallback only after a socket closes: not for a constructor that threw (mixed
-    // content), nor for a handshake still held.
-    const fallbackDue =
-      options.directFallback &&
-      sockets.length < 2 &&
-      !sockets.some((socket) => socket.thrown !== undefined || socket.refused === true) &&
-      sockets.some((socket) => socket.closedAt !== undefined && socket.openedAt === undefined)
-    if (!fallbackDue && sockets.every(isSettled)) fire()
+    if (isStoryComplete(sockets, options.directFallback)) fire()
   }
 
   return {

@@ -3,6 +3,8 @@ import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from '../shared/protocol.js'
 import { timing } from '../shared/timing.js'
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
 import { markRefused, watchPolicyRefusals } from './policy.js'
+import { hasFailed, isStoryComplete } from './report-gate.js'
+import { sendReport } from './send-report.js'
 
 const MAX_RECORDS = 8
 
@@ -18,6 +20,8 @@ export interface Watched {
   loop?: true
   /** Set by the doctor part: told of every change to a socket from then on. */
   onChange?: () => void
+  /** Set once a report left this page. */
+  sent?: true
 }
 
 function saveHistory(history: unknown[]): void {
@@ -58,6 +62,14 @@ export default function install(config: ClientConfig): void {
   }
 
   watchPolicyRefusals(watched.refusals, watched.sockets, changed)
+
+  // A page left before the doctor part reported (a reload, a navigation) still tells a whole story it saw.
+  addEventListener('pagehide', () => {
+    if (!watched.sent && watched.sockets.some(hasFailed) && isStoryComplete(watched.sockets, config.directFallback))
+      sendReport(watched).catch(() => {
+        // The doctor must never add an error of its own to a page that already has one.
+      })
+  })
 
   if (isReloadLoop(watched.history, Date.now(), config.serverId)) {
     watched.loop = true
@@ -114,6 +126,12 @@ export default function install(config: ClientConfig): void {
           code: event.code,
         })
         saveHistory(watched.history)
+        // The loop's report leaves with the close that makes it one, before Vite's client reloads the page: a
+        // page that reloads before the doctor part loads would otherwise never tell.
+        if (isReloadLoop(watched.history, Date.now(), config.serverId))
+          sendReport(watched).catch(() => {
+            // The doctor must never add an error of its own to a page that already has one.
+          })
       })
     }
 

@@ -25,12 +25,15 @@ const DOCTOR_PATH = `/@vite/${DOCTOR_MODULE}`
 
 /**
  * Serves the rest of the browser side, which the watcher imports only when a socket failed or the page is
- * in a reload loop: healthy pages never ask for it. Only GET of that one file name under `@vite/`.
+ * in a reload loop: healthy pages never ask for it. Only GET (and HEAD, whose answer carries the `Server`
+ * header of the hop in front: the page's way to learn which proxy serves its route) of that one file name
+ * under `@vite/`.
  */
 export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const url = arrivedUrl(req)
   const queryStart = url.indexOf('?')
-  if (req.method !== 'GET' || !(queryStart === -1 ? url : url.slice(0, queryStart)).endsWith(DOCTOR_PATH)) {
+  const head = req.method === 'HEAD'
+  if ((req.method !== 'GET' && !head) || !(queryStart === -1 ? url : url.slice(0, queryStart)).endsWith(DOCTOR_PATH)) {
     next()
     return
   }
@@ -40,7 +43,7 @@ export function doctorModuleMiddleware(req: IncomingMessage, res: ServerResponse
     'content-length': Buffer.byteLength(doctorModule),
     'cache-control': 'no-cache',
   })
-  res.end(doctorModule)
+  res.end(head ? undefined : doctorModule)
 }
 
 /**

@@ -6,8 +6,12 @@ export const timing = Object.freeze({
   fallbackSettleMs: 2000,
   /** The browser's cap on waiting for a hanging direct fallback before it reports. */
   reportCapMs: 1000,
-  /** A socket still connecting this long is reported as hanging: a held handshake errors only minutes later. */
-  pendingSocketMs: 1000,
+  /**
+   * A socket still connecting this long is reported as hanging: a held handshake errors only minutes later.
+   * The page sends nothing before it, so a slow but healthy handshake costs no request; short enough that a
+   * promptly loading page shows the finding within 2 s of its load.
+   */
+  pendingSocketMs: 1600,
 })
 
 /**

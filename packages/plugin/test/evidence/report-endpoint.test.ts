@@ -318,12 +318,15 @@ describe('the report endpoint on a real Vite dev server', () => {
     expect(await response.json()).toEqual({ error })
   })
 
-  test('the rest of the browser side is served beside the client, as a module, to GET only', async () => {
+  test('the rest of the browser side is served beside the client, as a module, to GET (and HEAD) only', async () => {
     const module = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`)
     expect(module.status).toBe(200)
     expect(module.headers.get('content-type')).toBe('text/javascript')
     expect(await module.text()).toMatch(/export\s*\{[^}]*\bstart\b/)
     expect(vite.client).toContain('__hmr_doctor_client.js')
+    // HEAD answers the same headers without the body: a page reads its route's Server header there.
+    const head = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`, { method: 'HEAD' })
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'text/javascript', ''])
     const post = await fetch(`${vite.origin}/@vite/__hmr_doctor_client.js`, { method: 'POST' })
     expect(post.headers.get('content-type')).not.toBe('text/javascript')
   })

@@ -157,7 +157,8 @@ describe('de-duplication', () => {
       code: 1006,
     }))
     const loop: ClientReport = { ...report(Date.now(), []), closes }
-    doctor.observe(hmrSocket(Date.now() - 10_000))
+    // A socket that names its proxy: a loop through an unnamed one waits for a page to name it first.
+    doctor.observe(hmrSocket(Date.now() - 10_000, { proxy: 'nginx' }))
     doctor.report(loop)
     doctor.report(loop)
     expect(enabled).toEqual([2000, 2000])

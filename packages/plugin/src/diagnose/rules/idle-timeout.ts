@@ -1,4 +1,5 @@
 import type { CloseRecord } from '../../evidence/evidence-types.js'
+import { timing } from '../../shared/timing.js'
 import type { Rule } from '../finding-types.js'
 import { eventsOf, proxyOf, seenUpstreamOf, vouchedUpstream } from '../queries.js'
 
@@ -68,9 +69,12 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
       event.request.at >= first.at - 1000 &&
       event.request.at <= last.at + 1000,
   ).length
+  const proxy = socket ? proxyOf(socket, evidence) : (report.announced ?? 'unknown')
+  // The watcher reports the loop as it closes, before the next page can say which proxy its route names.
+  const settleUntil = report.at + timing.fallbackSettleMs
   return {
     cause: 'idle-timeout',
-    proxy: socket ? proxyOf(socket, evidence) : (report.announced ?? 'unknown'),
+    proxy,
     pageOrigin: report.pageOrigin,
     timeoutMs,
     idleRangeMs: [Math.min(...idleTimes), Math.max(...idleTimes)],
@@ -80,5 +84,6 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
     seenByVite,
     upstream: socket ? vouchedUpstream(socket) : null,
     ...(socket ? seenUpstreamOf(socket) : {}),
+    ...(proxy === 'unknown' && evidence.now < settleUntil && { pendingUntil: settleUntil }),
   }
 }

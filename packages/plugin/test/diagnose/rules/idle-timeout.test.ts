@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest'
 import { type DiagnoseContext, diagnose } from '../../../src/diagnose/diagnose.js'
 import type { Finding } from '../../../src/diagnose/finding-types.js'
 import type { ClientReport, CloseRecord, ProxyKind, ServerEvent } from '../../../src/evidence/evidence-types.js'
+import { timing } from '../../../src/shared/timing.js'
 import { context, evidence, hmrSocket } from '../../fixtures.js'
+
+const SETTLE_MS = timing.fallbackSettleMs
 
 describe('idle-timeout', () => {
   function close(at: number, idleMs: number, overrides: Partial<CloseRecord> = {}): CloseRecord {
@@ -145,6 +148,17 @@ describe('idle-timeout', () => {
         upstream: '127.0.0.1:5173',
       },
     ])
+  })
+
+  test("a loop whose proxy nothing named waits for the next page's report to name it, then is said as is", () => {
+    const events = [hmrSocket(126_000)]
+    const at = (now: number, reports: ClientReport[]) => diagnose(evidence(now, events, reports), context)[0]
+    const watcherReport = closesReport(steady)
+    expect(at(200_000, [watcherReport])).toMatchObject({ proxy: 'unknown', pendingUntil: 200_000 + SETTLE_MS })
+    const named = { ...closesReport(steady), at: 201_000, announced: 'nginx' as const }
+    expect(at(201_000, [watcherReport, named])).toMatchObject({ proxy: 'nginx' })
+    expect(at(201_000, [watcherReport, named])).not.toHaveProperty('pendingUntil')
+    expect(at(200_000 + SETTLE_MS, [watcherReport])).not.toHaveProperty('pendingUntil')
   })
 
   test("Vite's own view of the closes is counted: same page, within a second of the browser's loop", () => {
