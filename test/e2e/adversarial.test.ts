@@ -309,6 +309,27 @@ Sec-WebSocket-Protocol: vite-hmr`,
     expect(output).not.toMatch(/clientPort|protocol: 'wss'/)
   })
 
+  test("a forged page report's prefix, with a proxy's marks: described with its source, never base or a route", async () => {
+    const vite = await scenario.vite()
+    const { secret } = await credentials(vite)
+    const origin = 'http://dev-app.attacker.example'
+    const headers = {
+      'content-type': 'application/json',
+      'x-hmr-doctor-secret': secret,
+      origin,
+      'X-Forwarded-Server': 'proxy.attacker.example',
+    }
+    const body = JSON.stringify({ pageUrl: `${origin}/evil-prefix/` })
+    expect(await send(`http://${vite.host}:${vite.port}`, '/?__hmr_doctor=page', headers, body)).toBe(200)
+    const output = await scenario.diagnosis(
+      vite,
+      `[hmr-doctor] Vite served the page at ${origin}/evil-prefix/, but Vite's client never ran in it: no HMR. A proxy (Apache, by the marks on the report) seems to strip /evil-prefix/ before Vite sees it.`,
+    )
+    expect(output).toContain('run npx hmr-doctor check <the URL you open the page at>')
+    expect(printedBlocks(output).size).toBe(0)
+    expect(output).not.toMatch(/base: '|ProxyPass|RewriteRule/)
+  })
+
   test('junk POSTs from the address every proxied page shares, and stalled bodies: the real report is taken', async () => {
     const vite = await scenario.vite()
     const direct = `http://${vite.host}:${vite.port}`

@@ -71,6 +71,11 @@ type FindingBody =
       seenUpstream?: string
       /** The proxy the page's report came through. */
       proxy: ProxyKind
+      /**
+       * The developer typed the page's URL (the CLI): the prefix and the proxy are theirs, and get a fix.
+       * Absent, only a report any page can send says so: described, never put into a block.
+       */
+      confirmed?: true
     }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
