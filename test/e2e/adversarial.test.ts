@@ -330,6 +330,19 @@ Sec-WebSocket-Protocol: vite-hmr`,
     expect(output).not.toMatch(/base: '|ProxyPass|RewriteRule/)
   })
 
+  test("a forged socket report from this machine's own address (another scheme, another port): described, no protocol or clientPort", async () => {
+    const vite = await scenario.vite()
+    const { secret } = await credentials(vite)
+    const pageOrigin = `https://${vite.host}:8443`
+    const forged = forgedReport(pageOrigin, secret, `ws://${vite.host}:${vite.port}/`)
+    const answer = await fetch(`http://${vite.host}:${vite.port}/${REPORT_PATH}`, { method: 'POST', ...forged })
+    expect(answer.status).toBe(200)
+    const output = await scenario.diagnosis(vite, '[hmr-doctor] The browser dials the HMR socket at')
+    expect(output).toContain(`Nothing to paste: ${pageOrigin} comes from the page's report, not your config`)
+    expect(printedBlocks(output).size).toBe(0)
+    expect(output).not.toMatch(/clientPort:|protocol: 'wss'/)
+  })
+
   test('junk POSTs from the address every proxied page shares, and stalled bodies: the real report is taken', async () => {
     const vite = await scenario.vite()
     const direct = `http://${vite.host}:${vite.port}`
