@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import {
+  dialHmr,
   expectSilence,
   freePort,
   nginxConfig,
@@ -341,6 +342,20 @@ Sec-WebSocket-Protocol: vite-hmr`,
     expect(output).toContain(`Nothing to paste: ${pageOrigin} comes from the page's report, not your config`)
     expect(printedBlocks(output).size).toBe(0)
     expect(output).not.toMatch(/clientPort:|protocol: 'wss'/)
+  })
+
+  test('a real socket with the token, then forged idle closes: the loop is described, no pings start', async () => {
+    const vite = await scenario.vite()
+    const direct = `http://${vite.host}:${vite.port}`
+    const { token, secret } = await credentials(vite)
+    expect((await dialHmr(`${direct}/`, { origin: ATTACKER, token })).opened).toBe(true)
+    // Closes from before Vite started would be its predecessor's: these are the moments just gone.
+    const closes = [30, 20, 10].map((msAgo) => ({ msAgo, openForMs: 1000, idleMs: 1000, code: 1006 }))
+    const headers = { 'content-type': 'application/json', 'x-hmr-doctor-secret': secret, origin: ATTACKER }
+    const body = JSON.stringify({ pageOrigin: ATTACKER, sockets: [], closes })
+    expect(await send(direct, REPORT_PATH, headers, body)).toBe(200)
+    const output = await scenario.diagnosis(vite, '[hmr-doctor] The proxy closes the HMR socket after 1 s idle')
+    expect(output).not.toContain('the doctor pings each HMR client')
   })
 
   test('junk POSTs from the address every proxied page shares, and stalled bodies: the real report is taken', async () => {

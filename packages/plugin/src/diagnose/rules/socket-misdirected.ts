@@ -78,19 +78,20 @@ export const socketMisdirected: Rule = (evidence, { facts }) => {
     const clientOrigin = report.clientOrigin ?? report.pageOrigin
     const settings = settingsTowardPage(clientOrigin, failed.url, facts)
     if (settings) {
-      // The origin is the report's word: only the developer's typed URL (the CLI) makes it a fix.
-      const confirmed = report.pageSource === 'developer'
-      const host = settings.host
-      const foreignHost = !confirmed && host !== undefined && !isSafeSocketHost(host)
+      // The origin is the report's word: only the developer's typed URL (the CLI) makes it a fix. Settings
+      // no config can hold are described as such whoever sent them.
+      const held = printable(settings)
+      const unconfirmed = held !== null && report.pageSource !== 'developer'
+      const host = held?.host
       return {
         cause: 'socket-misdirected',
         clientOrigin,
         socketUrl: failed.url,
         opened: false,
         error: failed.error,
-        settings: confirmed ? printable(settings) : null,
-        ...(!confirmed && { unconfirmed: true as const }),
-        ...(foreignHost && { unconfirmedHost: host }),
+        settings: unconfirmed ? null : held,
+        ...(unconfirmed && { unconfirmed: true as const }),
+        ...(unconfirmed && host !== undefined && !isSafeSocketHost(host) && { unconfirmedHost: host }),
         fallback: fallbackFromReports([report]),
       }
     }

@@ -158,25 +158,30 @@ describe('socket-misdirected', () => {
         fallback: 'unknown',
       },
     },
-    {
-      // A backend page at :8000 loaded the client from :5173: only the client's origin is the socket's measure.
-      name: 'a backend-rendered page: the socket aimed at the origin the client came from, whose host fails its grammar, gets no settings',
+    // A backend page at :8000 loaded the client from :5173: only the client's origin is the socket's measure.
+    ...(
+      [
+        ['from the CLI', typed],
+        ["from a page's report", (given) => given],
+      ] satisfies Array<[string, (given: ClientReport) => ClientReport]>
+    ).map(([from, source]) => ({
+      name: `a backend-rendered page (${from}): the socket aimed at the origin the client came from, whose host fails its grammar, gets no settings`,
       reports: [
         {
-          ...typed(report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'http://localhost:8000')),
+          ...source(report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'http://localhost:8000')),
           clientOrigin: "http://x'+y.test:8080",
         },
       ],
       expected: {
-        cause: 'socket-misdirected',
+        cause: 'socket-misdirected' as const,
         clientOrigin: "http://x'+y.test:8080",
         socketUrl: 'ws://localhost:5173/?token=…',
         opened: false,
         error: null,
         settings: null,
-        fallback: 'unknown',
+        fallback: 'unknown' as const,
       },
-    },
+    })),
     ...['https://attacker.example:8443', 'https://10.66.66.66:8443'].map((pageOrigin) => ({
       name: `a report from ${pageOrigin}: its host is only the report's word, so it is described, never printed`,
       reports: [report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], pageOrigin)],
