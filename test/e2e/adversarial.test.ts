@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { silenceWindowMs } from '../../packages/plugin/src/shared/timing.js'
 import {
+  dialHmr,
   expectSilence,
   freePort,
   nginxConfig,
@@ -307,6 +308,54 @@ Sec-WebSocket-Protocol: vite-hmr`,
     expect(output).toContain('"attacker.example" comes from the page\'s report, not your config')
     expect(printedBlocks(output).size).toBe(0)
     expect(output).not.toMatch(/clientPort|protocol: 'wss'/)
+  })
+
+  test("a forged page report's prefix, with a proxy's marks: described with its source, never base or a route", async () => {
+    const vite = await scenario.vite()
+    const { secret } = await credentials(vite)
+    const origin = 'http://dev-app.attacker.example'
+    const headers = {
+      'content-type': 'application/json',
+      'x-hmr-doctor-secret': secret,
+      origin,
+      'X-Forwarded-Server': 'proxy.attacker.example',
+    }
+    const body = JSON.stringify({ pageUrl: `${origin}/evil-prefix/` })
+    expect(await send(`http://${vite.host}:${vite.port}`, '/?__hmr_doctor=page', headers, body)).toBe(200)
+    const output = await scenario.diagnosis(
+      vite,
+      `[hmr-doctor] Vite served the page at ${origin}/evil-prefix/, but Vite's client never ran in it: no HMR. A proxy (Apache, by the marks on the report) seems to strip /evil-prefix/ before Vite sees it.`,
+    )
+    expect(output).toContain('run npx hmr-doctor check <the URL you open the page at>')
+    expect(printedBlocks(output).size).toBe(0)
+    expect(output).not.toMatch(/base: '|ProxyPass|RewriteRule/)
+  })
+
+  test("a forged socket report from this machine's own address (another scheme, another port): described, no protocol or clientPort", async () => {
+    const vite = await scenario.vite()
+    const { secret } = await credentials(vite)
+    const pageOrigin = `https://${vite.host}:8443`
+    const forged = forgedReport(pageOrigin, secret, `ws://${vite.host}:${vite.port}/`)
+    const answer = await fetch(`http://${vite.host}:${vite.port}/${REPORT_PATH}`, { method: 'POST', ...forged })
+    expect(answer.status).toBe(200)
+    const output = await scenario.diagnosis(vite, '[hmr-doctor] The browser dials the HMR socket at')
+    expect(output).toContain(`Nothing to paste: ${pageOrigin} comes from the page's report, not your config`)
+    expect(printedBlocks(output).size).toBe(0)
+    expect(output).not.toMatch(/clientPort:|protocol: 'wss'/)
+  })
+
+  test('a real socket with the token, then forged idle closes: the loop is described, no pings start', async () => {
+    const vite = await scenario.vite()
+    const direct = `http://${vite.host}:${vite.port}`
+    const { token, secret } = await credentials(vite)
+    expect((await dialHmr(`${direct}/`, { origin: ATTACKER, token })).opened).toBe(true)
+    // Closes from before Vite started would be its predecessor's: these are the moments just gone.
+    const closes = [30, 20, 10].map((msAgo) => ({ msAgo, openForMs: 1000, idleMs: 1000, code: 1006 }))
+    const headers = { 'content-type': 'application/json', 'x-hmr-doctor-secret': secret, origin: ATTACKER }
+    const body = JSON.stringify({ pageOrigin: ATTACKER, sockets: [], closes })
+    expect(await send(direct, REPORT_PATH, headers, body)).toBe(200)
+    const output = await scenario.diagnosis(vite, '[hmr-doctor] The proxy closes the HMR socket after 1 s idle')
+    expect(output).not.toContain('the doctor pings each HMR client')
   })
 
   test('junk POSTs from the address every proxied page shares, and stalled bodies: the real report is taken', async () => {

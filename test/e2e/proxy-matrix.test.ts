@@ -15,9 +15,11 @@ import {
   openPage,
   PROXY_HOST,
   printedBlock,
+  printedBlocks,
   type RunningVite,
   removeLines,
   replaceLine,
+  runCli,
   startApache,
   startCaddy,
   startHaproxy,
@@ -632,16 +634,25 @@ const NAMES: Record<Proxy, string> = { apache: 'Apache', caddy: 'Caddy', haproxy
 
 describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s browser", (mode) => {
   test.each(UNREACHED.map((unreached) => [unreached.name, unreached] as const))(
-    '%s: named, and the printed base and route, applied, make HMR work',
+    "%s: described from the page's report; the check's base and route, applied, make HMR work",
     async (_, unreached) => {
       const first = await scenario.vite()
       const upstream = `${first.host}:${first.port}`
       const broken = unreached.broken(upstream)
       const running = await PROXIES[unreached.proxy].start(broken, upstream)
       const context = await scenario.context(mode)
-      await openPage(context, `${running.origin}/app/`)
-      const output = await scenario.diagnosis(
+      const page = `${running.origin}/app/`
+      await openPage(context, page)
+      // The prefix is the page report's word, which any page can send: described, with the check to run.
+      const described = await scenario.diagnosis(
         first,
+        `[hmr-doctor] Vite served the page at ${page}, but Vite's client never ran in it: no HMR. A proxy (${NAMES[unreached.proxy]}, by the marks on the report) seems to strip /app/ before Vite sees it.`,
+      )
+      expect(described).toContain('run npx hmr-doctor check <the URL you open the page at>')
+      expect(printedBlocks(described).size).toBe(0)
+      // What the developer then gets, typing the page's URL: the check's blocks, pasted.
+      const output = (await runCli(['check', page, '--timeout', '30'])).stdout
+      expect(output).toContain(
         `[hmr-doctor] ${NAMES[unreached.proxy]} strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.`,
       )
 
@@ -654,7 +665,7 @@ describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s brows
       const config = unreached.apply(broken, output)
       expect(await running.check(config)).toMatch(PROXIES[unreached.proxy].valid)
       await running.restart(config)
-      await expectHmrApplies(await openPage(context, `${running.origin}/app/`), fixed)
+      await expectHmrApplies(await openPage(context, page), fixed)
       expect(fixed.logger.text()).not.toContain('[hmr-doctor]')
     },
   )

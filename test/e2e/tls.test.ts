@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
   type Certificate,
+  checkAsPointed,
   configWithPrintedFix,
   expectHmrApplies,
   expectSilence,
   freePort,
   noticeText,
   openPage,
+  PROXY_HOST,
   PROXY_NAME,
   printedBlock,
   type RunningVite,
@@ -67,9 +69,10 @@ describe.each(BROWSER_MODES)('TLS ends at nginx, %s browser', (mode) => {
     )
     expect(output).toMatch(/the browser refused it \(SecurityError: /)
     await expect.poll(() => noticeText(broken.page)).toContain('dials the HMR socket')
+    const checked = await checkAsPointed(output, `${origin}/`, ['--insecure'], { [PROXY_NAME]: PROXY_HOST })
 
-    const fixed = await fixedBy(first, user, output)
-    expect(printedBlock(output, VITE_FIX)).toContain("protocol: 'wss',")
+    const fixed = await fixedBy(first, user, checked)
+    expect(printedBlock(checked, VITE_FIX)).toContain("protocol: 'wss',")
     const page = await openPage(browserContext, `${origin}/`)
     await expectHmrApplies(page, fixed)
     expect(page.console.join('\n')).not.toMatch(/WebSocket connection to .* failed/)
@@ -86,9 +89,10 @@ describe.each(BROWSER_MODES)('TLS ends at nginx, %s browser', (mode) => {
       first,
       `[hmr-doctor] The browser dials the HMR socket at wss://${PROXY_NAME}:${port}/`,
     )
+    const checked = await checkAsPointed(output, `${origin}/`, ['--insecure'], { [PROXY_NAME]: PROXY_HOST })
 
-    const fixed = await fixedBy(first, user, output)
-    expect(printedBlock(output, VITE_FIX)).toContain(`clientPort: ${new URL(origin).port},`)
+    const fixed = await fixedBy(first, user, checked)
+    expect(printedBlock(checked, VITE_FIX)).toContain(`clientPort: ${new URL(origin).port},`)
     const page = await openPage(browserContext, `${origin}/`)
     await expectHmrApplies(page, fixed)
   })

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { printedBlocks } from 'hmr-doctor-playground/kit'
+import { expect } from 'vitest'
 
 /** The CLI as built into the package's dist (what the published bin runs). */
 export const CLI = fileURLToPath(new URL('../../packages/plugin/dist/cli.js', import.meta.url))
@@ -41,6 +43,38 @@ export function runCli(
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
+}
+
+const RESOLVE_NAMES = fileURLToPath(new URL('./resolve-names.mjs', import.meta.url))
+
+/**
+ * `check url args` as the developer runs it on the URL they open the page at, `names` resolved as the test
+ * browser resolves them (`{ 'app.test': '127.0.0.2' }`): what the plugin's description points to.
+ */
+export function checkTyped(url: string, args: readonly string[], names: Record<string, string> = {}): Promise<CliRun> {
+  const pairs = Object.entries(names).map(([name, address]) => `${name}=${address}`)
+  return runCli(['check', url, '--timeout', '30', ...args], {
+    env: { NODE_OPTIONS: `--import ${RESOLVE_NAMES}`, HMR_DOCTOR_TEST_NAMES: pairs.join(',') },
+  })
+}
+
+/**
+ * What a finding that only a page's report vouches for points to: no block in the plugin's `output`, the
+ * check to run instead; then that check, typed on `url`, as the developer runs it. Its output holds the fix.
+ */
+export async function checkAsPointed(
+  output: string,
+  url: string,
+  args: readonly string[] = [],
+  names: Record<string, string> = {},
+): Promise<string> {
+  expect(printedBlocks(output).size).toBe(0)
+  expect(output).toContain(
+    `If you open the app at ${new URL(url).origin}, run npx hmr-doctor check <the URL you open the page at>`,
+  )
+  const checked = await checkTyped(url, args, names)
+  expect(checked.code).toBe(1)
+  return checked.stdout
 }
 
 /** The `--json` result of a run, parsed. */

@@ -150,5 +150,14 @@ function pageReports(observations: Observations, now: number): PageReport[] {
   const path = observations.pageUrl.pathname
   const found = observations.client?.pathname.replace(/@vite\/client$/, '') ?? null
   const arrivedPath = found !== null && path.startsWith(found) ? `/${path.slice(found.length)}` : path
-  return [{ at: now, pageUrl: observations.pageUrl.href, arrivedPath, host: null, proxy: proxyOf(observations) }]
+  return [
+    {
+      at: now,
+      pageSource: 'developer',
+      pageUrl: observations.pageUrl.href,
+      arrivedPath,
+      host: null,
+      proxy: proxyOf(observations),
+    },
+  ]
 }

@@ -71,6 +71,11 @@ type FindingBody =
       seenUpstream?: string
       /** The proxy the page's report came through. */
       proxy: ProxyKind
+      /**
+       * The developer typed the page's URL (the CLI): the prefix and the proxy are theirs, and get a fix.
+       * Absent, only a report any page can send says so: described, never put into a block.
+       */
+      confirmed?: true
     }
   /** The browser dialled an HMR socket (or loaded the client) and no handshake of any kind reached Vite. */
   | {
@@ -214,8 +219,14 @@ type FindingBody =
        */
       settings: SocketSettings | null
       /**
+       * The settings come from a page's report alone (its origin), which anyone who can load a page can
+       * send: described, never printed. A CLI run (the developer typed the URL) or Vite's own view of an
+       * opened socket vouches for them.
+       */
+      unconfirmed?: true
+      /**
        * A host the settings would point the browser at that only the report names (a public name, another
-       * machine's address): the browser would fetch code from it, so it is described, never printed.
+       * machine's address): the browser would fetch code from it, which the description says.
        */
       unconfirmedHost?: string
       fallback: FallbackState

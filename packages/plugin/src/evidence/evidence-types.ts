@@ -136,6 +136,8 @@ export interface PageReport {
   hostSource?: 'local' | 'developer'
   /** The proxy the report came through, by the marks it left on the request. */
   proxy: ProxyKind
+  /** `developer`: the developer typed the page's URL (the CLI). Absent: anyone holding the secret may have sent it. */
+  pageSource?: 'developer'
 }
 
 /** Everything observed recently, oldest first. */

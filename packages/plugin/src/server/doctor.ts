@@ -2,6 +2,7 @@ import type { Logger } from 'vite'
 import { type DiagnoseContext, diagnose, findingKey, isUnverified } from '../diagnose/diagnose.js'
 import { type FailedRoute, failedRoute, recoveredBy } from '../diagnose/failed-route.js'
 import type { Finding } from '../diagnose/finding-types.js'
+import { tolerance } from '../diagnose/rules/idle-timeout.js'
 import type { ClientReport, Evidence, PageReport, ServerEvent } from '../evidence/evidence-types.js'
 import { EvidenceStore } from '../evidence/store.js'
 import { renderBrowser } from '../render/browser.js'
@@ -24,10 +25,17 @@ const MAX_FAILED_ROUTES = 16
 /** An unverified finding said this long ago may be said again, so made-up ones can't crowd out a real one for good. */
 const UNVERIFIED_MEMORY_MS = 10 * 60_000
 
-/** Whether Vite accepted an HMR socket carrying its token from a page on `origin`. */
-function hadSocket(evidence: Evidence, origin: string): boolean {
+/**
+ * Whether Vite itself saw a token-bearing socket from `origin` close after being open at least about the
+ * proxy's timeout. A report's closes can be made up, after a socket that opened and closed at once too.
+ */
+function viteSawTimeout(evidence: Evidence, origin: string, timeoutMs: number): boolean {
   return evidence.events.some(
-    (event) => event.kind === 'hmr-socket' && event.request.vouched && event.request.origin === origin,
+    (event) =>
+      event.kind === 'hmr-socket-closed' &&
+      event.request.vouched &&
+      event.request.origin === origin &&
+      event.openForMs >= timeoutMs - tolerance(timeoutMs),
   )
 }
 
@@ -118,9 +126,9 @@ export function createDoctor({ logger, errors, context, keepalive, now = Date.no
     const pending = findings.map((finding) => finding.pendingUntil ?? 0).filter((until) => until > at)
     wakeAt(Math.min(Number.POSITIVE_INFINITY, ...pending))
     const settled = findings.filter((finding) => (finding.pendingUntil ?? 0) <= at)
-    // Pings to every tab only for a page Vite saw open a real socket: a report's closes alone can be made up.
+    // Pings to every tab only for a timeout Vite saw on a real socket: a report's closes alone can be made up.
     for (const finding of settled) {
-      if (finding.cause === 'idle-timeout' && hadSocket(evidence, finding.pageOrigin)) {
+      if (finding.cause === 'idle-timeout' && viteSawTimeout(evidence, finding.pageOrigin, finding.timeoutMs)) {
         keepalive.onIdleTimeout(finding.timeoutMs)
       }
     }

@@ -159,6 +159,7 @@ describe('de-duplication', () => {
     const loop: ClientReport = { ...report(Date.now(), []), closes }
     // A socket that names its proxy: a loop through an unnamed one waits for a page to name it first.
     doctor.observe(hmrSocket(Date.now() - 10_000, { proxy: 'nginx' }))
+    for (const close of closes) doctor.observe(socketClosed(close.at, close.openForMs))
     doctor.report(loop)
     doctor.report(loop)
     expect(enabled).toEqual([2000, 2000])
@@ -270,7 +271,17 @@ describe('a report’s answer says nothing about anyone else', () => {
   })
 })
 
-test('forged closes (the report secret is served to every page) start no pings: Vite saw no socket of that page', () => {
+/** A token-bearing socket of the page on localhost:8080 that Vite saw close at `at`, after `openForMs`. */
+function socketClosed(at: number, openForMs: number): ServerEvent {
+  const { request } = hmrSocket(at - openForMs) as Extract<ServerEvent, { kind: 'hmr-socket' }>
+  return { kind: 'hmr-socket-closed', request: { ...request, at }, openForMs, code: 1006 }
+}
+
+test.each([
+  ['Vite saw no socket of that page', []],
+  ['a real socket that closed at once, then forged closes', [50]],
+  ['real sockets that closed sooner than the timeout the report gives', [300, 400, 500]],
+])('forged closes start no pings (the report secret is served to every page): %s', (_, opened) => {
   const { doctor, enabled } = doctorUnderTest()
   const closes = [0, 1, 2].map((index) => ({
     at: Date.now() - 9000 + index * 3000,
@@ -278,7 +289,10 @@ test('forged closes (the report secret is served to every page) start no pings: 
     idleMs: 1000,
     code: 1006,
   }))
-  doctor.report({ ...report(Date.now(), [], 'http://attacker.example'), closes })
+  opened.forEach((openForMs, index) => {
+    doctor.observe(socketClosed(Date.now() - 9000 + index * 3000, openForMs))
+  })
+  doctor.report({ ...report(Date.now(), []), closes })
   expect(enabled).toEqual([])
 })
 

@@ -17,6 +17,7 @@ export function strippedPrefix(pagePath: string, arrivedPath: string): string | 
 /**
  * A page Vite served reported (with the secret, from its own URL) that Vite's client never ran in it.
  * Its report came through the route that serves the page, so that route's Host is the proxy's upstream.
+ * The page's URL is the report's word: a prefix it implies is a fix only when the developer typed the URL.
  */
 export const clientUnreached: Rule = (evidence, { facts }) => {
   const page = evidence.pages.at(-1)
@@ -35,5 +36,6 @@ export const clientUnreached: Rule = (evidence, { facts }) => {
     upstream: page.hostSource === undefined ? null : hostAsUpstream(page.host, pageUrl?.hostname),
     ...(page.hostSource === undefined && seenUpstream !== null ? { seenUpstream } : {}),
     proxy: page.proxy,
+    ...(page.pageSource === 'developer' && { confirmed: true as const }),
   }
 }

@@ -18,7 +18,7 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0
 }
 
-function tolerance(idleMs: number): number {
+export function tolerance(idleMs: number): number {
   return Math.max(IDLE_TOLERANCE_MS, idleMs / 10)
 }
 

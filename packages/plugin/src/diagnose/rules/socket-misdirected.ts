@@ -23,6 +23,11 @@ function bypassesProxy(socket: RequestSnapshot, facts: ViteFacts, clientLoads: r
   return clientThroughPage && socket.host === `${page.hostname}:${port}`
 }
 
+/** Vite's socket on a port of its own, besides the one that serves pages: a second server for the proxy. */
+export function hasSeparatePort(facts: ViteFacts): boolean {
+  return facts.hmr.port !== undefined && facts.listen !== null && facts.hmr.port !== facts.listen.port
+}
+
 /**
  * The HMR settings that make the browser dial the origin it loaded Vite's client from (the page's own,
  * unless a backend rendered the page): the scheme that matches it, its hostname, its port. That origin
@@ -38,9 +43,8 @@ export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts:
   if (socket.protocol !== `${protocol}:`) settings.protocol = protocol
   if (socket.hostname !== page.hostname) settings.host = page.hostname
   if (effectivePort(socket) !== effectivePort(page)) settings.clientPort = effectivePort(page)
-  const separatePort = facts.hmr.port !== undefined && facts.listen !== null && facts.hmr.port !== facts.listen.port
   if (Object.keys(settings).length === 0) return null
-  if (separatePort && facts.listen) {
+  if (hasSeparatePort(facts) && facts.listen) {
     settings.port = facts.listen.port
     settings.clientPort = effectivePort(page)
   }
@@ -48,8 +52,8 @@ export function settingsTowardPage(pageOrigin: string, socketUrl: string, facts:
 }
 
 /**
- * A host the browser may be pointed at on a report's word alone: this machine's own address, or a name no
- * public DNS answers for. The secret is in every page, and the socket's host is where updates come from.
+ * A host that is at worst a wrong guess: this machine's own address, or a name no public DNS answers for.
+ * Any other host a report names is where the browser would take its updates from, and is said so.
  */
 function isSafeSocketHost(host: string): boolean {
   return isIP(host.replace(/^\[|\]$/g, '')) === 0 ? isPrivateName(host) : isOwnAddress(host)
@@ -74,16 +78,20 @@ export const socketMisdirected: Rule = (evidence, { facts }) => {
     const clientOrigin = report.clientOrigin ?? report.pageOrigin
     const settings = settingsTowardPage(clientOrigin, failed.url, facts)
     if (settings) {
-      const host = settings.host
-      const unconfirmed = host !== undefined && report.pageSource !== 'developer' && !isSafeSocketHost(host)
+      // The origin is the report's word: only the developer's typed URL (the CLI) makes it a fix. Settings
+      // no config can hold are described as such whoever sent them.
+      const held = printable(settings)
+      const unconfirmed = held !== null && report.pageSource !== 'developer'
+      const host = held?.host
       return {
         cause: 'socket-misdirected',
         clientOrigin,
         socketUrl: failed.url,
         opened: false,
         error: failed.error,
-        settings: unconfirmed ? null : printable(settings),
-        ...(unconfirmed && { unconfirmedHost: host }),
+        settings: unconfirmed ? null : held,
+        ...(unconfirmed && { unconfirmed: true as const }),
+        ...(unconfirmed && host !== undefined && !isSafeSocketHost(host) && { unconfirmedHost: host }),
         fallback: fallbackFromReports([report]),
       }
     }

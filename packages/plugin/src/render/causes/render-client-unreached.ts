@@ -13,6 +13,7 @@ export function renderClientUnreached(
   const asked = finding.clientSrc
   const evidence = `the page at ${finding.pageUrl} asked for ${asked}, which never reached Vite; the page's own report arrived at Vite as ${finding.arrivedPath}`
   const prefix = finding.strippedPrefix
+  if (prefix !== null && !finding.confirmed) return describedPrefix(finding, prefix, evidence)
   const upstream = prefix === null ? null : upstreamFor(finding.upstream, facts, null)
   if (prefix === null || upstream === null) {
     return {
@@ -40,5 +41,27 @@ export function renderClientUnreached(
     proxy: fix?.blocks ?? [],
     vite,
     afterwards: afterwards({ proxy: fix ? syntax : null, vite: true }, facts),
+  }
+}
+
+/**
+ * A prefix only a page's report implies (its URL, and the path it arrived under): any page can send one, so
+ * it is said with its source, and the CLI, given the URL by the developer, is the way to a fix.
+ */
+function describedPrefix(
+  finding: Extract<Finding, { cause: 'client-unreached' }>,
+  prefix: string,
+  evidence: string,
+): RenderedFinding {
+  const marks = finding.proxy === 'unknown' ? '' : ` (${proxyNameInline(finding.proxy)}, by the marks on the report)`
+  return {
+    summary: `Vite served the page at ${finding.pageUrl}, but Vite's client never ran in it: no HMR. A proxy${marks} seems to strip ${prefix} before Vite sees it.`,
+    evidence,
+    notes: [
+      `The prefix comes from the page's report (its URL, and the path it arrived under), not your config; anyone who can load a page can send one, so no fix is printed from it. To confirm it and get the base and the proxy's route to paste, run npx hmr-doctor check <the URL you open the page at>.`,
+    ],
+    proxy: [],
+    vite: null,
+    afterwards: null,
   }
 }

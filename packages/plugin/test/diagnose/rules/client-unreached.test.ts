@@ -52,6 +52,16 @@ describe('client-unreached', () => {
     expect(findings).toMatchObject([{ upstream: null }])
   })
 
+  test("only the developer's typed URL (the CLI) confirms the prefix; a page's report, which anyone can send, doesn't", () => {
+    const report = page('http://app.test/app/', '/')
+    const typed: PageReport = { ...report, pageSource: 'developer' }
+    expect(diagnose(evidence(5000, [], [], [report]), context)).toMatchObject([{ strippedPrefix: '/app/' }])
+    expect(diagnose(evidence(5000, [], [], [report]), context)[0]).not.toHaveProperty('confirmed')
+    expect(diagnose(evidence(5000, [], [], [typed]), context)).toMatchObject([
+      { strippedPrefix: '/app/', confirmed: true },
+    ])
+  })
+
   test('with a base already set, the stripped part is described, not suggested', () => {
     const facts = viteFacts({ base: '/app/', hmrPath: '/app/', clientPath: '/app/@vite/client' })
     const findings = diagnose(evidence(5000, [], [], [page('http://app.test/x/app/', '/app/')]), { ...context, facts })

@@ -14,13 +14,18 @@ function clientThrough(pageOrigin: string): ServerEvent {
   }
 }
 
+/** The report of a check the developer ran on a URL they typed (the CLI). */
+function typed(report: ClientReport): ClientReport {
+  return { ...report, pageSource: 'developer' }
+}
+
 describe('socket-misdirected', () => {
   const separatePort = viteFacts({ hmr: { port: 24678 } })
 
   test.each<{ name: string; events?: ServerEvent[]; reports?: ClientReport[]; facts?: ViteFacts; expected: Finding }>([
     {
       name: "a failed socket to another port than the page's",
-      reports: [report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })])],
+      reports: [typed(report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })]))],
       expected: {
         cause: 'socket-misdirected',
         clientOrigin: 'http://localhost:8080',
@@ -33,7 +38,7 @@ describe('socket-misdirected', () => {
     },
     {
       name: "a failed socket to another host than the page's",
-      reports: [report(2000, [socket({ url: 'ws://127.0.0.1:8080/?token=…' })])],
+      reports: [typed(report(2000, [socket({ url: 'ws://127.0.0.1:8080/?token=…' })]))],
       expected: {
         cause: 'socket-misdirected',
         clientOrigin: 'http://localhost:8080',
@@ -47,10 +52,12 @@ describe('socket-misdirected', () => {
     {
       name: 'a ws: socket from an https page, refused by the browser',
       reports: [
-        report(
-          2000,
-          [socket({ url: 'ws://app.test:443/?token=…', error: 'SecurityError: insecure WebSocket' })],
-          'https://app.test',
+        typed(
+          report(
+            2000,
+            [socket({ url: 'ws://app.test:443/?token=…', error: 'SecurityError: insecure WebSocket' })],
+            'https://app.test',
+          ),
         ),
       ],
       expected: {
@@ -66,10 +73,12 @@ describe('socket-misdirected', () => {
     {
       name: 'the direct fallback failed too',
       reports: [
-        report(2000, [
-          socket({ url: 'ws://localhost:3000/?token=…' }),
-          socket({ url: 'ws://localhost:5173/?token=…', closedAfterMs: 3 }),
-        ]),
+        typed(
+          report(2000, [
+            socket({ url: 'ws://localhost:3000/?token=…' }),
+            socket({ url: 'ws://localhost:5173/?token=…', closedAfterMs: 3 }),
+          ]),
+        ),
       ],
       expected: {
         cause: 'socket-misdirected',
@@ -83,7 +92,7 @@ describe('socket-misdirected', () => {
     },
     {
       name: "a separate hmr.port is folded into Vite's own port",
-      reports: [report(2000, [socket({ url: 'ws://localhost:24678/?token=…' })])],
+      reports: [typed(report(2000, [socket({ url: 'ws://localhost:24678/?token=…' })]))],
       facts: separatePort,
       expected: {
         cause: 'socket-misdirected',
@@ -149,25 +158,30 @@ describe('socket-misdirected', () => {
         fallback: 'unknown',
       },
     },
-    {
-      // A backend page at :8000 loaded the client from :5173: only the client's origin is the socket's measure.
-      name: 'a backend-rendered page: the socket aimed at the origin the client came from, whose host fails its grammar, gets no settings',
+    // A backend page at :8000 loaded the client from :5173: only the client's origin is the socket's measure.
+    ...(
+      [
+        ['from the CLI', typed],
+        ["from a page's report", (given) => given],
+      ] satisfies Array<[string, (given: ClientReport) => ClientReport]>
+    ).map(([from, source]) => ({
+      name: `a backend-rendered page (${from}): the socket aimed at the origin the client came from, whose host fails its grammar, gets no settings`,
       reports: [
         {
-          ...report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'http://localhost:8000'),
+          ...source(report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], 'http://localhost:8000')),
           clientOrigin: "http://x'+y.test:8080",
         },
       ],
       expected: {
-        cause: 'socket-misdirected',
+        cause: 'socket-misdirected' as const,
         clientOrigin: "http://x'+y.test:8080",
         socketUrl: 'ws://localhost:5173/?token=…',
         opened: false,
         error: null,
         settings: null,
-        fallback: 'unknown',
+        fallback: 'unknown' as const,
       },
-    },
+    })),
     ...['https://attacker.example:8443', 'https://10.66.66.66:8443'].map((pageOrigin) => ({
       name: `a report from ${pageOrigin}: its host is only the report's word, so it is described, never printed`,
       reports: [report(2000, [socket({ url: 'ws://localhost:5173/?token=…' })], pageOrigin)],
@@ -178,7 +192,26 @@ describe('socket-misdirected', () => {
         opened: false,
         error: null,
         settings: null,
+        unconfirmed: true as const,
         unconfirmedHost: new URL(pageOrigin).hostname,
+        fallback: 'unknown' as const,
+      },
+    })),
+    ...[
+      ['http://localhost:8080', 'ws://localhost:5173/?token=…'],
+      ['https://localhost:8443', 'ws://localhost:5173/?token=…'],
+      ['http://localhost:8080', 'ws://127.0.0.1:8080/?token=…'],
+    ].map(([pageOrigin = '', url = '']) => ({
+      name: `a report from ${pageOrigin} dialling ${url}: the scheme, port and a safe host are only the report's word, so described`,
+      reports: [report(2000, [socket({ url })], pageOrigin)],
+      expected: {
+        cause: 'socket-misdirected' as const,
+        clientOrigin: pageOrigin,
+        socketUrl: url,
+        opened: false,
+        error: null,
+        settings: null,
+        unconfirmed: true as const,
         fallback: 'unknown' as const,
       },
     })),

@@ -130,4 +130,39 @@ describe('socket-misdirected', () => {
     expect(text).not.toContain('defineConfig')
     expect(text).not.toContain('Then save vite.config')
   })
+
+  test("settings only a page's report vouches for: the origin named as the report's, the check to run, nothing to paste", () => {
+    expect(terminal(misdirected({ settings: null, unconfirmed: true }))).toMatchInlineSnapshot(`
+      "[hmr-doctor] The browser dials the HMR socket at ws://localhost:5173/?token=…, not through http://localhost:8080 where the page came from.
+        seen: the page at http://localhost:8080 dialled ws://localhost:5173/?token=…: it never opened, and no handshake for it reached Vite
+        Nothing to paste: http://localhost:8080 comes from the page's report, not your config, and anyone who can load a page can send one; settings made from it could break a socket that works. If you open the app at http://localhost:8080, run npx hmr-doctor check <the URL you open the page at>: it prints server.ws for that URL.
+        The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't."
+    `)
+  })
+
+  test("a separate port from a page's report: the config's own fact said, the settings not", () => {
+    const facts = viteFacts({ hmr: { port: 24678 } })
+    expect(terminal(misdirected({ settings: null, unconfirmed: true }), facts)).toMatchInlineSnapshot(`
+      "[hmr-doctor] The browser dials the HMR socket at ws://localhost:5173/?token=…, not through http://localhost:8080 where the page came from.
+        seen: the page at http://localhost:8080 dialled ws://localhost:5173/?token=…: it never opened, and no handshake for it reached Vite
+        A separate server.ws.port is a second server the proxy doesn't carry; on Vite's own port the proxy carries the socket with the page.
+        Nothing to paste: http://localhost:8080 comes from the page's report, not your config, and anyone who can load a page can send one; settings made from it could break a socket that works. If you open the app at http://localhost:8080, run npx hmr-doctor check <the URL you open the page at>: it prints server.ws for that URL.
+        The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't."
+    `)
+  })
+
+  test("a public host from a page's report: where the browser would take its updates from", () => {
+    const finding = misdirected({
+      clientOrigin: 'https://attacker.example:8443',
+      settings: null,
+      unconfirmed: true,
+      unconfirmedHost: 'attacker.example',
+    })
+    expect(terminal(finding)).toMatchInlineSnapshot(`
+      "[hmr-doctor] The browser dials the HMR socket at ws://localhost:5173/?token=…, not through https://attacker.example:8443 where the page came from.
+        seen: the page at https://attacker.example:8443 dialled ws://localhost:5173/?token=…: it never opened, and no handshake for it reached Vite
+        Nothing to paste: "attacker.example" comes from the page's report, not your config, and anyone who can load a page can send one; the socket's host is where the browser takes updates from. If you open the app at https://attacker.example:8443, run npx hmr-doctor check <the URL you open the page at>: it prints server.ws for that URL.
+        The proxy must forward WebSocket upgrades for /; the doctor says so if it doesn't."
+    `)
+  })
 })

@@ -72,6 +72,7 @@ function findings(kind: ProxyKind): Finding[] {
       strippedPrefix: '/app/',
       upstream: '127.0.0.1:5173',
       proxy: kind,
+      confirmed: true,
     },
     ...[404, 502, 504].map(
       (status): Finding => ({
