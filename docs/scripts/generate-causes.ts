@@ -306,7 +306,7 @@ const PAGES: CausePage[] = [
     cause: 'upgrade-unrelayed',
     title: 'A Node proxy forwards the handshake and never relays the answer',
     about:
-      'A Node server in front of Vite (Express with http-proxy-middleware without `ws: true`, http-proxy with `proxy.web` alone) forwards the HMR handshake as a plain request: Vite answers 101, the proxy drops it, and the page’s socket hangs.',
+      'A Node server in front of Vite (Express with http-proxy-middleware without `ws: true`, http-proxy with `proxy.web` alone) forwards the HMR handshake as a plain request: Vite answers 101, the proxy drops it, and the page’s socket hangs. With `ws: true` alone, a server restarted under an open page does this to Vite’s restart ping (`vite-ping`, dialled before any HTTP request reaches the new server’s middleware): the page waits on it and never reloads. The page watches that ping too, in the worker Vite 6+ pings from, and tells the doctor only once it hangs.',
     perProxy: false,
     examples: () => [
       {
@@ -319,6 +319,19 @@ const PAGES: CausePage[] = [
           handshake: request({ proxy: 'node', httpVersion: '1.1', upgrade: 'websocket', connection: 'upgrade' }),
           cutAfterMs: 3,
           nodeClient: true,
+        },
+      },
+      {
+        heading: 'The server restarted under an open page (`ws: true` alone)',
+        finding: {
+          cause: 'upgrade-unrelayed',
+          pageOrigin: 'http://localhost:8080',
+          socketUrl: 'ws://localhost:8080/',
+          hangingAfterMs: 1000,
+          handshake: request({ proxy: 'node', httpVersion: '1.1', upgrade: 'websocket', connection: 'upgrade' }),
+          cutAfterMs: 2,
+          nodeClient: true,
+          ping: true,
         },
       },
     ],

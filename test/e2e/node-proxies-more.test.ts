@@ -242,8 +242,7 @@ describe.each(BROWSER_MODES)('more Node proxies in front of Vite, %s browser', (
     },
   )
 
-  // needs plugin change: watch the page's vite-ping sockets too, and name a ping Vite answered 101 that the front cut
-  test.skip.each(HPM_MAJORS)(
+  test.each(HPM_MAJORS)(
     '$name with ws: true alone, the front restarted: the hanging ping is named with the upgrade line, which makes the page reload',
     async (layout) => {
       const source = expressWithHpm(layout.pkg, 'ws: true,')
@@ -251,6 +250,12 @@ describe.each(BROWSER_MODES)('more Node proxies in front of Vite, %s browser', (
       // Chromium gives up on the held ping only after minutes: the page stays on the old server's state.
       reloaded.catch(() => undefined)
       const output = (await scenario.diagnosis(vite, SUMMARY)).slice(mark)
+      const seen = portless(output, { FRONT_PORT: again.port })
+        .split('\n')
+        .find((line) => line.includes('seen:'))
+      expect(seen).toMatchInlineSnapshot(
+        `"  seen: the page at http://127.0.0.2:FRONT_PORT lost its HMR socket, and the vite-ping socket Vite's client then dials before it reloads (ws://127.0.0.2:FRONT_PORT/) was still connecting N ms after it was created; Vite answered a vite-ping handshake from that page (GET /, its header names in lowercase as Node's HTTP client sends them) with 101, and the connection was cut N ms later, so the page never reloads"`,
+      )
       expect(printedBlock(output, HPM_UPGRADE)).toBe("server.on('upgrade', proxy.upgrade)")
       await page.page.close()
       await expectFixWorks(

@@ -122,6 +122,8 @@ type FindingBody =
       nodeClient: boolean
       /** The CLI's view: the hop answered the socket's URL with Vite's page, and Vite dialled straight opened it. */
       dialledAtVite?: true
+      /** The socket is Vite's restart probe (`vite-ping`), which the page waits on before it reloads. */
+      ping?: true
     }
 
   /**

@@ -80,6 +80,7 @@ function socketRecord(value: unknown): SocketRecord | null {
   const hop = value.hop === undefined ? undefined : hopAnswer(value.hop)
   const hanging = hangingAfter(value)
   if (hop === null || hanging === null) return null
+  if (value.ping !== undefined && value.ping !== true) return null
   return {
     url: socketUrl,
     opened: value.opened,
@@ -89,6 +90,7 @@ function socketRecord(value: unknown): SocketRecord | null {
     error: error === null ? null : cleanText(error, 200),
     ...(hop ? { hop } : {}),
     ...hanging,
+    ...(value.ping === true && { ping: true as const }),
   }
 }
 

@@ -118,6 +118,8 @@ export interface SeenSocket {
   hangingAt?: number
   /** Set when the page's Content-Security-Policy refused its URL: it never dials, and may never close. */
   refused?: true
+  /** Vite's restart probe (`vite-ping`), recorded only once it hangs: one that opens or fails is routine. */
+  ping?: true
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
@@ -145,6 +147,11 @@ export interface ReportedSocket {
    * client names, opened. A page never sends it.
    */
   viteOpened?: true
+  /**
+   * Vite's restart probe (`vite-ping`, dialled after an opened socket closed), on a record that hangs: the
+   * page waits on it and never reloads.
+   */
+  ping?: true
 }
 
 /** One finding, as the browser shows it. */

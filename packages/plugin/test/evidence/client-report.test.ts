@@ -397,4 +397,17 @@ describe('a socket the page called hanging', () => {
   ])('refused on %s', (_name, overrides) => {
     expect(parse(body({ sockets: [{ ...hanging, ...overrides }] }), 0).ok).toBe(false)
   })
+
+  test("Vite's restart ping: marked as one", () => {
+    const result = parse(body({ sockets: [{ ...hanging, ping: true }] }), 0)
+    expect(result.ok && result.report.sockets[0]).toMatchObject({ ping: true, hangingAfterMs: 1000 })
+  })
+
+  test.each([
+    ['a string', 'yes'],
+    ['false', false],
+    ['a number', 1],
+  ])('a ping mark refused as %s', (_name, ping) => {
+    expect(parse(body({ sockets: [{ ...hanging, ping }] }), 0).ok).toBe(false)
+  })
 })

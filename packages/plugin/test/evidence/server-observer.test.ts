@@ -369,7 +369,7 @@ describe('upgrades as Vite’s listener treats them', () => {
       { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-hmr' },
       'handshake',
     ],
-    ["Vite's ping: neither", { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-ping' }, null],
+    ["Vite's ping: watched apart", { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-ping' }, 'ping'],
     ['no subprotocol: Vite leaves it', { 'sec-websocket-key': 'k' }, 'upgrade-ignored'],
     [
       'a foreign subprotocol: Vite leaves it',

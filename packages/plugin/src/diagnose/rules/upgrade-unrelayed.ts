@@ -1,4 +1,5 @@
-import type { ServerEvent, SocketRecord } from '../../evidence/evidence-types.js'
+import type { ClientReport, Evidence, ServerEvent, SocketRecord } from '../../evidence/evidence-types.js'
+import { timing } from '../../shared/timing.js'
 import { cutSockets } from '../cut-sockets.js'
 import type { Finding, Rule } from '../finding-types.js'
 import { failedSocketReports } from '../queries.js'
@@ -13,6 +14,7 @@ export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
   )
   const hanging = report?.sockets.find((socket) => socket.hangingAfterMs !== undefined)
   if (!report || hanging?.hangingAfterMs === undefined) return null
+  if (hanging.ping) return fromPing(evidence, report, hanging, hanging.hangingAfterMs)
   const counts = (event: ServerEvent) =>
     event.request.origin === report.pageOrigin &&
     (!facts.issuesToken || event.request.vouched) &&
@@ -47,5 +49,38 @@ function fromOutside(pageOrigin: string, hanging: SocketRecord, hangingAfterMs: 
     cutAfterMs: null,
     nodeClient: hanging.hop?.poweredBy === 'Express',
     dialledAtVite: true,
+  }
+}
+
+type PingAnswered = Extract<ServerEvent, { kind: 'ping-answered' }>
+
+/**
+ * The page's restart probe hangs while Vite answered a ping from that page's origin 101 and the connection
+ * ended right after. A ping carries no token: the page's report (with the snippet's secret) is what says it
+ * hangs; the ping only says the hop took it to Vite, and no value of it is printed.
+ */
+function fromPing(
+  evidence: Evidence,
+  report: ClientReport,
+  hanging: SocketRecord,
+  hangingAfterMs: number,
+): Finding | null {
+  const ping = evidence.events.findLast(
+    (event): event is PingAnswered =>
+      event.kind === 'ping-answered' &&
+      event.request.origin === report.pageOrigin &&
+      event.request.at <= report.at &&
+      event.openForMs < timing.pendingSocketMs,
+  )
+  if (!ping) return null
+  return {
+    cause: 'upgrade-unrelayed',
+    pageOrigin: report.pageOrigin,
+    socketUrl: hanging.url,
+    hangingAfterMs,
+    handshake: ping.request,
+    cutAfterMs: ping.openForMs,
+    nodeClient: ping.nodeClient === true,
+    ping: true,
   }
 }

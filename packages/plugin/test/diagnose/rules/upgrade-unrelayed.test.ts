@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { diagnose } from '../../../src/diagnose/diagnose.js'
-import type { ServerEvent } from '../../../src/evidence/evidence-types.js'
+import type { RequestSnapshot, ServerEvent } from '../../../src/evidence/evidence-types.js'
 import type { HopAnswer } from '../../../src/shared/protocol.js'
 import { context, evidence, hanging, hmrSocket, report, socket, terminal } from '../../fixtures.js'
 
@@ -83,6 +83,42 @@ describe('upgrade-unrelayed', () => {
     ['from another page origin', answeredThenCut(1000, 3), [report(2100, [hanging], 'http://other.test:8080')]],
     ['the cut came after the report', answeredThenCut(3000, 3), [report(2100, [hanging])]],
   ])('not named: %s', (_name, events, reports) => {
+    const findings = diagnose(evidence(9000, events, reports), context)
+    expect(findings.map((finding) => finding.cause)).not.toContain('upgrade-unrelayed')
+  })
+
+  /** Vite's restart probe as the page reports it once it hangs: token-less, at the socket's path. */
+  const hangingPing = { ...hanging, url: 'ws://localhost:8080/', ping: true as const }
+
+  /** Vite's 101 to a ping from the page's origin, the connection ended `openForMs` after it arrived. */
+  function pingAnswered(at: number, openForMs: number, overrides: Partial<RequestSnapshot> = {}): ServerEvent {
+    const { request } = hmrSocket(at, { vouched: false, hasToken: false, wsProtocol: 'vite-ping', ...overrides })
+    return { kind: 'ping-answered', request, openForMs, nodeClient: true }
+  }
+
+  test("the page's restart ping hangs after the front restarted, and Vite answered a ping from it: named, with the upgrade line", () => {
+    const [finding] = diagnose(evidence(3000, [pingAnswered(1000, 2)], [report(2100, [hangingPing])]), context)
+    expect(finding).toMatchObject({ cause: 'upgrade-unrelayed', ping: true, nodeClient: true, cutAfterMs: 2 })
+    const text = terminal(finding as never)
+    expect(text.split('\n').slice(0, 3).join('\n')).toMatchInlineSnapshot(`
+      "[hmr-doctor] The Node proxy in front of Vite forwards the HMR handshake as a plain request and never relays Vite's answer: the page's socket hangs.
+        seen: the page at http://localhost:8080 lost its HMR socket, and the vite-ping socket Vite's client then dials before it reloads (ws://localhost:8080/) was still connecting 1000 ms after it was created; Vite answered a vite-ping handshake from that page (GET /, its header names in lowercase as Node's HTTP client sends them) with 101, and the connection was cut 2 ms later, so the page never reloads
+        Vite's client reloads the page only once that ping opens: until you reload it by hand, this page gets no updates."
+    `)
+    expect(text).toContain("server.on('upgrade', proxy.upgrade)")
+  })
+
+  test.each<[string, ServerEvent[], ReturnType<typeof report>[]]>([
+    ['no ping reached Vite', [], [report(2100, [hangingPing])]],
+    [
+      'the ping came from another origin',
+      [pingAnswered(1000, 2, { origin: 'http://other.test' })],
+      [report(2100, [hangingPing])],
+    ],
+    ['the ping arrived after the report', [pingAnswered(2500, 2)], [report(2100, [hangingPing])]],
+    ['the ping Vite answered lived on', [pingAnswered(1000, 5000)], [report(7000, [hangingPing])]],
+    ['the page reported no hanging ping (a healthy restart sends nothing)', [pingAnswered(1000, 2)], []],
+  ])('a ping, not named: %s', (_name, events, reports) => {
     const findings = diagnose(evidence(9000, events, reports), context)
     expect(findings.map((finding) => finding.cause)).not.toContain('upgrade-unrelayed')
   })
