@@ -337,6 +337,25 @@ const PAGES: CausePage[] = [
     ],
   },
   {
+    cause: 'vite-proxy-unrelayed',
+    title: 'Vite’s `server.proxy` carries the pages but not the socket',
+    about:
+      'A Vite dev server in front of this one (a micro-frontend shell) proxies this Vite’s base with `server.proxy` but without `ws: true`: the front Vite’s own HMR listener leaves the handshake unanswered, and the page’s socket hangs. The page tells it from its origin’s `/@vite/client`, which is the front Vite’s client, not its own.',
+    perProxy: false,
+    examples: () => [
+      {
+        heading: '',
+        finding: {
+          cause: 'vite-proxy-unrelayed',
+          pageOrigin: 'http://localhost:5173',
+          socketUrl: 'ws://localhost:5173/app2/?token=…',
+          hangingAfterMs: 1000,
+          prefix: '/app2',
+        },
+      },
+    ],
+  },
+  {
     cause: 'subprotocol-stripped',
     title: 'A hop removes `Sec-WebSocket-Protocol`',
     about:

@@ -4,7 +4,7 @@ import { redactToken } from '../shared/redact-token.js'
 import { timing } from '../shared/timing.js'
 import { toReported } from './close-history.js'
 import { showNotice } from './notice.js'
-import { probeHop, probeUrl } from './probe.js'
+import { otherViteAtRoot, probeHop, probeUrl } from './probe.js'
 import { createReportGate, hasFailed } from './report-gate.js'
 import type { Watched } from './watch.js'
 
@@ -121,8 +121,9 @@ export function start(watched: Watched): void {
       probes.set(
         socket,
         // Another origin that refuses CORS turns a readable request into an error in the page's console.
-        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: !isSameOrigin(socket.url) }).then((hop) => {
-          hops.set(socket, hop)
+        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: !isSameOrigin(socket.url) }).then(async (hop) => {
+          const front = hop.kind === 'vite-page' && (await otherViteAtRoot(config.clientUrl, timing.reportCapMs))
+          hops.set(socket, front ? { ...hop, viteAtRoot: true } : hop)
         }),
       )
     }

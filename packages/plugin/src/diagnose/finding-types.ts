@@ -127,6 +127,20 @@ type FindingBody =
     }
 
   /**
+   * The page's socket hangs and no handshake from it reached Vite, while its URL answers plain HTTP with
+   * Vite's page and the page's origin serves another Vite's client: Vite's own `server.proxy` carries this
+   * Vite's pages under `prefix` but not its socket (no `ws: true`).
+   */
+  | {
+      cause: 'vite-proxy-unrelayed'
+      pageOrigin: string
+      socketUrl: string
+      hangingAfterMs: number
+      /** This Vite's base without its trailing slash: the path the front's proxy entry covers. */
+      prefix: string
+    }
+
+  /**
    * The page's socket hangs while its handshake reached Vite without `vite-hmr` in
    * `Sec-WebSocket-Protocol`: a hop removed or replaced the header, and Vite's listener leaves it unanswered.
    */

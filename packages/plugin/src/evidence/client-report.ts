@@ -46,6 +46,7 @@ function hopAnswer(value: unknown): HopAnswer | null {
     server: server === null ? null : cleanText(server, 64),
     ...((value.errorPage === 'haproxy' || value.errorPage === 'express') &&
       server === null && { errorPage: value.errorPage }),
+    ...(value.viteAtRoot === true && value.kind === 'vite-page' && { viteAtRoot: true as const }),
   }
 }
 

@@ -62,6 +62,11 @@ export interface HopAnswer {
   errorPage?: ErrorPage
   /** The `X-Powered-By` header, as the CLI read it (Express sets it on every answer, proxied ones too). */
   poweredBy?: string
+  /**
+   * On Vite's page at a URL of the page's own origin: that origin's `/@vite/client` is another Vite's client
+   * than the one the page loaded, so a Vite dev server is the hop (its `server.proxy` carried the page).
+   */
+  viteAtRoot?: true
 }
 
 /**

@@ -404,6 +404,15 @@ describe('a socket the page called hanging', () => {
   })
 
   test.each([
+    ["on Vite's page: kept", 'vite-page', true],
+    ['on any other answer: dropped', 'other', false],
+  ])("another Vite's client at the origin's root, %s", (_name, kind, kept) => {
+    const hop = { kind, status: 200, server: null, viteAtRoot: true }
+    const result = parse(body({ sockets: [{ ...hanging, hop }] }), 0)
+    expect(result.ok && result.report.sockets[0]?.hop?.viteAtRoot).toBe(kept ? true : undefined)
+  })
+
+  test.each([
     ['a string', 'yes'],
     ['false', false],
     ['a number', 1],

@@ -21,7 +21,8 @@ export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
     event.request.at <= report.at
   const [cut] = cutSockets(evidence, counts)
   if (!cut)
-    return hanging.viteOpened && hanging.hop?.kind === 'vite-page'
+    // Another Vite's client at the page's origin: vite-proxy-unrelayed names that hop and its option.
+    return hanging.viteOpened && hanging.hop?.kind === 'vite-page' && !hanging.hop.viteAtRoot
       ? fromOutside(report.pageOrigin, hanging, hanging.hangingAfterMs)
       : null
   return {
