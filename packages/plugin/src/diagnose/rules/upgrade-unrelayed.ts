@@ -32,8 +32,24 @@ export const upgradeUnrelayed: Rule = (evidence, { facts }) => {
     hangingAfterMs: hanging.hangingAfterMs,
     handshake: cut.accepted?.request ?? cut.closed.request,
     cutAfterMs: cut.closed.openForMs,
-    nodeClient: cut.accepted?.nodeClient === true,
+    nodeClient: cut.accepted?.nodeClient === true && !haproxyLoadedClient(evidence, report.pageOrigin),
   }
+}
+
+/**
+ * HAProxy lowercases every header name as Node's HTTP client sends them, handshakes alike; on a plain
+ * request it also drops `Connection`, which Node's proxies (http-proxy, httpxy, http-proxy-3) keep. A
+ * client load from the page's origin with lowercase names and no `Connection` says HAProxy is on the way,
+ * and the Node proxy's lines are then not printed (docs/causes/upgrade-unrelayed.md).
+ */
+function haproxyLoadedClient(evidence: Evidence, pageOrigin: string): boolean {
+  return evidence.events.some(
+    (event) =>
+      event.kind === 'client-served' &&
+      (event.request.refererOrigin ?? event.request.origin) === pageOrigin &&
+      event.request.proxy === 'haproxy' &&
+      event.request.connection === null,
+  )
 }
 
 /**
@@ -81,7 +97,7 @@ function fromPing(
     hangingAfterMs,
     handshake: ping.request,
     cutAfterMs: ping.openForMs,
-    nodeClient: ping.nodeClient === true,
+    nodeClient: ping.nodeClient === true && !haproxyLoadedClient(evidence, report.pageOrigin),
     ping: true,
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { diagnose } from '../../../src/diagnose/diagnose.js'
 import type { RequestSnapshot, ServerEvent } from '../../../src/evidence/evidence-types.js'
+import { snapshotRequest } from '../../../src/evidence/request-snapshot.js'
 import type { HopAnswer } from '../../../src/shared/protocol.js'
 import { context, evidence, hanging, hmrSocket, report, socket, terminal } from '../../fixtures.js'
 
@@ -121,5 +122,51 @@ describe('upgrade-unrelayed', () => {
   ])('a ping, not named: %s', (_name, events, reports) => {
     const findings = diagnose(evidence(9000, events, reports), context)
     expect(findings.map((finding) => finding.cause)).not.toContain('upgrade-unrelayed')
+  })
+
+  /**
+   * `GET /@vite/client` from Chromium as it reached the upstream, captured through HAProxy 2.6 and through
+   * Express + http-proxy-middleware 3.x (http-proxy) and 4.x (httpxy): all lowercase; only HAProxy drops
+   * `Connection`.
+   */
+  const BROWSER: [string, string][] = [
+    ['sec-ch-ua-platform', '"Linux"'],
+    ['user-agent', 'Mozilla/5.0 Chrome/156'],
+    ['accept', '*/*'],
+    ['sec-fetch-site', 'same-origin'],
+    ['sec-fetch-mode', 'cors'],
+    ['sec-fetch-dest', 'script'],
+    ['referer', 'http://localhost:8080/'],
+    ['accept-encoding', 'gzip, deflate, br'],
+    ['accept-language', 'en-US'],
+  ]
+  const HOST: [string, string] = ['host', 'localhost:8080']
+  /** As captured: HAProxy keeps the browser's order; http-proxy writes it reversed, Host last. */
+  const CAPTURED_CLIENT_LOADS: Record<string, [string, string][]> = {
+    'HAProxy 2.6': [HOST, ...BROWSER],
+    'http-proxy-middleware 3.x': [...[...BROWSER].reverse(), ['connection', 'close'], HOST],
+    'http-proxy-middleware 4.x': [HOST, ['connection', 'keep-alive'], ...BROWSER],
+  }
+
+  function clientLoad(at: number, raw: [string, string][]): ServerEvent {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of raw) headers[name] = value
+    const request = snapshotRequest(
+      { method: 'GET', url: '/@vite/client', httpVersion: '1.1', headers, rawHeaders: raw.flat() },
+      at,
+      undefined,
+    )
+    return { kind: 'client-served', request }
+  }
+
+  test.each([
+    ['HAProxy 2.6', false],
+    ['http-proxy-middleware 3.x', true],
+    ['http-proxy-middleware 4.x', true],
+  ])("the page's client loaded through %s: the Node lines printed only for Node (%s)", (front, node) => {
+    const events = [clientLoad(500, CAPTURED_CLIENT_LOADS[front] ?? []), ...answeredThenCut(1000, 3)]
+    const [finding] = diagnose(evidence(3000, events, [report(2100, [hanging])]), context)
+    expect(finding).toMatchObject({ cause: 'upgrade-unrelayed', nodeClient: node })
+    expect(terminal(finding as never).includes('proxy.upgrade')).toBe(node)
   })
 })
