@@ -243,7 +243,7 @@ describe.each(BROWSER_MODES)('more Node proxies in front of Vite, %s browser', (
   )
 
   test.each(HPM_MAJORS)(
-    '$name with ws: true alone, the front restarted: the hanging ping is named with the upgrade line, which makes the page reload',
+    '$name with ws: true alone, the front restarted: the hanging ping is named with the upgrade line, which, pasted, makes HMR work on a page opened anew',
     async (layout) => {
       const source = expressWithHpm(layout.pkg, 'ws: true,')
       const { vite, context, page, mark, reloaded, again } = await restartedFront(source)
