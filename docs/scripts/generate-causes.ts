@@ -306,7 +306,7 @@ const PAGES: CausePage[] = [
     cause: 'upgrade-unrelayed',
     title: 'A Node proxy forwards the handshake and never relays the answer',
     about:
-      'A Node server in front of Vite (Express with http-proxy-middleware without `ws: true`, http-proxy with `proxy.web` alone) forwards the HMR handshake as a plain request: Vite answers 101, the proxy drops it, and the page’s socket hangs.',
+      'A Node server in front of Vite (Express with http-proxy-middleware without `ws: true`, http-proxy with `proxy.web` alone) forwards the HMR handshake as a plain request: Vite answers 101, the proxy drops it, and the page’s socket hangs. With `ws: true` alone, a server restarted under an open page does this to Vite’s restart ping (`vite-ping`, dialled before any HTTP request reaches the new server’s middleware): the page waits on it and never reloads. The page watches that ping too, in the worker Vite 6+ pings from, and tells the doctor only once it hangs. Lowercase header names alone don’t say Node: HAProxy lowercases them too, handshakes alike. On a plain request HAProxy also drops `Connection`, which Node’s proxies (http-proxy, httpxy, http-proxy-3) keep: when the page’s client load came with lowercase names and no `Connection`, the Node lines are left out and the hop is described.',
     perProxy: false,
     examples: () => [
       {
@@ -319,6 +319,38 @@ const PAGES: CausePage[] = [
           handshake: request({ proxy: 'node', httpVersion: '1.1', upgrade: 'websocket', connection: 'upgrade' }),
           cutAfterMs: 3,
           nodeClient: true,
+        },
+      },
+      {
+        heading: 'The server restarted under an open page (`ws: true` alone)',
+        finding: {
+          cause: 'upgrade-unrelayed',
+          pageOrigin: 'http://localhost:8080',
+          socketUrl: 'ws://localhost:8080/',
+          hangingAfterMs: 1000,
+          handshake: request({ proxy: 'node', httpVersion: '1.1', upgrade: 'websocket', connection: 'upgrade' }),
+          cutAfterMs: 2,
+          nodeClient: true,
+          ping: true,
+        },
+      },
+    ],
+  },
+  {
+    cause: 'vite-proxy-unrelayed',
+    title: 'Vite’s `server.proxy` carries the pages but not the socket',
+    about:
+      'A Vite dev server in front of this one (a micro-frontend shell) proxies this Vite’s base with `server.proxy` but without `ws: true`: the front Vite’s own HMR listener leaves the handshake unanswered, and the page’s socket hangs. The page tells it from its origin’s `/@vite/client`, which is the front Vite’s client, not its own.',
+    perProxy: false,
+    examples: () => [
+      {
+        heading: '',
+        finding: {
+          cause: 'vite-proxy-unrelayed',
+          pageOrigin: 'http://localhost:5173',
+          socketUrl: 'ws://localhost:5173/app2/?token=…',
+          hangingAfterMs: 1000,
+          prefix: '/app2',
         },
       },
     ],

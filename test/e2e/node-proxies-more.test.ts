@@ -242,15 +242,20 @@ describe.each(BROWSER_MODES)('more Node proxies in front of Vite, %s browser', (
     },
   )
 
-  // needs plugin change: watch the page's vite-ping sockets too, and name a ping Vite answered 101 that the front cut
-  test.skip.each(HPM_MAJORS)(
-    '$name with ws: true alone, the front restarted: the hanging ping is named with the upgrade line, which makes the page reload',
+  test.each(HPM_MAJORS)(
+    '$name with ws: true alone, the front restarted: the hanging ping is named with the upgrade line, which, pasted, makes HMR work on a page opened anew',
     async (layout) => {
       const source = expressWithHpm(layout.pkg, 'ws: true,')
       const { vite, context, page, mark, reloaded, again } = await restartedFront(source)
       // Chromium gives up on the held ping only after minutes: the page stays on the old server's state.
       reloaded.catch(() => undefined)
       const output = (await scenario.diagnosis(vite, SUMMARY)).slice(mark)
+      const seen = portless(output, { FRONT_PORT: again.port })
+        .split('\n')
+        .find((line) => line.includes('seen:'))
+      expect(seen).toMatchInlineSnapshot(
+        `"  seen: the page at http://127.0.0.2:FRONT_PORT lost its HMR socket, and the vite-ping socket Vite's client then dials before it reloads (ws://127.0.0.2:FRONT_PORT/) was still connecting N ms after it was created; Vite answered a vite-ping handshake from that page (GET /, its header names in lowercase as Node's HTTP client sends them) with 101, and the connection was cut N ms later, so the page never reloads"`,
+      )
       expect(printedBlock(output, HPM_UPGRADE)).toBe("server.on('upgrade', proxy.upgrade)")
       await page.page.close()
       await expectFixWorks(
@@ -346,19 +351,17 @@ describe.each(BROWSER_MODES)('more Node proxies in front of Vite, %s browser', (
     await expectSilence(app, page)
   })
 
-  test("Vite's server.proxy in front of another Vite, without ws: true: the unreached socket is reported, with no fix", async () => {
-    const { app, url } = await viteBehindVite(false)
-    await openPage(await scenario.context(mode), url)
-    const output = await scenario.diagnosis(app, "[hmr-doctor] The browser's HMR socket never reached Vite.")
-    expect(output).toContain('No rule of the doctor explains this failure, so it prints what it saw and no fix.')
-  })
-
-  // needs plugin change: a socket that never arrives while the pages come through Vite's own proxy names server.proxy's ws
-  test.skip("Vite's server.proxy in front of another Vite, without ws: true: named, and the printed option, pasted, makes HMR work", async () => {
+  test("Vite's server.proxy in front of another Vite, without ws: true: named, and the printed option, pasted, makes HMR work", async () => {
     const { app, shell, url } = await viteBehindVite(false)
     const context = await scenario.context(mode)
     await openPage(context, url)
     const output = await scenario.diagnosis(app, VITE_PROXY_SUMMARY)
+    const seen = portless(output, { FRONT_PORT: shell.port })
+      .split('\n')
+      .find((line) => line.includes('seen:'))
+    expect(seen).toMatchInlineSnapshot(
+      `"  seen: the page at http://127.0.0.2:FRONT_PORT dialled ws://127.0.0.2:FRONT_PORT/app2/?token=…, still connecting N ms after it was created, and no handshake from that page reached this Vite; asked over plain HTTP, that URL answered with this Vite's page, and http://127.0.0.2:FRONT_PORT/@vite/client with another Vite's client"`,
+    )
     expect(printedBlock(output, VITE_PROXY_WHERE)).toBe('ws: true,')
     await shell.stop()
     const mark = app.logger.text().length
@@ -453,8 +456,7 @@ describe('hmr-doctor check on the same layouts', () => {
     },
   )
 
-  // needs plugin change: name Vite's server.proxy without ws: true from the Vite page served at the socket's URL
-  test.skip("Vite's server.proxy without ws: true in front of another Vite: named, with the option", async () => {
+  test("Vite's server.proxy without ws: true in front of another Vite: named, with the option", async () => {
     const { url } = await viteBehindVite(false)
     const run = await runCli(['check', url, '--timeout', '30'])
     expect(run.code).toBe(1)

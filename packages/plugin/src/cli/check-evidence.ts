@@ -93,7 +93,7 @@ function socketReply(check: SocketCheck | null) {
   return check?.probe && check.probe !== 'no-answer' ? check.probe : null
 }
 
-function hopAnswer(check: SocketCheck): HopAnswer | undefined {
+function hopAnswer(check: SocketCheck, viteAtRoot = false): HopAnswer | undefined {
   if (check.probe === null) return undefined
   if (check.probe === 'no-answer') return { kind: 'no-answer', status: null, server: null }
   const { kind, status, server, poweredBy, expressPage } = check.probe
@@ -103,13 +103,14 @@ function hopAnswer(check: SocketCheck): HopAnswer | undefined {
     server,
     ...(poweredBy !== undefined && { poweredBy }),
     ...(expressPage && { errorPage: 'express' as const }),
+    ...(viteAtRoot && kind === 'vite-page' && { viteAtRoot: true as const }),
   }
 }
 
-function socketRecord(check: SocketCheck, atVite: Observations['atVite'] = null): SocketRecord {
+function socketRecord(check: SocketCheck, atVite: Observations['atVite'] = null, viteAtRoot = false): SocketRecord {
   const outcome = check.outcome
   const opened = outcome?.kind === 'opened'
-  const hop = hopAnswer(check)
+  const hop = hopAnswer(check, viteAtRoot)
   // Hung through the hop while Vite, dialled straight, opened it: a browser's socket would hang the same.
   const viteOpened = outcome?.kind === 'timeout' && atVite?.kind === 'opened'
   return {
@@ -134,7 +135,11 @@ function report(observations: Observations, now: number): ClientReport[] {
       pageSource: 'developer',
       pageOrigin: observations.origin,
       clientOrigin: observations.client?.origin ?? null,
-      sockets: sockets.map((check) => socketRecord(check, check === observations.primary ? observations.atVite : null)),
+      sockets: sockets.map((check) =>
+        check === observations.primary
+          ? socketRecord(check, observations.atVite, observations.viteAtRoot)
+          : socketRecord(check),
+      ),
       closes: (observations.idle?.closes ?? []).map((close) => ({ at: now, ...close })),
     },
   ]

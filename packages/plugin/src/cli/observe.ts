@@ -58,6 +58,8 @@ export interface Observations {
    * dialled straight at the address Vite's client names (never a fallback a browser would dial).
    */
   atVite: DialOutcome | null
+  /** The page's origin serves another Vite's client at its root than the page's own: a Vite is the hop. */
+  viteAtRoot: boolean
   idle: { heldMs: number; closes: IdleClose[] } | null
 }
 
@@ -80,6 +82,7 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
     direct: null,
     withoutOrigin: null,
     atVite: null,
+    viteAtRoot: false,
     idle: null,
   }
   // A refused page never runs Vite's client: nothing further to dial.
@@ -155,6 +158,10 @@ export async function observe(checkOptions: CheckOptions): Promise<Observations>
   // Hung at a URL the hop routes to Vite over plain HTTP: does Vite itself open that handshake?
   if (targets.direct !== null && primary?.kind === 'timeout' && probe !== 'no-answer' && probe?.kind === 'vite-page') {
     observations.atVite = await dialAtVite(targets.primary, targets.direct, options, origin, served.token)
+    const root = new URL('/@vite/client', pageUrl.origin)
+    if (observations.atVite?.kind === 'opened' && root.href !== client.href) {
+      observations.viteAtRoot = (await loadClient(root, options, origin)).served !== null
+    }
   }
   // A handshake left unanswered hangs in a browser, whose client then dials no fallback: none to claim.
   if (targets.direct !== null && primary?.kind !== 'timeout') {

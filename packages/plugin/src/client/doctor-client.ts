@@ -1,7 +1,7 @@
 import type { BrowserMessage, HopAnswer, SeenSocket } from '../shared/protocol.js'
 import { timing } from '../shared/timing.js'
 import { showNotice } from './notice.js'
-import { probeHop, probeUrl } from './probe.js'
+import { otherViteAtRoot, probeHop, probeUrl } from './probe.js'
 import { createReportGate, hasFailed } from './report-gate.js'
 import { isHanging } from './reported-socket.js'
 import { routeServer } from './route-server.js'
@@ -82,8 +82,9 @@ export function start(watched: Watched): void {
       probes.set(
         socket,
         // Another origin that refuses CORS turns a readable request into an error in the page's console.
-        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: !isSameOrigin(socket.url) }).then((hop) => {
-          hops.set(socket, hop)
+        probeHop(socket.url, timing.reportCapMs, { opaqueOnly: !isSameOrigin(socket.url) }).then(async (hop) => {
+          const front = hop.kind === 'vite-page' && (await otherViteAtRoot(config.clientUrl, timing.reportCapMs))
+          hops.set(socket, front ? { ...hop, viteAtRoot: true } : hop)
         }),
       )
     }

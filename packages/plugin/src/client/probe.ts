@@ -1,4 +1,4 @@
-import { answerKind, errorPageOf, type HopAnswer } from '../shared/protocol.js'
+import { answerKind, errorPageOf, HMR_PROTOCOL, type HopAnswer } from '../shared/protocol.js'
 
 export { answerKind }
 
@@ -48,6 +48,31 @@ export async function probeHop(
     return { kind: answerKind(response.status, body), status: response.status, server, ...(errorPage && { errorPage }) }
   } catch {
     return abort.signal.aborted ? none('timeout') : await opaque()
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Whether the page's origin serves, at its root's `/@vite/client`, another Vite's client than the page's own
+ * (`clientUrl`): then a Vite dev server is the hop in front. Asked only after a failure, same origin only.
+ */
+export async function otherViteAtRoot(clientUrl: string, timeoutMs: number): Promise<boolean> {
+  const root = new URL('/@vite/client', location.origin)
+  const own = new URL(clientUrl)
+  if (own.origin === root.origin && own.pathname === root.pathname) return false
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), timeoutMs)
+  try {
+    const response = await fetch(root, {
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'manual',
+      signal: abort.signal,
+    })
+    return response.ok && (await response.text()).includes(HMR_PROTOCOL)
+  } catch {
+    return false
   } finally {
     clearTimeout(timer)
   }

@@ -28,5 +28,6 @@ export function toReportedSocket(seen: SeenSocket, hop: HopAnswer | undefined): 
         : null,
     ...(hop && { hop }),
     ...(isHanging(seen) && { hangingAfterMs: after(seen.hangingAt) ?? 0 }),
+    ...(seen.ping && { ping: true as const }),
   }
 }

@@ -1,7 +1,8 @@
 import type { ClientConfig, PolicyRefusal, SeenSocket } from '../shared/protocol.js'
-import { DOCTOR_MODULE, isHmrProtocol, RAN_FLAG } from '../shared/protocol.js'
+import { DOCTOR_MODULE, isHmrProtocol, PING_PROTOCOL, RAN_FLAG } from '../shared/protocol.js'
 import { timing } from '../shared/timing.js'
 import { appendClose, HISTORY_KEY, isReloadLoop, readStoredHistory } from './close-history.js'
+import { type PingSink, watchPing, watchPingWorkers } from './ping-watch.js'
 import { markRefused, watchPolicyRefusals } from './policy.js'
 import { hasFailed, isStoryComplete } from './report-gate.js'
 import { sendReport } from './send-report.js'
@@ -76,6 +77,16 @@ export default function install(config: ClientConfig): void {
     changed()
   }
 
+  // Vite's restart probe after a lost socket: a ping the page waits on forever is a failure too.
+  const pings: PingSink = {
+    hanging: (seen) => {
+      if (watched.sockets.push(seen) > MAX_RECORDS) watched.sockets.shift()
+      changed()
+    },
+    changed: () => watched.onChange?.(),
+  }
+  watchPingWorkers(pings)
+
   class WatchedWebSocket extends NativeWebSocket {
     #lastFrameAt = 0
 
@@ -92,6 +103,7 @@ export default function install(config: ClientConfig): void {
         }
         throw error
       }
+      if (protocols === PING_PROTOCOL) watchPing(this, seen.url, pings)
       if (!observe) return
       if (watched.sockets.push(seen) > MAX_RECORDS) watched.sockets.shift()
       if (markRefused(watched.refusals, seen)) changed()

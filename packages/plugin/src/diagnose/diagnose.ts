@@ -13,6 +13,7 @@ import { upgradeContested } from './rules/upgrade-contested.js'
 import { upgradeStripped } from './rules/upgrade-stripped.js'
 import { upgradeUnrelayed } from './rules/upgrade-unrelayed.js'
 import { uriRewritten } from './rules/uri-rewritten.js'
+import { viteProxyUnrelayed } from './rules/vite-proxy-unrelayed.js'
 
 export type { DiagnoseContext } from './finding-types.js'
 
@@ -24,6 +25,7 @@ const SPECIFIC: Rule[] = [
   upgradeStripped,
   upgradeUnrelayed,
   subprotocolStripped,
+  viteProxyUnrelayed,
   upgradeContested,
   socketMisdirected,
   socketPortUnproxied,
@@ -59,6 +61,8 @@ export function findingKey(finding: Finding): string {
       return `${finding.cause} ${finding.socketUrl} ${finding.nodeClient}`
     case 'subprotocol-stripped':
       return `${finding.cause} ${finding.socketUrl} ${finding.handshake.wsProtocol ?? ''}`
+    case 'vite-proxy-unrelayed':
+      return `${finding.cause} ${finding.socketUrl}`
     case 'upgrade-contested':
       return `${finding.cause} ${finding.handshake.path}`
     case 'proxy-error':

@@ -127,6 +127,22 @@ type FindingBody =
       nodeClient: boolean
       /** The CLI's view: the hop answered the socket's URL with Vite's page, and Vite dialled straight opened it. */
       dialledAtVite?: true
+      /** The socket is Vite's restart probe (`vite-ping`), which the page waits on before it reloads. */
+      ping?: true
+    }
+
+  /**
+   * The page's socket hangs and no handshake from it reached Vite, while its URL answers plain HTTP with
+   * Vite's page and the page's origin serves another Vite's client: Vite's own `server.proxy` carries this
+   * Vite's pages under `prefix` but not its socket (no `ws: true`).
+   */
+  | {
+      cause: 'vite-proxy-unrelayed'
+      pageOrigin: string
+      socketUrl: string
+      hangingAfterMs: number
+      /** This Vite's base without its trailing slash: the path the front's proxy entry covers. */
+      prefix: string
     }
 
   /**

@@ -46,6 +46,7 @@ function hopAnswer(value: unknown): HopAnswer | null {
     server: server === null ? null : cleanText(server, 64),
     ...((value.errorPage === 'haproxy' || value.errorPage === 'express') &&
       server === null && { errorPage: value.errorPage }),
+    ...(value.viteAtRoot === true && value.kind === 'vite-page' && { viteAtRoot: true as const }),
   }
 }
 
@@ -80,6 +81,7 @@ function socketRecord(value: unknown): SocketRecord | null {
   const hop = value.hop === undefined ? undefined : hopAnswer(value.hop)
   const hanging = hangingAfter(value)
   if (hop === null || hanging === null) return null
+  if (value.ping !== undefined && value.ping !== true) return null
   return {
     url: socketUrl,
     opened: value.opened,
@@ -89,6 +91,7 @@ function socketRecord(value: unknown): SocketRecord | null {
     error: error === null ? null : cleanText(error, 200),
     ...(hop ? { hop } : {}),
     ...hanging,
+    ...(value.ping === true && { ping: true as const }),
   }
 }
 

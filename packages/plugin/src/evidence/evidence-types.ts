@@ -67,6 +67,11 @@ export type ServerEvent =
     }
   /** An accepted HMR socket that closed (`request.at` is when); 1006 means the connection was cut. */
   | { kind: 'hmr-socket-closed'; request: RequestSnapshot; openForMs: number; code: number }
+  /**
+   * A `vite-ping` (Vite's restart probe, token-less) that Vite answered 101, recorded when its connection
+   * ended `openForMs` after it arrived; `nodeClient` as for `hmr-socket`.
+   */
+  | { kind: 'ping-answered'; request: RequestSnapshot; openForMs: number; nodeClient?: true }
   /** A browser loaded `/@vite/client` as a script. */
   | { kind: 'client-served'; request: RequestSnapshot }
   /** An HMR handshake that reached Vite as an upgrade (accepted or not: `hmr-socket` follows when accepted). */

@@ -59,14 +59,17 @@ export function classifyRequest(req: IncomingMessage, scope: RequestScope, clock
 }
 
 /**
- * An upgrade on Vite's server as Vite's listener treats it: an HMR handshake it answers, or a WebSocket
- * handshake without Vite's subprotocols, which it leaves alone (a hop that removed the header leaves it
- * hanging). Vite's ping is neither.
+ * An upgrade on Vite's server as Vite's listener treats it: an HMR handshake it answers, Vite's restart
+ * probe, or a WebSocket handshake without Vite's subprotocols, which it leaves alone (a hop that removed the
+ * header leaves it hanging).
  */
-export function classifyUpgrade(req: Pick<IncomingMessage, 'headers'>): 'handshake' | 'upgrade-ignored' | null {
+export function classifyUpgrade(
+  req: Pick<IncomingMessage, 'headers'>,
+): 'handshake' | 'ping' | 'upgrade-ignored' | null {
   const protocol = req.headers['sec-websocket-protocol']
   if (protocol === HMR_PROTOCOL) return 'handshake'
-  if (protocol === PING_PROTOCOL || req.headers['sec-websocket-key'] === undefined) return null
+  if (protocol === PING_PROTOCOL) return 'ping'
+  if (req.headers['sec-websocket-key'] === undefined) return null
   return 'upgrade-ignored'
 }
 
@@ -124,9 +127,10 @@ export function observeServer(
   }
   let observing = true
   let unobserve = () => {}
-  const upgradeObserver = guard(errors, 'the upgrade observer', (req: IncomingMessage) => {
+  const upgradeObserver = guard(errors, 'the upgrade observer', (req: IncomingMessage, socket: Socket) => {
     const event = classifyUpgrade(req)
-    if (event) onEvent({ kind: event, request: snapshotRequest(req, Date.now(), scope.token) })
+    if (event === 'ping') observePing(req, socket, scope, onEvent, errors)
+    else if (event) onEvent({ kind: event, request: snapshotRequest(req, Date.now(), scope.token) })
   })
   const httpServer = server.httpServer
   if (httpServer) {
@@ -182,6 +186,29 @@ export function observeServer(
     }),
   )
   return stop
+}
+
+/**
+ * Vite answers a ping 101 and closes it at once, without a `connection` event: whether it answered shows in
+ * the bytes written by the time the connection ends.
+ */
+function observePing(
+  req: IncomingMessage,
+  socket: Socket,
+  scope: RequestScope,
+  onEvent: (event: ServerEvent) => void,
+  errors: ErrorSink,
+): void {
+  const request = snapshotRequest(req, Date.now(), scope.token)
+  const nodeClient = sentByNode(req)
+  socket.once(
+    'close',
+    guard(errors, 'the upgrade observer', () => {
+      if (socket.bytesWritten === 0) return
+      const openForMs = Date.now() - request.at
+      onEvent({ kind: 'ping-answered', request, openForMs, ...(nodeClient && { nodeClient: true as const }) })
+    }),
+  )
 }
 
 /**

@@ -13,6 +13,7 @@ import { renderUpgradeContested } from './causes/render-upgrade-contested.js'
 import { renderUpgradeStripped } from './causes/render-upgrade-stripped.js'
 import { renderUpgradeUnrelayed } from './causes/render-upgrade-unrelayed.js'
 import { renderUriRewritten } from './causes/render-uri-rewritten.js'
+import { renderViteProxyUnrelayed } from './causes/render-vite-proxy-unrelayed.js'
 import { inConfigOwnersFile } from './config-owner.js'
 import type { RenderedFinding, RenderState } from './rendered-types.js'
 import { seenUpstreamNote } from './upstream.js'
@@ -36,6 +37,7 @@ const RENDERERS: { [C in Cause]: Renderer<C> } = {
   'client-unreached': renderClientUnreached,
   'upgrade-unrelayed': renderUpgradeUnrelayed,
   'subprotocol-stripped': renderSubprotocolStripped,
+  'vite-proxy-unrelayed': renderViteProxyUnrelayed,
   'upgrade-contested': renderUpgradeContested,
   'policy-refused': renderPolicyRefused,
 }

@@ -27,6 +27,7 @@ export function isPagesOwn(finding: Finding, page: ReportingPage): boolean {
     case 'idle-timeout':
     case 'upgrade-unrelayed':
     case 'subprotocol-stripped':
+    case 'vite-proxy-unrelayed':
     case 'policy-refused':
       return finding.pageOrigin === page.origin
     case 'upgrade-contested':

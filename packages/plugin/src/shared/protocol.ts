@@ -62,6 +62,11 @@ export interface HopAnswer {
   errorPage?: ErrorPage
   /** The `X-Powered-By` header, as the CLI read it (Express sets it on every answer, proxied ones too). */
   poweredBy?: string
+  /**
+   * On Vite's page at a URL of the page's own origin: that origin's `/@vite/client` is another Vite's client
+   * than the one the page loaded, so a Vite dev server is the hop (its `server.proxy` carried the page).
+   */
+  viteAtRoot?: true
 }
 
 /**
@@ -118,6 +123,8 @@ export interface SeenSocket {
   hangingAt?: number
   /** Set when the page's Content-Security-Policy refused its URL: it never dials, and may never close. */
   refused?: true
+  /** Vite's restart probe (`vite-ping`), recorded only once it hangs: one that opens or fails is routine. */
+  ping?: true
 }
 
 /** One WebSocket the page opened with the `vite-hmr` subprotocol, as the snippet reports it. */
@@ -145,6 +152,11 @@ export interface ReportedSocket {
    * client names, opened. A page never sends it.
    */
   viteOpened?: true
+  /**
+   * Vite's restart probe (`vite-ping`, dialled after an opened socket closed), on a record that hangs: the
+   * page waits on it and never reloads.
+   */
+  ping?: true
 }
 
 /** One finding, as the browser shows it. */

@@ -154,6 +154,7 @@ function observations(overrides: Partial<Observations>): Observations {
     direct: null,
     withoutOrigin: null,
     atVite: null,
+    viteAtRoot: false,
     idle: null,
     ...overrides,
   }

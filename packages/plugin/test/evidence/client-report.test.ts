@@ -397,4 +397,26 @@ describe('a socket the page called hanging', () => {
   ])('refused on %s', (_name, overrides) => {
     expect(parse(body({ sockets: [{ ...hanging, ...overrides }] }), 0).ok).toBe(false)
   })
+
+  test("Vite's restart ping: marked as one", () => {
+    const result = parse(body({ sockets: [{ ...hanging, ping: true }] }), 0)
+    expect(result.ok && result.report.sockets[0]).toMatchObject({ ping: true, hangingAfterMs: 1000 })
+  })
+
+  test.each([
+    ["on Vite's page: kept", 'vite-page', true],
+    ['on any other answer: dropped', 'other', false],
+  ])("another Vite's client at the origin's root, %s", (_name, kind, kept) => {
+    const hop = { kind, status: 200, server: null, viteAtRoot: true }
+    const result = parse(body({ sockets: [{ ...hanging, hop }] }), 0)
+    expect(result.ok && result.report.sockets[0]?.hop?.viteAtRoot).toBe(kept ? true : undefined)
+  })
+
+  test.each([
+    ['a string', 'yes'],
+    ['false', false],
+    ['a number', 1],
+  ])('a ping mark refused as %s', (_name, ping) => {
+    expect(parse(body({ sockets: [{ ...hanging, ping }] }), 0).ok).toBe(false)
+  })
 })

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterEach, describe, expect, test } from 'vitest'
+import { WebSocketServer } from 'ws'
 import type { ServerEvent } from '../../src/evidence/evidence-types.js'
 import type { RequestScope } from '../../src/evidence/server-observer.js'
 import {
@@ -369,7 +370,7 @@ describe('upgrades as Vite’s listener treats them', () => {
       { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-hmr' },
       'handshake',
     ],
-    ["Vite's ping: neither", { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-ping' }, null],
+    ["Vite's ping: watched apart", { 'sec-websocket-key': 'k', 'sec-websocket-protocol': 'vite-ping' }, 'ping'],
     ['no subprotocol: Vite leaves it', { 'sec-websocket-key': 'k' }, 'upgrade-ignored'],
     [
       'a foreign subprotocol: Vite leaves it',
@@ -414,4 +415,26 @@ test("the upgrade listeners beside Vite's and the doctor's, and whether one is w
   expect(otherUpgradeListeners(req, own)).toEqual({ count: 1, ws: true })
   server.on('upgrade', function upgrade() {})
   expect(otherUpgradeListeners(req, own)).toEqual({ count: 2, ws: true })
+})
+
+test('the real ws: its WebSocketServer({ server }) recognised; the routing the doctor prints (noServer: true) not', () => {
+  const own = () => {}
+  const attached = http.createServer()
+  const req = (server: http.Server) => ({ socket: { server } }) as unknown as IncomingMessage
+  const wss = new WebSocketServer({ server: attached })
+  attached.on('upgrade', own)
+  expect(otherUpgradeListeners(req(attached), own)).toEqual({ count: 0, ws: true })
+  wss.close()
+
+  // The printed fix, as pasted: ws's own listener gone, one routing listener of the app's in its place.
+  const routed = http.createServer()
+  const apart = new WebSocketServer({ noServer: true })
+  routed.on('upgrade', (request, socket, head) => {
+    const protocol = request.headers['sec-websocket-protocol']
+    if (protocol === 'vite-hmr' || protocol === 'vite-ping') return
+    apart.handleUpgrade(request, socket, head, (ws) => apart.emit('connection', ws, request))
+  })
+  routed.on('upgrade', own)
+  expect(otherUpgradeListeners(req(routed), own)).toEqual({ count: 0, ws: false })
+  apart.close()
 })

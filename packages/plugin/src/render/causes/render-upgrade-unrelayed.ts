@@ -1,10 +1,14 @@
 import type { Finding } from '../../diagnose/finding-types.js'
+import { PING_PROTOCOL } from '../../shared/protocol.js'
 import type { ViteFacts } from '../../vite/vite-facts.js'
 import { afterwards } from '../afterwards.js'
 import { relayUpgradeBlocks, UPGRADE_SUBSCRIPTION_NOTE } from '../node-proxies.js'
 import { HANGING_NOTE } from '../notes.js'
 import type { RenderedFinding } from '../rendered-types.js'
 import { upstreamFor } from '../upstream.js'
+
+const PING_NOTE =
+  "Vite's client reloads the page only once that ping opens: until you reload it by hand, this page gets no updates."
 
 type UpgradeUnrelayed = Extract<Finding, { cause: 'upgrade-unrelayed' }>
 
@@ -22,7 +26,7 @@ export function renderUpgradeUnrelayed(finding: UpgradeUnrelayed, facts: ViteFac
     summary,
     evidence: seen(finding, upstream),
     notes: [
-      HANGING_NOTE,
+      finding.ping ? PING_NOTE : HANGING_NOTE,
       ...(blocks.length > 0
         ? [
             "That is what http-proxy's web pass does with an upgrade: http-proxy-middleware without ws: true, or http-proxy / http-proxy-3 with proxy.web(…) alone. Paste the lines for the library your server uses.",
@@ -47,5 +51,8 @@ function seen(finding: UpgradeUnrelayed, upstream: string | null): string {
     return `${dialled}: no answer in ${finding.hangingAfterMs} ms; asked over plain HTTP, that URL answered with Vite's page${express}; dialled straight at ${vite}, the same handshake opened`
   }
   const how = finding.nodeClient ? ", its header names in lowercase as Node's HTTP client sends them" : ''
+  if (finding.ping) {
+    return `the page at ${finding.pageOrigin} lost its HMR socket, and the ${PING_PROTOCOL} socket Vite's client then dials before it reloads (${finding.socketUrl}) was still connecting ${finding.hangingAfterMs} ms after it was created; Vite answered a ${PING_PROTOCOL} handshake from that page (${handshake.method} ${handshake.path}${how}) with 101, and the connection was cut ${finding.cutAfterMs} ms later, so the page never reloads`
+  }
   return `${dialled}, still connecting ${finding.hangingAfterMs} ms after it was created; Vite answered its handshake (${handshake.method} ${handshake.path}${how}) with 101, and the connection was cut ${finding.cutAfterMs} ms later`
 }
