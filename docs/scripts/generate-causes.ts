@@ -136,20 +136,22 @@ const PAGES: CausePage[] = [
     about:
       "Vite served the page, but its client never reached Vite: with `base: '/'` behind a route that strips a prefix, the page asks for `/@vite/client` outside that route.",
     perProxy: true,
-    examples: (proxy, name) => [
-      {
-        heading: name,
-        finding: {
-          cause: 'client-unreached',
-          pageUrl: 'http://localhost:8080/app/',
-          clientSrc: 'http://localhost:8080/@vite/client',
-          arrivedPath: '/',
-          strippedPrefix: '/app/',
-          upstream: null,
-          proxy,
-        },
-      },
-    ],
+    examples: (proxy, name) => {
+      const finding = {
+        cause: 'client-unreached' as const,
+        pageUrl: 'http://localhost:8080/app/',
+        clientSrc: 'http://localhost:8080/@vite/client',
+        arrivedPath: '/',
+        strippedPrefix: '/app/',
+        upstream: null,
+        proxy,
+      }
+      // The plugin has only the page's word for the prefix; the check, run on the URL you typed, prints the fix.
+      return [
+        { heading: `${name}, from the plugin`, finding },
+        { heading: `${name}, from \`hmr-doctor check <url>\``, finding: { ...finding, confirmed: true as const } },
+      ]
+    },
   },
   {
     cause: 'idle-timeout',
