@@ -14,6 +14,27 @@ export function failedSocketReports(evidence: Evidence): ClientReport[] {
   return evidence.reports.filter((report) => report.sockets.some((socket) => !socket.opened))
 }
 
+/** A socket the browser dialled that failed with no answer from its URL: the page left before its probe came back. */
+export function lacksHopAnswer(report: ClientReport): boolean {
+  return report.sockets.some((socket) => !socket.opened && socket.error === null && socket.hop === undefined)
+}
+
+/**
+ * The report that tells the latest socket failure best: the latest, unless it lost its probe's answers to
+ * the page leaving, where an earlier report of the same page and failed socket that has them tells more.
+ */
+export function latestFailure(evidence: Evidence): ClientReport | undefined {
+  const reports = failedSocketReports(evidence)
+  const last = reports.at(-1)
+  if (!last || !lacksHopAnswer(last)) return last
+  const failedUrl = (report: ClientReport) => report.sockets.find((socket) => !socket.opened)?.url
+  const richer = reports.findLast(
+    (report) =>
+      !lacksHopAnswer(report) && report.pageOrigin === last.pageOrigin && failedUrl(report) === failedUrl(last),
+  )
+  return richer ?? last
+}
+
 /** Vite's client tries its direct fallback after a first failed socket: a second record tells how it went. */
 export function fallbackFromReports(reports: readonly ClientReport[]): FallbackState {
   const last = reports.at(-1)

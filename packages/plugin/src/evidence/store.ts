@@ -1,9 +1,10 @@
+import { timing } from '../shared/timing.js'
 import type { ClientReport, Evidence, PageReport, ServerEvent } from './evidence-types.js'
 
 /** Per source: a flood of one kind can only push out its own kind. */
 const MAX_EVENTS = 64
 const MAX_REPORTS = 16
-const MAX_AGE_MS = 60_000
+const MAX_AGE_MS = timing.evidenceMs
 
 function push<T>(items: T[], item: T, max: number): void {
   items.push(item)

@@ -12,6 +12,8 @@ export const timing = Object.freeze({
    * promptly loading page shows the finding within 2 s of its load.
    */
   pendingSocketMs: 1600,
+  /** How long the doctor keeps an observation (longer while a kept report it preceded explains it). */
+  evidenceMs: 60_000,
 })
 
 /**

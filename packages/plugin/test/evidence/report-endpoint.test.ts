@@ -77,6 +77,8 @@ const VALID_REPORT = JSON.stringify({
       openedAfterMs: null,
       closedAfterMs: 5,
       error: null,
+      // The doctor part reports once its probe of the socket's URL came back.
+      hop: { kind: 'no-answer', status: null, server: null },
     },
   ],
 })
@@ -405,7 +407,7 @@ describe('the report endpoint on a real Vite dev server', () => {
         {
           title: "[hmr-doctor] The browser's HMR socket never reached Vite.",
           lines: [
-            'Seen by Vite: The page at http://127.0.0.1:1 dialled ws://127.0.0.1:1/?token=…; it closed with code 1006 after 5 ms, never open; no handshake of any kind for / arrived at Vite.',
+            'Seen by Vite: The page at http://127.0.0.1:1 dialled ws://127.0.0.1:1/?token=…; it closed with code 1006 after 5 ms, never open; asked over plain HTTP, that URL could not be reached; no handshake of any kind for / arrived at Vite.',
             'No rule of the doctor explains this failure, so it prints what it saw and no fix.',
           ],
         },
@@ -413,7 +415,7 @@ describe('the report endpoint on a real Vite dev server', () => {
     })
     const printed = `\
 [hmr-doctor] The browser's HMR socket never reached Vite.
-  seen: The page at http://127.0.0.1:1 dialled ws://127.0.0.1:1/?token=…; it closed with code 1006 after 5 ms, never open; no handshake of any kind for / arrived at Vite.
+  seen: The page at http://127.0.0.1:1 dialled ws://127.0.0.1:1/?token=…; it closed with code 1006 after 5 ms, never open; asked over plain HTTP, that URL could not be reached; no handshake of any kind for / arrived at Vite.
   No rule of the doctor explains this failure, so it prints what it saw and no fix.`
     expect(vite.logged.map(stripVTControlCharacters).filter((text) => text === printed)).toHaveLength(1)
     expect(vite.logged.filter((text) => text.includes('token=x'))).toEqual([])

@@ -207,6 +207,35 @@ describe('evidence lives as long as the finding it explains', () => {
   })
 })
 
+describe('a report that left without its probe’s answer (the page went first)', () => {
+  test('waits for the next page’s report of the same failure, and only that richer finding is printed', () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.report(report(Date.now(), [socket()]))
+    expect(printed).toEqual([])
+    vi.advanceTimersByTime(1500)
+    doctor.report(report(Date.now(), [socket({ hop: { kind: 'other', status: 502, server: 'nginx/1.26.3' } })]))
+    vi.advanceTimersByTime(2 * GRACE_MS)
+    expect(printed.map((text) => text.split('\n')[0])).toMatchInlineSnapshot(`
+      [
+        "[hmr-doctor] nginx answered 502 for /: it can't reach Vite at the upstream it uses there.",
+      ]
+    `)
+  })
+
+  test('with no later report, says what it saw once the socket grace has passed', () => {
+    const { doctor, printed } = doctorUnderTest()
+    doctor.report(report(Date.now(), [socket()]))
+    vi.advanceTimersByTime(GRACE_MS - 1)
+    expect(printed).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(printed.map((text) => text.split('\n')[0])).toMatchInlineSnapshot(`
+      [
+        "[hmr-doctor] The browser's HMR socket never reached Vite.",
+      ]
+    `)
+  })
+})
+
 describe('a failure fixed is confirmed once', () => {
   const CONFIRMED =
     '[hmr-doctor] HMR works now: the page at http://localhost:8080 opened its socket for / through the route that was failing.'

@@ -1,7 +1,7 @@
 import { proxyFromServerHeader } from '../../evidence/proxy-kind.js'
 import { parseUrl } from '../../safe/parse-url.js'
 import type { Rule } from '../finding-types.js'
-import { failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
+import { fallbackFromReports, handshakesSeen, latestFailure } from '../queries.js'
 
 /**
  * A failed socket whose URL, asked over plain HTTP, is answered with an error by something that isn't
@@ -9,7 +9,7 @@ import { failedSocketReports, fallbackFromReports, handshakesSeen } from '../que
  * hop in front of Vite answered for it.
  */
 export const proxyError: Rule = (evidence, { facts }) => {
-  const report = failedSocketReports(evidence).at(-1)
+  const report = latestFailure(evidence)
   const failed = report?.sockets.find((socket) => !socket.opened && socket.hop?.kind === 'other')
   const status = failed?.hop?.status
   if (!report || !failed?.hop || status === null || status === undefined || status < 400) return null

@@ -2,7 +2,7 @@ import type { ClientReport, ProxyKind, RequestSnapshot, SocketRecord } from '../
 import { parseUrl } from '../../safe/parse-url.js'
 import { timing } from '../../shared/timing.js'
 import type { Rule } from '../finding-types.js'
-import { eventsOf, failedSocketReports, fallbackFromReports, handshakesSeen } from '../queries.js'
+import { eventsOf, fallbackFromReports, handshakesSeen, lacksHopAnswer, latestFailure } from '../queries.js'
 
 /**
  * A load of the client by a page of the same origin: a cross-site load, or one whose Referer names another
@@ -30,7 +30,7 @@ function holdingProxy(report: ClientReport, failed: SocketRecord | undefined): P
 /** The generic finding: the browser dialled (or should have) and nothing at all reached Vite. */
 export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => {
   const reached = handshakesSeen(evidence, facts)
-  const report = failedSocketReports(evidence).at(-1)
+  const report = latestFailure(evidence)
   if (report) {
     const failed = report.sockets.find((socket) => !socket.opened)
     // A held handshake may still arrive on a busy machine: any arrival counts, and the verdict waits a little.
@@ -41,14 +41,18 @@ export const socketNeverArrived: Rule = (evidence, { facts, socketGraceMs }) => 
     const fallback = fallbackFromReports([report])
     if (!viteSawIt || fallback === 'works') {
       const proxy = holdingProxy(report, failed)
-      const settleUntil = report.at + timing.reportCapMs
+      // A report without its probe's answer (the page left first) waits for the next page's, which may name the hop.
+      const settleUntil = Math.max(
+        hanging ? report.at + timing.reportCapMs : 0,
+        lacksHopAnswer(report) ? report.at + socketGraceMs : 0,
+      )
       return {
         cause: 'socket-never-arrived',
         pageOrigin: report.pageOrigin,
         socketUrl: failed?.url ?? null,
         fallback,
         ...(proxy && { proxy }),
-        ...(hanging && evidence.now < settleUntil && { pendingUntil: settleUntil }),
+        ...(evidence.now < settleUntil && { pendingUntil: settleUntil }),
         ...(failed && { failed }),
       }
     }

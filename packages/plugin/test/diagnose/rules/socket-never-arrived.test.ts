@@ -140,3 +140,57 @@ describe('socket-never-arrived', () => {
     expect(diagnose(evidence(now, events, reports), context)).toEqual([expected])
   })
 })
+
+describe('socket-never-arrived: a report that left without its probe’s answer (the page went first)', () => {
+  const answered = socket({ hop: { kind: 'other', status: 502, server: 'nginx' } })
+  const causes = (reports: ClientReport[], now = 10_000) =>
+    diagnose(evidence(now, [], reports), context).map(({ cause, pendingUntil }) => ({ cause, pendingUntil }))
+
+  test('waits the socket grace for the next page’s report, then says what it saw', () => {
+    expect(causes([report(2000, [failedProxied])], 2000 + GRACE_MS - 1)).toMatchInlineSnapshot(`
+      [
+        {
+          "cause": "socket-never-arrived",
+          "pendingUntil": 5000,
+        },
+      ]
+    `)
+    expect(causes([report(2000, [failedProxied])], 2000 + GRACE_MS)).toMatchInlineSnapshot(`
+      [
+        {
+          "cause": "socket-never-arrived",
+          "pendingUntil": undefined,
+        },
+      ]
+    `)
+  })
+
+  test('is completed by a later report of the same failure that has the answer', () => {
+    expect(causes([report(2000, [failedProxied]), report(3000, [answered])], 3000)).toMatchInlineSnapshot(`
+      [
+        {
+          "cause": "proxy-error",
+          "pendingUntil": undefined,
+        },
+      ]
+    `)
+  })
+
+  test('never replaces an earlier report of the same failure that had the answer', () => {
+    expect(causes([report(2000, [answered]), report(3000, [failedProxied])], 3000)).toMatchInlineSnapshot(`
+      [
+        {
+          "cause": "proxy-error",
+          "pendingUntil": undefined,
+        },
+      ]
+    `)
+  })
+
+  test('nor a later one of another page, or of another socket, which tells its own story', () => {
+    const otherPage = report(3000, [socket({ url: 'ws://localhost:9090/?token=…' })], 'http://localhost:9090')
+    const otherSocket = report(3000, [socket({ url: 'ws://localhost:8080/other?token=…' })])
+    expect(causes([report(2000, [answered]), otherPage], 3000 + GRACE_MS)[0]?.cause).toBe('socket-never-arrived')
+    expect(causes([report(2000, [answered]), otherSocket], 3000 + GRACE_MS)[0]?.cause).toBe('socket-never-arrived')
+  })
+})
