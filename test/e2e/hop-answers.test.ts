@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import {
   BROWSER_MODES,
+  checkTyped,
   configWithPrintedFix,
   expectHmrApplies,
   freePort,
@@ -9,6 +10,7 @@ import {
   PROXY_HOST,
   pasteReplacingDirectives,
   printedBlock,
+  printedBlocks,
   waitFor,
 } from '../harness/index.js'
 import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
@@ -133,7 +135,7 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     await expectHmrApplies(fixed, vite)
   })
 
-  test("base '/' behind a prefix-stripping location: the page's client never reaches Vite; the printed base and proxy_pass fix it", async () => {
+  test("base '/' behind a prefix-stripping location: the page's client never reaches Vite, described; the check's base and proxy_pass fix it", async () => {
     const first = await scenario.vite()
     const upstream = `${first.host}:${first.port}`
     const body = `proxy_pass http://${upstream}/;\n${UPGRADE_HEADERS}`
@@ -145,12 +147,20 @@ export default defineConfig({ server: { ws: { port: ${hmrPort}, clientPort: ${po
     })
     const context = await scenario.context(mode)
     await openPage(context, `${origin}/app/`)
-    const output = await scenario.diagnosis(
+    // The prefix is the page report's word: described, with the check to run on the page's URL.
+    const described = await scenario.diagnosis(
       first,
-      '[hmr-doctor] nginx strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
+      `[hmr-doctor] Vite served the page at ${origin}/app/, but Vite's client never ran in it: no HMR. A proxy (nginx, by the marks on the report) seems to strip /app/ before Vite sees it.`,
     )
-    expect(output).toContain(
+    expect(described).toContain(
       `seen: the page at ${origin}/app/ asked for ${origin}/@vite/client, which never reached Vite`,
+    )
+    expect(printedBlocks(described).size).toBe(0)
+    const checked = await checkTyped(`${origin}/app/`, [])
+    expect(checked.code).toBe(1)
+    const output = checked.stdout
+    expect(output).toContain(
+      '[hmr-doctor] nginx strips /app/ before Vite sees it: Vite serves the page, but its client never reaches Vite, so no HMR.',
     )
 
     const { configFile, files } = configWithPrintedFix(
