@@ -71,7 +71,11 @@ export const idleTimeout: Rule = (evidence, { serverStartedAt }) => {
   ).length
   const proxy = socket ? proxyOf(socket, evidence) : (report.announced ?? 'unknown')
   // The watcher reports the loop as it closes, before the next page can say which proxy its route names.
-  const settleUntil = report.at + timing.fallbackSettleMs
+  // Counted from the loop's first report: each turn's report must not push the finding back again.
+  const opened = evidence.reports.find(
+    (candidate) => candidate.pageOrigin === report.pageOrigin && candidate.closes.length >= 2,
+  )
+  const settleUntil = (opened ?? report).at + timing.fallbackSettleMs
   return {
     cause: 'idle-timeout',
     proxy,

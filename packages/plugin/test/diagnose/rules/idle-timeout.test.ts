@@ -161,6 +161,16 @@ describe('idle-timeout', () => {
     expect(at(200_000 + SETTLE_MS, [watcherReport])).not.toHaveProperty('pendingUntil')
   })
 
+  test("each turn's report leaves the wait where the loop's first report set it", () => {
+    const events = [hmrSocket(126_000)]
+    const at = (now: number, reports: ClientReport[]) => diagnose(evidence(now, events, reports), context)[0]
+    const first = closesReport(steady)
+    const next = { ...closesReport(steady), at: 200_000 + SETTLE_MS - 100 }
+    expect(at(next.at, [first, next])).toMatchObject({ pendingUntil: 200_000 + SETTLE_MS })
+    expect(at(200_000 + SETTLE_MS, [first, next])).toMatchObject({ proxy: 'unknown' })
+    expect(at(200_000 + SETTLE_MS, [first, next])).not.toHaveProperty('pendingUntil')
+  })
+
   test("Vite's own view of the closes is counted: same page, within a second of the browser's loop", () => {
     const closedAt = (at: number, origin = 'http://localhost:8080'): ServerEvent => ({
       kind: 'hmr-socket-closed',
