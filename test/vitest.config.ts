@@ -8,7 +8,7 @@ export default defineConfig({
     // A poll waits for what the page shows; a loaded machine shows it later than vitest's 1 s default.
     expect: { poll: { timeout: 10_000 } },
     // One file at a time (a browser, proxies and Vite each) unless told otherwise: run-all.mjs's end-to-end
-    // pass runs three at once, its busy pass one.
+    // pass runs two at once, its busy pass one.
     fileParallelism: false,
   },
 })
