@@ -21,7 +21,8 @@ export const timing = Object.freeze({
  * waits this long after a healthy page and heard nothing has proved the doctor silent.
  */
 export function silenceWindowMs(socketGraceMs: number = timing.socketGraceMs): number {
-  return Math.max(socketGraceMs, timing.reportCapMs + timing.fallbackSettleMs) + 500
+  // A hanging socket is reported only once it has been pending, then waits out the cap and the settle.
+  return Math.max(socketGraceMs, timing.pendingSocketMs + timing.reportCapMs + timing.fallbackSettleMs) + 500
 }
 
 /** A ping interval comfortably below the proxy's idle timeout: half of it, in whole tenths of a second. */

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { pingIntervalBelow } from '../../src/shared/timing.js'
+import { pingIntervalBelow, silenceWindowMs, timing } from '../../src/shared/timing.js'
 
 test.each<[number, number]>([
   [1990, 900],
@@ -12,3 +12,11 @@ test.each<[number, number]>([
 ])('pingIntervalBelow(%i) is %i', (idleMs, interval) => {
   expect(pingIntervalBelow(idleMs)).toBe(interval)
 })
+
+test.each([0, 1000, timing.socketGraceMs, 20_000])(
+  'silenceWindowMs(%i) outlasts the socket grace and a hanging socket reported, capped and settled',
+  (socketGraceMs) => {
+    const hanging = timing.pendingSocketMs + timing.reportCapMs + timing.fallbackSettleMs
+    expect(silenceWindowMs(socketGraceMs)).toBeGreaterThan(Math.max(socketGraceMs, hanging))
+  },
+)
