@@ -14,28 +14,16 @@ import {
   socketOptionsKey,
   type WatchedPage,
 } from '../harness/index.js'
-import { UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
+import { LOOP_SUMMARY, UPGRADE_HEADERS, useScenario, WEBSOCKET_MAP } from '../harness/scenario.js'
 
 /** nginx's idle timeout in these tests: short, so a loop shows within seconds. */
 const PROXY_TIMEOUT_S = 2
 const SHORT_TIMEOUT_LOCATION = `${UPGRADE_HEADERS}
 proxy_set_header Host $host;
 proxy_read_timeout ${PROXY_TIMEOUT_S}s;`
-/**
- * The summary up to the timeout it names. The wait is for the summary whatever timeout it names: the doctor
- * says a finding once, so a wrong value would never be followed by the right one, and the test that checks
- * the value fails at once with what was printed.
- */
-const SUMMARY = '[hmr-doctor] The proxy closes the HMR socket after '
 const VITE_FIX = 'or instead, vite.config, merged into your config'
 const NGINX_FIX =
   "nginx, in the location {} that proxies Vite's HMR socket, replacing any proxy_read_timeout or proxy_send_timeout there"
-
-/**
- * Long enough for several turns of the loop on a busy machine: every reloaded page reports again, so a
- * turn whose report came too late is made up by the next one. On success the wait ends at once.
- */
-const LOOP_DIAGNOSIS_MS = 45_000
 
 /** Host set first, as many guides write it: nginx then leaves no mark on what it forwards, only its Server header. */
 const HOST_FIRST_LOCATION = `proxy_set_header Host $host;
@@ -73,10 +61,6 @@ async function behindShortTimeout(vite: RunningVite) {
   return { nginx, site, url: `${origin}/` }
 }
 
-function waitForLoopDiagnosis(vite: RunningVite): Promise<string> {
-  return scenario.diagnosis(vite, SUMMARY, LOOP_DIAGNOSIS_MS)
-}
-
 /** Until the page's latest socket is connected: every close Vite's client logged was followed by a connect. */
 async function settledAfterLastClose(watched: WatchedPage): Promise<void> {
   const count = (pattern: RegExp) => watched.console.filter((line) => pattern.test(line)).length
@@ -100,8 +84,8 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     const context = await scenario.context(mode)
 
     const looping = await openPage(context, url)
-    const output = await waitForLoopDiagnosis(vite)
-    expect(output).toContain(`${SUMMARY}${PROXY_TIMEOUT_S} s idle`)
+    const output = await scenario.loopDiagnosis(vite)
+    expect(output).toContain(`${LOOP_SUMMARY}${PROXY_TIMEOUT_S} s idle`)
     // The readings as the page measured them: nginx closes a little early, a busy page notes it late.
     expect(output).toMatch(
       /seen: closed after \d\.\d(–\d\.\d)? s idle, [2-5] times in \d+\.\d s \(close code 1006\), on the page at \S+; Vite saw [1-8] of them drop too/,
@@ -130,8 +114,8 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     const { url } = await behindShortTimeout(vite)
     const context = await scenario.context(mode)
     const looping = await openPage(context, url)
-    const output = await waitForLoopDiagnosis(vite)
-    expect(output).toContain(`${SUMMARY}${PROXY_TIMEOUT_S} s idle`)
+    const output = await scenario.loopDiagnosis(vite)
+    expect(output).toContain(`${LOOP_SUMMARY}${PROXY_TIMEOUT_S} s idle`)
     // The doctor's module is held past every turn: the report that named the loop left from the watcher.
     expect(looping.reloads()).toBeGreaterThanOrEqual(1)
     await looping.page.close()
@@ -146,7 +130,7 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     })
     const context = await scenario.context(mode)
     const looping = await openPage(context, `${origin}/`)
-    const printed = printedBlock(await waitForLoopDiagnosis(vite), NGINX_FIX)
+    const printed = printedBlock(await scenario.loopDiagnosis(vite), NGINX_FIX)
     expect(printed).toContain('proxy_read_timeout')
     await looping.page.close()
 
@@ -161,7 +145,7 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     const { url } = await behindShortTimeout(diagnosed)
     const context = await scenario.context(mode)
     await openPage(context, url)
-    const printed = printedBlock(await waitForLoopDiagnosis(diagnosed), VITE_FIX)
+    const printed = printedBlock(await scenario.loopDiagnosis(diagnosed), VITE_FIX)
     // Vite 8.1 renamed server.hmr to server.ws.
     expect(printed).toContain(`${socketOptionsKey()}: {`)
 
@@ -181,7 +165,7 @@ describe.each(BROWSER_MODES)(`nginx closing idle sockets after ${PROXY_TIMEOUT_S
     const { url } = await behindShortTimeout(vite)
     const context = await scenario.context(mode)
     const watched = await openPage(context, url)
-    const output = await waitForLoopDiagnosis(vite)
+    const output = await scenario.loopDiagnosis(vite)
     expect(output).toMatch(/Until then the doctor pings each HMR client every [01]\.\d s so pages stop reloading/)
     // The loop's last turn may still be under way when the diagnosis prints (the close that made the loop
     // reports at once, and Vite's client reloads after it): wait for a page whose socket is connected.

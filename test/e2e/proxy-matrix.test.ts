@@ -25,7 +25,7 @@ import {
   startHaproxy,
   validateCaddy,
 } from '../harness/index.js'
-import { useScenario } from '../harness/scenario.js'
+import { LOOP_SUMMARY, useScenario } from '../harness/scenario.js'
 
 /**
  * Each cause × each proxy whose lines the doctor prints, in the layouts people write: every broken config is
@@ -673,8 +673,6 @@ describe.each(BROWSER_MODES)("base '/' behind a prefix-stripping route, %s brows
 
 /** The proxies' idle timeout in these tests: short, so a loop shows within seconds. */
 const IDLE_S = 2
-/** Several turns of the loop on a busy machine: each reloaded page reports again. Ends at once on success. */
-const LOOP_DIAGNOSIS_MS = 45_000
 const CADDY_READ_TIMEOUT =
   'Caddy, in the transport http {} block of the reverse_proxy that proxies Vite, replacing its read_timeout'
 
@@ -715,13 +713,8 @@ describe.each(BROWSER_MODES)(`a proxy closing idle sockets after ${IDLE_S} s, %s
       })
       const context = await scenario.context(mode)
       const looping = await openPage(context, url)
-      // Whatever timeout it names: the value is checked next, at once, since the doctor says a finding once.
-      const output = await scenario.diagnosis(
-        vite,
-        '[hmr-doctor] The proxy closes the HMR socket after ',
-        LOOP_DIAGNOSIS_MS,
-      )
-      expect(output).toContain(`[hmr-doctor] The proxy closes the HMR socket after ${IDLE_S} s idle`)
+      const output = await scenario.loopDiagnosis(vite)
+      expect(output).toContain(`${LOOP_SUMMARY}${IDLE_S} s idle`)
       await looping.page.close()
       expect(output).toContain(`Then reload ${NAMES[layout.proxy]}`)
 

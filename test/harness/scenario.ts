@@ -57,12 +57,41 @@ export interface Scenario {
   context(mode: BrowserMode, only?: string): Promise<BrowserContext>
   /** The doctor's output once it contains `summary`. */
   diagnosis(vite: { logger: Pick<RunningVite['logger'], 'text'> }, summary: string, timeoutMs?: number): Promise<string>
+  /** The doctor's output once it names an idle-timeout loop (`LOOP_SUMMARY`), whatever timeout it names. */
+  loopDiagnosis(vite: { logger: Pick<RunningVite['logger'], 'text'> }): Promise<string>
 }
+
+/**
+ * An idle-timeout loop's summary up to the timeout it names: the doctor says a finding once, so a wrong value
+ * would never be followed by the right one, and the test that checks the value fails at once with what was printed.
+ */
+export const LOOP_SUMMARY = '[hmr-doctor] The proxy closes the HMR socket after '
+
+/**
+ * Long enough for several turns of the loop on a busy machine: every reloaded page reports again, so a
+ * turn whose report came too late is made up by the next one. On success the wait ends at once.
+ */
+const LOOP_DIAGNOSIS_MS = 45_000
 
 /**
  * One browser per test file, and everything a test starts stopped after it even when an assertion fails.
  * `names` launches the browser that resolves PROXY_NAME and accepts the test certificate.
  */
+function diagnosis(
+  vite: { logger: Pick<RunningVite['logger'], 'text'> },
+  summary: string,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return waitFor(
+    `"${summary}"`,
+    () => {
+      const text = vite.logger.text()
+      return text.includes(summary) && text
+    },
+    timeoutMs,
+  )
+}
+
 export function useScenario(options: { names?: boolean } = {}): Scenario {
   let browser: Browser | undefined
   const cleanup: Array<() => Promise<unknown>> = []
@@ -128,15 +157,7 @@ export function useScenario(options: { names?: boolean } = {}): Scenario {
       defer(() => created.close())
       return created
     },
-    diagnosis(vite, summary, timeoutMs = 10_000) {
-      return waitFor(
-        `"${summary}"`,
-        () => {
-          const text = vite.logger.text()
-          return text.includes(summary) && text
-        },
-        timeoutMs,
-      )
-    },
+    diagnosis,
+    loopDiagnosis: (vite) => diagnosis(vite, LOOP_SUMMARY, LOOP_DIAGNOSIS_MS),
   }
 }
